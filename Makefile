@@ -1,0 +1,47 @@
+# Mandi: `make run` serves the API, `make test` runs the checks. Both set themselves up.
+# The first Python 3.11 or 3.12 that runs (oso 0.27 has no wheel for 3.13).
+PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
+  $$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] < (3, 13))' 2>/dev/null \
+  && { echo $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+export DATABASE_URL ?= sqlite://var/mandi.sqlite3
+
+.PHONY: run test lint schema migrations clean
+
+run: $(VENV)/.installed
+	$(BIN)/mandi migrate
+	$(BIN)/mandi seed-demo --if-empty
+	$(BIN)/mandi serve
+
+test: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+schema: $(VENV)/.installed
+	$(BIN)/python -c "from api.schema import schema, SDL_PATH; SDL_PATH.write_text(schema.as_str() + '\n')"
+
+migrations: $(VENV)/.installed
+	$(BIN)/mandi makemigrations
+
+$(VENV)/.venv-created:
+	@test -n "$(PYTHON)" || { echo "Mandi needs Python 3.11 or 3.12" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	touch $@
+
+$(VENV)/.installed: pyproject.toml $(VENV)/.venv-created
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.venv-created
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

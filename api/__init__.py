@@ -1,0 +1,1 @@
+"""The edge: Starlette app, Strawberry schema, resolvers, auth middleware, request context."""

@@ -1,0 +1,62 @@
+"""GraphQL types for organizations, users and memberships."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from api import ids
+from domain.accounts.models import OrgRole as OrgRoleEnum
+from domain.accounts.models import PlatformRole as PlatformRoleEnum
+
+OrgRole = strawberry.enum(OrgRoleEnum, name="OrgRole")
+PlatformRole = strawberry.enum(PlatformRoleEnum, name="PlatformRole")
+
+
+@strawberry.type(
+    description="A seller: the business whose catalogue, stock and orders are kept here."
+)
+class Organization:
+    legal_name: str
+    trade_name: str | None
+    gstin: str | None = strawberry.field(description="GSTIN. Personal data (financial.tax_id).")
+    address_line1: str | None
+    address_line2: str | None
+    city: str | None
+    state: str | None
+    postal_code: str | None
+    country: str
+    created_at: datetime
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(ids.encode("Organization", self.id))  # type: ignore[attr-defined]
+
+
+@strawberry.type(description="A person with a Mandi account.")
+class User:
+    username: str | None = strawberry.field(description="Personal data.")
+    email: str | None = strawberry.field(description="Personal data (contact.email).")
+    phone: str | None = strawberry.field(description="Personal data (contact.phone).")
+    full_name: str | None = strawberry.field(description="Personal data (name).")
+    country: str | None = strawberry.field(description="Personal data (location.country).")
+    locale: str
+    created_at: datetime
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(ids.encode("User", self.id))  # type: ignore[attr-defined]
+
+
+@strawberry.type(description="A role held by a user in an organization.")
+class Membership:
+    role: OrgRole  # type: ignore[valid-type]
+
+    @strawberry.field
+    async def organization(
+        self, info: Info
+    ) -> Annotated[Organization, strawberry.lazy("api.accounts.types")]:
+        return await info.context.loaders.organization.load(self.organization_id)  # type: ignore[attr-defined]

@@ -1,0 +1,134 @@
+"""The ``mandi`` command: a thin shell over the same services the API uses."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import os
+import sys
+from collections.abc import Awaitable, Callable
+
+from domain import db
+from domain.settings import Settings
+
+log = logging.getLogger("mandi.cli")
+
+
+async def _migrate(settings: Settings) -> None:
+    from tortoise.migrations.api import migrate
+
+    try:
+        await migrate(config=db.tortoise_config(settings.database_url))
+    finally:
+        await db.close_db()
+    print("migrations applied")
+
+
+async def _makemigrations(settings: Settings, name: str | None) -> None:
+    from tortoise import Tortoise
+    from tortoise.migrations.autodetector import MigrationAutodetector
+
+    config = db.tortoise_config(settings.database_url)
+    await Tortoise.init(config=config)
+    try:
+        writers = await MigrationAutodetector(Tortoise.apps, config["apps"]).changes()
+        for writer in writers:
+            if name:
+                writer.name = f"{writer.name.split('_', 1)[0]}_{name}"
+            print(f"created {writer.write()}")
+        if not writers:
+            print("no changes")
+    finally:
+        await db.close_db()
+
+
+async def _with_db(settings: Settings, action: Callable[[], Awaitable[None]]) -> None:
+    await db.init_db(settings.database_url)
+    try:
+        await action()
+    finally:
+        await db.close_db()
+
+
+async def _seed_demo(settings: Settings, if_empty: bool) -> None:
+    from domain.demo import seed_demo
+
+    async def run() -> None:
+        created = await seed_demo(if_empty=if_empty)
+        print("demo data loaded" if created else "demo data already present; nothing changed")
+
+    await _with_db(settings, run)
+
+
+async def _create_admin(settings: Settings, username: str, email: str) -> None:
+    from domain.accounts.models import PlatformRole, PlatformRoleGrant
+    from domain.accounts.services import create_user
+
+    password = os.environ.get("MANDI_ADMIN_PASSWORD") or getpass.getpass("password: ")
+
+    async def run() -> None:
+        user = await create_user(
+            username=username,
+            email=email,
+            full_name=username,
+            password=password,
+            country="IN",
+            adult_attested=True,
+        )
+        await PlatformRoleGrant.create(user=user, role=PlatformRole.PLATFORM_ADMIN)
+        print(f"platform admin {user.username} created")
+
+    await _with_db(settings, run)
+
+
+def _serve(settings: Settings, host: str) -> None:
+    import uvicorn
+
+    from api.app import create_app
+
+    uvicorn.run(create_app(settings), host=host, port=settings.port, log_level="info")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mandi", description="Mandi marketplace management")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="serve the API (PORT, default 8000)")
+    serve.add_argument("--host", default="127.0.0.1")
+    sub.add_parser("migrate", help="apply database migrations")
+    make = sub.add_parser("makemigrations", help="write a migration for model changes")
+    make.add_argument("--name")
+    seed = sub.add_parser("seed-demo", help="load demo data (local use only)")
+    seed.add_argument("--if-empty", action="store_true", help="do nothing if data exists")
+    admin = sub.add_parser("create-admin", help="create a platform admin (MANDI_ADMIN_PASSWORD)")
+    admin.add_argument("username")
+    admin.add_argument("email")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    args = _parser().parse_args(argv)
+    settings = Settings.from_env()
+    from domain.errors import DomainError
+
+    try:
+        if args.command == "serve":
+            _serve(settings, args.host)
+        elif args.command == "migrate":
+            asyncio.run(_migrate(settings))
+        elif args.command == "makemigrations":
+            asyncio.run(_makemigrations(settings, args.name))
+        elif args.command == "seed-demo":
+            asyncio.run(_seed_demo(settings, args.if_empty))
+        elif args.command == "create-admin":
+            asyncio.run(_create_admin(settings, args.username, args.email))
+    except DomainError as error:
+        print(f"error: {error.code}: {error.message}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""Error codes: typed mutation errors and ``extensions.code`` on every GraphQL error."""
+
+from __future__ import annotations
+
+import logging
+from enum import Enum
+
+import strawberry
+from graphql import GraphQLError, GraphQLSyntaxError
+
+from domain.errors import DomainError
+
+log = logging.getLogger("mandi.errors")
+
+
+@strawberry.enum(description="Stable codes for expected failures.")
+class ErrorCode(Enum):
+    VALIDATION = "VALIDATION"
+    NOT_FOUND = "NOT_FOUND"
+    CONFLICT = "CONFLICT"
+    FORBIDDEN = "FORBIDDEN"
+    INVALID_TRANSITION = "INVALID_TRANSITION"
+    INSUFFICIENT_STOCK = "INSUFFICIENT_STOCK"
+    ARCHIVED = "ARCHIVED"
+    TICKET_CLOSED = "TICKET_CLOSED"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+
+
+@strawberry.type(description="Why a mutation did not do what was asked.")
+class MutationError:
+    code: ErrorCode
+    message: str
+    field: str | None = strawberry.field(description="The input field at fault, when one is.")
+
+    @classmethod
+    def from_domain(cls, error: DomainError) -> MutationError:
+        return cls(code=ErrorCode(error.code), message=error.message, field=error.field)
+
+
+class CodedError(GraphQLError):
+    """A GraphQL error whose ``extensions.code`` is set by the raiser."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message, extensions={"code": code})
+
+
+class NotFoundError(CodedError):
+    def __init__(self, what: str = "object") -> None:
+        super().__init__(f"{what} not found", "NOT_FOUND")
+
+
+class ForbiddenError(CodedError):
+    def __init__(self, message: str = "not allowed") -> None:
+        super().__init__(message, "FORBIDDEN")
+
+
+class Unauthenticated(DomainError):
+    """Raised before anything else when an operation needs a signed-in principal."""
+
+    code = "UNAUTHENTICATED"
+
+    def __init__(self) -> None:
+        super().__init__("sign in first")
+
+
+def with_code(error: GraphQLError) -> GraphQLError:
+    """``error`` with a stable ``extensions.code``; unexpected failures lose their text.
+
+    Syntax errors: GRAPHQL_PARSE_FAILED. Errors of the request as a whole (no path): bad variables
+    are BAD_USER_INPUT, the rest GRAPHQL_VALIDATION_FAILED. Field errors keep the code their
+    raiser set or a domain error's code; anything else is INTERNAL_SERVER_ERROR with a fixed
+    message, logged by exception type only (the message may hold personal values).
+    """
+    if (error.extensions or {}).get("code"):
+        return error
+    original = error.original_error
+    if isinstance(error, GraphQLSyntaxError):
+        code = "GRAPHQL_PARSE_FAILED"
+    elif isinstance(original, DomainError):
+        code = original.code
+    elif error.path is None and (original is None or isinstance(original, GraphQLError)):
+        variable = error.message.startswith("Variable ")
+        code = "BAD_USER_INPUT" if variable else "GRAPHQL_VALIDATION_FAILED"
+    else:
+        log.error("unexpected %s at %s", type(original).__name__, error.path)
+        return GraphQLError(
+            "Internal server error",
+            nodes=error.nodes,
+            path=error.path,
+            extensions={"code": "INTERNAL_SERVER_ERROR"},
+        )
+    return GraphQLError(
+        error.message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=original,
+        extensions={"code": code},
+    )

@@ -1,0 +1,100 @@
+"""Mutations: warehouseCreate, stockAdjust."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from api.access import authorize, get_readable
+from api.errors import MutationError
+from api.inventory.types import InventoryMovement, MovementReason, StockLevel, Warehouse
+from api.payloads import attempt
+from domain.accounts.models import Organization
+from domain.catalog.models import Product
+from domain.inventory import models, services
+
+
+@strawberry.input
+class WarehouseCreateInput:
+    organization_id: strawberry.ID
+    code: str
+    name: str
+    city: str | None = None
+    country: str = "IN"
+
+
+@strawberry.type
+class WarehousePayload:
+    warehouse: Warehouse | None
+    errors: list[MutationError]
+
+
+@strawberry.input(description="Add (or, with a negative delta, remove) stock in one warehouse.")
+class StockAdjustInput:
+    product_id: strawberry.ID
+    warehouse_id: strawberry.ID
+    delta: int
+    reason: MovementReason  # type: ignore[valid-type]
+    note: str | None = None
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="A retry with the same key applies once and returns the first result.",
+    )
+
+
+@strawberry.type
+class StockAdjustPayload:
+    stock: StockLevel | None
+    movement: InventoryMovement | None
+    replayed: bool = strawberry.field(description="True when an earlier request with this key won.")
+    errors: list[MutationError]
+
+
+@strawberry.type
+class InventoryMutations:
+    @strawberry.mutation(description="Create a warehouse. Needs owner, admin or manager.")
+    async def warehouse_create(self, info: Info, input: WarehouseCreateInput) -> WarehousePayload:
+        async def run() -> models.Warehouse:
+            org = await get_readable(
+                info.context, Organization, input.organization_id, field="organizationId"
+            )
+            authorize(info.context, "warehouse.create", org)
+            return await services.create_warehouse(
+                organization_id=org.id,
+                code=input.code,
+                name=input.name,
+                city=input.city,
+                country=input.country,
+            )
+
+        warehouse, errors = await attempt(run)
+        return WarehousePayload(warehouse=warehouse, errors=errors)  # type: ignore[arg-type]
+
+    @strawberry.mutation(description="Adjust stock atomically. Needs staff or above.")
+    async def stock_adjust(self, info: Info, input: StockAdjustInput) -> StockAdjustPayload:
+        async def run() -> services.Adjustment:
+            ctx = info.context
+            product = await get_readable(ctx, Product, input.product_id, field="productId")
+            warehouse = await get_readable(
+                ctx, models.Warehouse, input.warehouse_id, field="warehouseId"
+            )
+            authorize(ctx, "stock.adjust", product)
+            return await services.adjust_stock(
+                product=product,
+                warehouse=warehouse,
+                delta=input.delta,
+                reason=input.reason,
+                actor_id=ctx.principal.user_id,
+                idempotency_key=input.idempotency_key,
+                note=input.note,
+            )
+
+        result, errors = await attempt(run)
+        if result is None:
+            return StockAdjustPayload(stock=None, movement=None, replayed=False, errors=errors)
+        return StockAdjustPayload(
+            stock=result.stock,  # type: ignore[arg-type]
+            movement=result.movement,  # type: ignore[arg-type]
+            replayed=result.replayed,
+            errors=[],
+        )

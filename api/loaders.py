@@ -1,0 +1,73 @@
+"""Per-request DataLoaders: every relation a list can reach is fetched in one query per level."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+from tortoise.models import Model
+
+
+def by_id(model: type[Model]) -> DataLoader[int, Any]:
+    async def load(ids: list[int]) -> list[Any]:
+        rows = {row.pk: row for row in await model.filter(pk__in=set(ids))}
+        return [rows.get(i) for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
+def children(model: type[Model], parent_field: str, order: str = "id") -> DataLoader[int, list]:
+    async def load(parent_ids: list[int]) -> list[list[Any]]:
+        grouped: dict[int, list[Any]] = defaultdict(list)
+        rows = await model.filter(**{f"{parent_field}__in": set(parent_ids)}).order_by(order)
+        for row in rows:
+            grouped[getattr(row, parent_field)].append(row)
+        return [grouped.get(i, []) for i in parent_ids]
+
+    return DataLoader(load_fn=load)
+
+
+class Loaders:
+    """Loaders are made lazily, by name, the first time a request needs them."""
+
+    def __init__(self, factories: dict[str, Callable[[], DataLoader]]) -> None:
+        self._factories = factories
+        self._made: dict[str, DataLoader] = {}
+
+    def __getattr__(self, name: str) -> DataLoader:
+        try:
+            factory = self._factories[name]
+        except KeyError:
+            raise AttributeError(name) from None
+        loader = self._made.get(name)
+        if loader is None:
+            loader = self._made[name] = factory()
+        return loader
+
+
+def request_loaders() -> Loaders:
+    from domain.accounts.models import Organization, User
+    from domain.catalog.models import Product
+    from domain.inventory.models import StockLevel, Warehouse
+    from domain.marketplaces.models import Listing, MarketplaceConnection
+    from domain.orders.models import Customer, CustomerAddress, OrderLine, OrderStatusChange
+    from domain.support.models import TicketMessage
+
+    return Loaders(
+        {
+            "organization": lambda: by_id(Organization),
+            "user": lambda: by_id(User),
+            "product": lambda: by_id(Product),
+            "warehouse": lambda: by_id(Warehouse),
+            "customer": lambda: by_id(Customer),
+            "connection": lambda: by_id(MarketplaceConnection),
+            "order_lines": lambda: children(OrderLine, "order_id"),
+            "order_history": lambda: children(OrderStatusChange, "order_id"),
+            "customer_addresses": lambda: children(CustomerAddress, "customer_id"),
+            "product_stock": lambda: children(StockLevel, "product_id"),
+            "product_listings": lambda: children(Listing, "product_id"),
+            "ticket_messages": lambda: children(TicketMessage, "ticket_id"),
+        }
+    )

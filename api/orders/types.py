@@ -1,0 +1,114 @@
+"""GraphQL types for customers (buyers), orders and their lines."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from api import ids
+from api.marketplaces.types import Marketplace
+from domain.orders.lifecycle import TRANSITIONS
+from domain.orders.models import OrderStatus as OrderStatusEnum
+
+if TYPE_CHECKING:
+    from api.catalog.types import Product
+
+OrderStatus = strawberry.enum(OrderStatusEnum, name="OrderStatus")
+
+_PERSONAL = "Personal data of the buyer; shown only to those who need it."
+
+
+@strawberry.type(description="A buyer of one organization.")
+class Customer:
+    name: str | None = strawberry.field(description=_PERSONAL)
+    email: str | None = strawberry.field(description=_PERSONAL)
+    phone: str | None = strawberry.field(description=_PERSONAL)
+    created_at: datetime
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(ids.encode("Customer", self.id))  # type: ignore[attr-defined]
+
+    @strawberry.field
+    async def addresses(self, info: Info) -> list[CustomerAddress]:
+        return await info.context.loaders.customer_addresses.load(self.id)  # type: ignore[attr-defined]
+
+
+@strawberry.type
+class CustomerAddress:
+    line1: str | None = strawberry.field(description=_PERSONAL)
+    line2: str | None = strawberry.field(description=_PERSONAL)
+    city: str | None = strawberry.field(description=_PERSONAL)
+    state: str | None = strawberry.field(description=_PERSONAL)
+    postal_code: str | None = strawberry.field(description=_PERSONAL)
+    country: str | None = strawberry.field(description=_PERSONAL)
+
+
+@strawberry.type(description="One product line of an order, priced at the time of the order.")
+class OrderLine:
+    sku: str
+    title: str
+    quantity: int
+    unit_price: Decimal
+
+    @strawberry.field
+    def line_total(self) -> Decimal:
+        return self.quantity * self.unit_price  # type: ignore[attr-defined]
+
+    @strawberry.field(description="The product, while it still exists.")
+    async def product(
+        self, info: Info
+    ) -> Annotated[Product, strawberry.lazy("api.catalog.types")] | None:
+        if self.product_id is None:  # type: ignore[attr-defined]
+            return None
+        return await info.context.loaders.product.load(self.product_id)  # type: ignore[attr-defined]
+
+
+@strawberry.type
+class OrderStatusChange:
+    from_status: OrderStatus | None  # type: ignore[valid-type]
+    to_status: OrderStatus  # type: ignore[valid-type]
+    created_at: datetime
+
+
+@strawberry.type(description="An order received from a marketplace.")
+class Order:
+    marketplace: Marketplace  # type: ignore[valid-type]
+    external_order_id: str
+    status: OrderStatus  # type: ignore[valid-type]
+    currency: str
+    total: Decimal
+    placed_at: datetime
+    updated_at: datetime
+    shipping_name: str | None = strawberry.field(description=_PERSONAL)
+    shipping_phone: str | None = strawberry.field(description=_PERSONAL)
+    shipping_line1: str | None = strawberry.field(description=_PERSONAL)
+    shipping_line2: str | None = strawberry.field(description=_PERSONAL)
+    shipping_city: str | None = strawberry.field(description=_PERSONAL)
+    shipping_state: str | None = strawberry.field(description=_PERSONAL)
+    shipping_postal_code: str | None = strawberry.field(description=_PERSONAL)
+    shipping_country: str | None = strawberry.field(description=_PERSONAL)
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(ids.encode("Order", self.id))  # type: ignore[attr-defined]
+
+    @strawberry.field(description="Statuses this order may move to next.")
+    def next_statuses(self) -> list[OrderStatus]:  # type: ignore[valid-type]
+        return sorted(TRANSITIONS[OrderStatusEnum(self.status)])  # type: ignore[attr-defined]
+
+    @strawberry.field
+    async def customer(self, info: Info) -> Customer:
+        return await info.context.loaders.customer.load(self.customer_id)  # type: ignore[attr-defined]
+
+    @strawberry.field
+    async def lines(self, info: Info) -> list[OrderLine]:
+        return await info.context.loaders.order_lines.load(self.id)  # type: ignore[attr-defined]
+
+    @strawberry.field
+    async def history(self, info: Info) -> list[OrderStatusChange]:
+        return await info.context.loaders.order_history.load(self.id)  # type: ignore[attr-defined]

@@ -1,0 +1,94 @@
+"""The one GraphQL schema: every area's queries and mutations, and the schema extensions."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext, ExecutionResult
+
+from api.accounts.mutations import AccountMutations
+from api.accounts.org_mutations import OrganizationMutations
+from api.accounts.queries import AccountQueries
+from api.catalog.mutations import CatalogMutations
+from api.catalog.queries import CatalogQueries
+from api.errors import with_code
+from api.guard import FieldGuard
+from api.inventory.mutations import InventoryMutations
+from api.inventory.queries import InventoryQueries
+from api.marketplaces.queries import MarketplaceQueries
+from api.orders.mutations import OrderMutations
+from api.orders.queries import OrderQueries
+from api.support.mutations import SupportMutations
+from api.support.queries import SupportQueries
+
+SDL_PATH = Path(__file__).with_name("schema.graphql")
+log = logging.getLogger("mandi.graphql")
+
+Query = merge_types(
+    "Query",
+    (
+        AccountQueries,
+        CatalogQueries,
+        InventoryQueries,
+        MarketplaceQueries,
+        OrderQueries,
+        SupportQueries,
+    ),
+)
+Mutation = merge_types(
+    "Mutation",
+    (
+        AccountMutations,
+        OrganizationMutations,
+        CatalogMutations,
+        InventoryMutations,
+        OrderMutations,
+        SupportMutations,
+    ),
+)
+
+
+class MandiSchema(strawberry.Schema):
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:  # type: ignore[override]
+        result = await super().execute(*args, **kwargs)
+        if result.errors:
+            result.errors = [with_code(error) for error in result.errors]
+        return result
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Log error types and paths only: messages can echo input values (personal data).
+        for error in errors:
+            cause = type(error.original_error or error).__name__
+            log.info("graphql error %s at %s", cause, error.path)
+
+
+def build_schema() -> strawberry.Schema:
+    return MandiSchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[
+            lambda: ParserCache(maxsize=256),
+            lambda: ValidationCache(maxsize=256),
+            lambda: QueryDepthLimiter(max_depth=10),
+            lambda: MaxAliasesLimiter(max_alias_count=30),
+            lambda: MaxTokensLimiter(max_token_count=4000),
+            FieldGuard,
+        ],
+    )
+
+
+schema = build_schema()

@@ -1,0 +1,40 @@
+"""GraphQL types for support tickets and their messages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from api import ids
+from domain.support.models import TicketStatus as TicketStatusEnum
+
+TicketStatus = strawberry.enum(TicketStatusEnum, name="TicketStatus")
+
+
+@strawberry.type
+class TicketMessage:
+    body: str | None = strawberry.field(description="Personal data (communication).")
+    from_support: bool = strawberry.field(description="Written by Mandi's support team.")
+    created_at: datetime
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(ids.encode("TicketMessage", self.id))  # type: ignore[attr-defined]
+
+
+@strawberry.type(description="A question from a seller to Mandi's support team.")
+class Ticket:
+    subject: str | None = strawberry.field(description="Personal data (communication).")
+    status: TicketStatus  # type: ignore[valid-type]
+    created_at: datetime
+    updated_at: datetime
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(ids.encode("Ticket", self.id))  # type: ignore[attr-defined]
+
+    @strawberry.field
+    async def messages(self, info: Info) -> list[TicketMessage]:
+        return await info.context.loaders.ticket_messages.load(self.id)  # type: ignore[attr-defined]

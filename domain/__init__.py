@@ -1,0 +1,1 @@
+"""Mandi's domain: Tortoise models and services per area. Knows no HTTP and no GraphQL."""

@@ -1,0 +1,154 @@
+"""Organizations (the sellers), users, their memberships and platform roles, and web sessions."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from domain.personal import NO_PERSONAL_DATA, Category, PersonalData, Subject, SubjectKind
+
+
+class OrgRole(StrEnum):
+    OWNER = "owner"
+    ADMIN = "admin"
+    MANAGER = "manager"
+    STAFF = "staff"
+    VIEWER = "viewer"
+
+
+class PlatformRole(StrEnum):
+    PLATFORM_ADMIN = "platform_admin"
+    SUPPORT_AGENT = "support_agent"
+    SECURITY_REVIEWER = "security_reviewer"
+    PRIVACY_OFFICER = "privacy_officer"
+
+
+class UserStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    ERASED = "erased"
+
+
+class Organization(Model):
+    id = fields.IntField(primary_key=True)
+    legal_name = fields.CharField(max_length=200)
+    trade_name = fields.CharField(max_length=200, null=True)
+    gstin = fields.CharField(max_length=15, null=True, unique=True)
+    address_line1 = fields.CharField(max_length=200, null=True)
+    address_line2 = fields.CharField(max_length=200, null=True)
+    city = fields.CharField(max_length=100, null=True)
+    state = fields.CharField(max_length=100, null=True)
+    postal_code = fields.CharField(max_length=20, null=True)
+    country = fields.CharField(max_length=2, default="IN")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    # A sole proprietor's GSTIN embeds their PAN and the business address may be their home.
+    personal_data = PersonalData(
+        subject=Subject(SubjectKind.ORGANIZATION),
+        fields={
+            "gstin": Category.TAX_ID,
+            "address_line1": Category.CONTACT_ADDRESS,
+            "address_line2": Category.CONTACT_ADDRESS,
+            "city": Category.CONTACT_ADDRESS,
+            "state": Category.CONTACT_ADDRESS,
+            "postal_code": Category.CONTACT_ADDRESS,
+        },
+    )
+
+    class Meta:
+        table = "organization"
+
+
+class User(Model):
+    id = fields.IntField(primary_key=True)
+    username = fields.CharField(max_length=40, unique=True)
+    email = fields.CharField(max_length=254, unique=True)
+    phone = fields.CharField(max_length=16, null=True)
+    full_name = fields.CharField(max_length=200)
+    password_hash = fields.CharField(max_length=255, null=True)
+    adult_attested_at = fields.DatetimeField()
+    country = fields.CharField(max_length=2)
+    locale = fields.CharField(max_length=10, default="en-IN")
+    status = fields.CharEnumField(UserStatus, max_length=16, default=UserStatus.ACTIVE)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    personal_data = PersonalData(
+        subject=Subject(SubjectKind.USER),
+        fields={
+            "username": Category.USERNAME,
+            "email": Category.CONTACT_EMAIL,
+            "phone": Category.CONTACT_PHONE,
+            "full_name": Category.NAME,
+            "password_hash": Category.CREDENTIALS,
+            "adult_attested_at": Category.AGE_ATTESTATION,
+            "country": Category.LOCATION_COUNTRY,
+        },
+    )
+
+    class Meta:
+        table = "user_account"
+
+
+class Membership(Model):
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "mandi.User", related_name="memberships", on_delete=fields.CASCADE
+    )
+    organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
+        "mandi.Organization", related_name="memberships", on_delete=fields.CASCADE
+    )
+    role = fields.CharEnumField(OrgRole, max_length=16)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    personal_data = NO_PERSONAL_DATA.because("links a user id to an organization and a role")
+
+    class Meta:
+        table = "membership"
+        unique_together = (("user", "organization"),)
+
+
+class PlatformRoleGrant(Model):
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "mandi.User", related_name="platform_roles", on_delete=fields.CASCADE
+    )
+    role = fields.CharEnumField(PlatformRole, max_length=32)
+    granted_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "mandi.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    personal_data = NO_PERSONAL_DATA.because("links user ids to a platform role")
+
+    class Meta:
+        table = "platform_role_grant"
+        unique_together = (("user", "role"),)
+
+
+# A signed-in browser. Only a hash of the opaque cookie token is stored.
+class WebSession(Model):
+    id = fields.BigIntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "mandi.User", related_name="sessions", on_delete=fields.CASCADE, db_index=True
+    )
+    token_hash = fields.CharField(max_length=64, unique=True)
+    ip = fields.CharField(max_length=45, null=True)
+    user_agent = fields.CharField(max_length=300, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_seen_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    revoked_at = fields.DatetimeField(null=True)
+
+    personal_data = PersonalData(
+        subject=Subject(SubjectKind.USER, via="user_id"),
+        fields={
+            "token_hash": Category.CREDENTIALS,
+            "ip": Category.DEVICE_IP,
+            "user_agent": Category.DEVICE_USER_AGENT,
+        },
+    )
+
+    class Meta:
+        table = "web_session"

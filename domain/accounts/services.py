@@ -1,0 +1,100 @@
+"""Organizations, users and memberships."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+
+from domain import validation as v
+from domain.accounts.models import Membership, Organization, OrgRole, User
+from domain.accounts.passwords import hash_password
+from domain.errors import Conflict, ValidationFailed
+
+_ORGANIZATION_FIELDS = {
+    "legal_name": lambda x: v.text(x, field="legalName", max_length=200),
+    "trade_name": lambda x: v.optional_text(x, field="tradeName", max_length=200),
+    "gstin": lambda x: v.gstin(x) if x else None,
+    "address_line1": lambda x: v.optional_text(x, field="addressLine1", max_length=200),
+    "address_line2": lambda x: v.optional_text(x, field="addressLine2", max_length=200),
+    "city": lambda x: v.optional_text(x, field="city", max_length=100),
+    "state": lambda x: v.optional_text(x, field="state", max_length=100),
+    "postal_code": lambda x: v.optional_text(x, field="postalCode", max_length=20),
+    "country": v.country,
+}
+
+
+def _organization_values(values: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(values) - set(_ORGANIZATION_FIELDS)
+    if unknown:
+        raise ValueError(f"not organization fields: {sorted(unknown)}")
+    return {name: _ORGANIZATION_FIELDS[name](value) for name, value in values.items()}
+
+
+async def create_organization(
+    *, legal_name: str, country: str = "IN", **optional: Any
+) -> Organization:
+    """Create an organization; a GSTIN, when given, must carry a valid check digit.
+
+    ``optional``: trade_name, gstin, address_line1, address_line2, city, state, postal_code.
+    """
+    values = _organization_values({"legal_name": legal_name, "country": country, **optional})
+    try:
+        return await Organization.create(**values)
+    except IntegrityError:
+        raise Conflict("an organization with this GSTIN exists", field="gstin") from None
+
+
+async def create_user(
+    *,
+    username: str,
+    email: str,
+    full_name: str,
+    password: str | None,
+    country: str,
+    adult_attested: bool,
+    phone: str | None = None,
+    locale: str = "en-IN",
+) -> User:
+    """Create a user who attested being 18 or over; refuses, storing nothing, otherwise."""
+    if not adult_attested:
+        raise ValidationFailed("you must be 18 or over to use Mandi", field="adultAttested")
+    values = {
+        "username": v.username(username),
+        "email": v.email(email).lower(),
+        "full_name": v.text(full_name, field="fullName", max_length=200),
+        "phone": v.phone(phone) if phone else None,
+        "country": v.country(country),
+        "locale": v.locale(locale),
+        "adult_attested_at": datetime.now(UTC),
+        "password_hash": hash_password(password) if password else None,
+    }
+    try:
+        return await User.create(**values)
+    except IntegrityError:
+        raise Conflict("username or email already registered", field="username") from None
+
+
+async def add_member(*, user: User, organization: Organization, role: OrgRole) -> Membership:
+    try:
+        return await Membership.create(user=user, organization=organization, role=role)
+    except IntegrityError:
+        raise Conflict("already a member of this organization", field="user") from None
+
+
+async def update_organization(*, organization: Organization, changes: dict) -> Organization:
+    """Change the given attributes; ``changes`` maps model field names to new values."""
+    if "legal_name" in changes and changes["legal_name"] is None:
+        raise ValidationFailed("must not be empty", field="legalName")
+    if "country" in changes and changes["country"] is None:
+        raise ValidationFailed("must not be empty", field="country")
+    clean = _organization_values(changes)
+    if not clean:
+        return organization
+    organization.update_from_dict(clean)
+    try:
+        await organization.save(update_fields=list(clean))
+    except IntegrityError:
+        raise Conflict("an organization with this GSTIN exists", field="gstin") from None
+    return organization

@@ -1,0 +1,67 @@
+"""Web sessions: an opaque random token in a cookie; the database keeps only its SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from domain.accounts.models import User, UserStatus, WebSession
+
+IDLE_TIMEOUT = timedelta(hours=12)
+ABSOLUTE_TIMEOUT = timedelta(days=7)
+# last_seen_at is written at most this often, so a busy session does not write on every request
+_TOUCH_EVERY = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class NewSession:
+    token: str
+    session: WebSession
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def create_session(*, user: User, ip: str | None, user_agent: str | None) -> NewSession:
+    """Start a session for ``user``; the returned token is shown once, to be set as a cookie."""
+    token = secrets.token_urlsafe(32)
+    current = now()
+    session = await WebSession.create(
+        user=user,
+        token_hash=token_hash(token),
+        ip=ip,
+        user_agent=(user_agent or "")[:300] or None,
+        last_seen_at=current,
+        expires_at=current + ABSOLUTE_TIMEOUT,
+    )
+    return NewSession(token=token, session=session)
+
+
+async def resolve_session(token: str) -> tuple[WebSession, User] | None:
+    """The live session and its active user for a cookie token, else None."""
+    session = (
+        await WebSession.filter(token_hash=token_hash(token), revoked_at=None)
+        .select_related("user")
+        .first()
+    )
+    if session is None:
+        return None
+    current = now()
+    if session.expires_at <= current or session.last_seen_at + IDLE_TIMEOUT <= current:
+        return None
+    if session.user.status != UserStatus.ACTIVE:
+        return None
+    if current - session.last_seen_at >= _TOUCH_EVERY:
+        await WebSession.filter(id=session.id).update(last_seen_at=current)
+    return session, session.user
+
+
+async def revoke_session(*, session_id: int) -> None:
+    await WebSession.filter(id=session_id, revoked_at=None).update(revoked_at=now())

@@ -1,0 +1,117 @@
+"""Database wiring: Tortoise configuration, start-up and shutdown, a SQL statement counter."""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from tortoise import Tortoise, connections
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+from domain.settings import ensure_sqlite_dir
+
+APP = "mandi"
+MODEL_MODULES = [
+    "domain.accounts.models",
+    "domain.catalog.models",
+    "domain.inventory.models",
+    "domain.marketplaces.models",
+    "domain.orders.models",
+    "domain.support.models",
+]
+
+
+def tortoise_config(database_url: str) -> dict:
+    return {
+        "connections": {"default": _connection(database_url)},
+        "apps": {APP: {"models": MODEL_MODULES, "migrations": "migrations"}},
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def _connection(database_url: str) -> str | dict:
+    if database_url.startswith("sqlite://"):
+        ensure_sqlite_dir(database_url)
+        path = database_url.removeprefix("sqlite://")
+        return {
+            "engine": "tortoise.backends.sqlite",
+            "credentials": {
+                "file_path": path,
+                "journal_mode": "WAL",
+                "foreign_keys": "ON",
+                "busy_timeout": 5000,
+            },
+        }
+    return database_url
+
+
+async def init_db(database_url: str) -> None:
+    await Tortoise.init(config=tortoise_config(database_url))
+
+
+async def close_db() -> None:
+    await Tortoise.close_connections()
+    # Tortoise caches each model's SQL by connection name, not dialect: forget it, so a process
+    # that opens another database under the same name (the tests do) builds it afresh.
+    EXECUTOR_CACHE.clear()
+
+
+def dialect() -> str:
+    return connections.get("default").capabilities.dialect
+
+
+def models() -> dict[str, type]:
+    """Every registered model of the app, by name."""
+    return dict(Tortoise.apps[APP]) if APP in Tortoise.apps else {}
+
+
+async def ping() -> bool:
+    await connections.get("default").execute_query("SELECT 1")
+    return True
+
+
+# --- SQL statement counting -------------------------------------------------------------------
+# Tortoise logs each statement (with its values) at DEBUG on "tortoise.db_client". A filter on
+# that logger counts the record for the current request and then drops it, so statements and
+# their values never reach a handler: no personal value can leak into logs this way.
+
+
+@dataclass
+class StatementCount:
+    value: int = 0
+
+
+_current: contextvars.ContextVar[StatementCount | None] = contextvars.ContextVar(
+    "mandi_sql_count", default=None
+)
+
+
+class _CountAndDrop(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg == "%s: %s" or (record.args == () and isinstance(record.msg, str)):
+            count = _current.get()
+            if count is not None:
+                count.value += 1
+        return False
+
+
+def install_statement_counter() -> None:
+    logger = logging.getLogger("tortoise.db_client")
+    if not any(isinstance(f, _CountAndDrop) for f in logger.filters):
+        logger.addFilter(_CountAndDrop())
+    logger.setLevel(logging.DEBUG)
+
+
+@contextmanager
+def count_statements() -> Iterator[StatementCount]:
+    """Count the SQL statements run in this context (and the tasks it spawns)."""
+    count = StatementCount()
+    token = _current.set(count)
+    try:
+        yield count
+    finally:
+        _current.reset(token)

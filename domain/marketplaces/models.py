@@ -1,0 +1,72 @@
+"""Connections to marketplace seller accounts and the listings published through them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from domain.personal import NO_PERSONAL_DATA
+
+
+class Marketplace(StrEnum):
+    AMAZON = "amazon"
+    EBAY = "ebay"
+    FLIPKART = "flipkart"
+    DIRECT = "direct"
+
+
+class ConnectionStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    ERROR = "error"
+    DISCONNECTED = "disconnected"
+
+
+class ListingStatus(StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+    ERROR = "error"
+
+
+class MarketplaceConnection(Model):
+    id = fields.IntField(primary_key=True)
+    organization = fields.ForeignKeyField(
+        "mandi.Organization", related_name="marketplace_connections", on_delete=fields.CASCADE
+    )
+    marketplace = fields.CharEnumField(Marketplace, max_length=16)
+    seller_id = fields.CharField(max_length=64)
+    status = fields.CharEnumField(ConnectionStatus, max_length=16, default=ConnectionStatus.ACTIVE)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    personal_data = NO_PERSONAL_DATA.because("a business's marketplace account identifier")
+
+    class Meta:
+        table = "marketplace_connection"
+        unique_together = (("organization", "marketplace", "seller_id"),)
+
+
+class Listing(Model):
+    id = fields.IntField(primary_key=True)
+    organization = fields.ForeignKeyField(
+        "mandi.Organization", related_name="listings", on_delete=fields.CASCADE
+    )
+    product = fields.ForeignKeyField(
+        "mandi.Product", related_name="listings", on_delete=fields.CASCADE, db_index=True
+    )
+    connection = fields.ForeignKeyField(
+        "mandi.MarketplaceConnection", related_name="listings", on_delete=fields.CASCADE
+    )
+    external_id = fields.CharField(max_length=64)
+    price = fields.DecimalField(max_digits=12, decimal_places=2)
+    currency = fields.CharField(max_length=3, default="INR")
+    status = fields.CharEnumField(ListingStatus, max_length=16, default=ListingStatus.DRAFT)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    personal_data = NO_PERSONAL_DATA.because("catalogue data published on a marketplace")
+
+    class Meta:
+        table = "listing"
+        unique_together = (("connection", "external_id"),)

@@ -1,0 +1,153 @@
+"""Customers (the buyers), their addresses, orders and order lines."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from domain.marketplaces.models import Marketplace
+from domain.personal import NO_PERSONAL_DATA, Category, PersonalData, Subject, SubjectKind
+
+
+class OrderStatus(StrEnum):
+    PLACED = "placed"
+    PAID = "paid"
+    PACKED = "packed"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+    RETURN_REQUESTED = "return_requested"
+    RETURNED = "returned"
+
+
+class Customer(Model):
+    id = fields.IntField(primary_key=True)
+    organization = fields.ForeignKeyField(
+        "mandi.Organization", related_name="customers", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=200)
+    email = fields.CharField(max_length=254, null=True)
+    phone = fields.CharField(max_length=16, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    personal_data = PersonalData(
+        subject=Subject(SubjectKind.CUSTOMER),
+        fields={
+            "name": Category.NAME,
+            "email": Category.CONTACT_EMAIL,
+            "phone": Category.CONTACT_PHONE,
+        },
+    )
+
+    class Meta:
+        table = "customer"
+        indexes = (("organization_id", "email"),)
+
+
+_ADDRESS = ("line1", "line2", "city", "state", "postal_code", "country")
+
+
+class CustomerAddress(Model):
+    id = fields.IntField(primary_key=True)
+    organization = fields.ForeignKeyField(
+        "mandi.Organization", related_name=False, on_delete=fields.CASCADE
+    )
+    customer = fields.ForeignKeyField(
+        "mandi.Customer", related_name="addresses", on_delete=fields.CASCADE, db_index=True
+    )
+    line1 = fields.CharField(max_length=200)
+    line2 = fields.CharField(max_length=200, null=True)
+    city = fields.CharField(max_length=100)
+    state = fields.CharField(max_length=100, null=True)
+    postal_code = fields.CharField(max_length=20)
+    country = fields.CharField(max_length=2)
+
+    personal_data = PersonalData(
+        subject=Subject(SubjectKind.CUSTOMER, via="customer_id"),
+        fields=dict.fromkeys(_ADDRESS, Category.CONTACT_ADDRESS),
+    )
+
+    class Meta:
+        table = "customer_address"
+
+
+class Order(Model):
+    id = fields.BigIntField(primary_key=True)
+    organization = fields.ForeignKeyField(
+        "mandi.Organization", related_name="orders", on_delete=fields.CASCADE
+    )
+    marketplace = fields.CharEnumField(Marketplace, max_length=16)
+    external_order_id = fields.CharField(max_length=64)
+    customer = fields.ForeignKeyField(
+        "mandi.Customer", related_name="orders", on_delete=fields.RESTRICT, db_index=True
+    )
+    status = fields.CharEnumField(OrderStatus, max_length=20, default=OrderStatus.PLACED)
+    currency = fields.CharField(max_length=3, default="INR")
+    total = fields.DecimalField(max_digits=12, decimal_places=2)
+    shipping_name = fields.CharField(max_length=200)
+    shipping_phone = fields.CharField(max_length=16, null=True)
+    shipping_line1 = fields.CharField(max_length=200)
+    shipping_line2 = fields.CharField(max_length=200, null=True)
+    shipping_city = fields.CharField(max_length=100)
+    shipping_state = fields.CharField(max_length=100, null=True)
+    shipping_postal_code = fields.CharField(max_length=20)
+    shipping_country = fields.CharField(max_length=2)
+    placed_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    personal_data = PersonalData(
+        subject=Subject(SubjectKind.CUSTOMER, via="customer_id"),
+        fields={
+            "shipping_name": Category.NAME,
+            "shipping_phone": Category.CONTACT_PHONE,
+            **{f"shipping_{part}": Category.CONTACT_ADDRESS for part in _ADDRESS},
+        },
+    )
+
+    class Meta:
+        table = "customer_order"
+        indexes = (("organization_id", "status"),)
+        unique_together = (("organization", "marketplace", "external_order_id"),)
+
+
+class OrderLine(Model):
+    id = fields.BigIntField(primary_key=True)
+    organization = fields.ForeignKeyField(
+        "mandi.Organization", related_name=False, on_delete=fields.CASCADE
+    )
+    order = fields.ForeignKeyField(
+        "mandi.Order", related_name="lines", on_delete=fields.CASCADE, db_index=True
+    )
+    product = fields.ForeignKeyField(
+        "mandi.Product", related_name="order_lines", null=True, on_delete=fields.SET_NULL
+    )
+    sku = fields.CharField(max_length=64)
+    title = fields.CharField(max_length=200)
+    quantity = fields.IntField()
+    unit_price = fields.DecimalField(max_digits=12, decimal_places=2)
+
+    personal_data = NO_PERSONAL_DATA.because("what was bought; the buyer is on the order")
+
+    class Meta:
+        table = "order_line"
+
+
+# History of an order's lifecycle, one row per transition.
+class OrderStatusChange(Model):
+    id = fields.BigIntField(primary_key=True)
+    order = fields.ForeignKeyField(
+        "mandi.Order", related_name="history", on_delete=fields.CASCADE, db_index=True
+    )
+    from_status = fields.CharEnumField(OrderStatus, max_length=20, null=True)
+    to_status = fields.CharEnumField(OrderStatus, max_length=20)
+    actor = fields.ForeignKeyField(
+        "mandi.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    personal_data = NO_PERSONAL_DATA.because("status history; the actor is an id, not a value")
+
+    class Meta:
+        table = "order_status_change"

@@ -1,0 +1,87 @@
+"""The personal-data declaration: each model says which fields are personal data and whose.
+
+A model declares ``personal_data = PersonalData(subject=..., fields={...})`` or, when it holds
+none, ``personal_data = NO_PERSONAL_DATA.because("...")``. The registry reads these declarations
+and is the only list of personal fields: authorization, audit, export, erasure, encryption and
+error scrubbing all derive from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+
+class Category(StrEnum):
+    CONTACT_EMAIL = "contact.email"
+    CONTACT_PHONE = "contact.phone"
+    CONTACT_ADDRESS = "contact.address"
+    NAME = "name"
+    USERNAME = "identifier.username"
+    TAX_ID = "financial.tax_id"
+    CREDENTIALS = "credentials"
+    DEVICE_IP = "device.ip"
+    DEVICE_USER_AGENT = "device.user_agent"
+    COMMUNICATION = "communication"
+    AGE_ATTESTATION = "demographic.age_attestation"
+    LOCATION_COUNTRY = "location.country"
+
+
+class SubjectKind(StrEnum):
+    USER = "user"
+    CUSTOMER = "customer"
+    ORGANIZATION = "organization"
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Whose data a row holds: ``kind`` of person and the attribute holding their id."""
+
+    kind: SubjectKind
+    via: str = "id"
+
+    def subject_id(self, obj: Any) -> Any:
+        return getattr(obj, self.via)
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    subject: Subject | None
+    fields: Mapping[str, Category] = field(default_factory=dict)
+    reason: str = ""
+
+    def because(self, reason: str) -> PersonalData:
+        """A declaration of no personal data, with the reason written down."""
+        return replace(self, reason=reason)
+
+    @property
+    def is_personal(self) -> bool:
+        return bool(self.fields)
+
+
+NO_PERSONAL_DATA = PersonalData(subject=None)
+
+
+def declaration(model: type) -> PersonalData | None:
+    value = model.__dict__.get("personal_data")
+    return value if isinstance(value, PersonalData) else None
+
+
+def registry(models: Mapping[str, type]) -> dict[str, PersonalData]:
+    """Every model's declaration by model name; raises if a model declares nothing."""
+    found: dict[str, PersonalData] = {}
+    for name, model in models.items():
+        decl = declaration(model)
+        if decl is None:
+            raise LookupError(f"model {name} does not declare personal_data")
+        found[name] = decl
+    return found
+
+
+def personal_fields(models: Mapping[str, type]) -> Iterator[tuple[str, str, Category]]:
+    """(model name, field name, category) for every personal field of every model."""
+    for name, decl in registry(models).items():
+        for field_name, category in decl.fields.items():
+            yield name, field_name, category

@@ -1,0 +1,50 @@
+"""Settings read once from the environment. Secrets come only from here or a key file."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_SQLITE = "sqlite://var/mandi.sqlite3"
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_SQLITE
+    environment: str = "development"
+    port: int = 8000
+    cookie_secure: bool = False
+    max_page_size: int = 100
+    max_query_depth: int = 10
+    sentry_dsn: str | None = None
+    redis_url: str | None = None
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment == "development"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        environment = os.environ.get("MANDI_ENV", "development")
+        return cls(
+            database_url=os.environ.get("DATABASE_URL", DEFAULT_SQLITE),
+            environment=environment,
+            port=int(os.environ.get("PORT", "8000")),
+            cookie_secure=_flag("MANDI_COOKIE_SECURE", environment != "development"),
+            sentry_dsn=os.environ.get("SENTRY_DSN") or None,
+            redis_url=os.environ.get("REDIS_URL") or None,
+        )
+
+
+def ensure_sqlite_dir(database_url: str) -> None:
+    """Create the folder of an SQLite file URL so a first run needs no set-up."""
+    if database_url.startswith("sqlite://") and ":memory:" not in database_url:
+        Path(database_url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)

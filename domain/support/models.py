@@ -1,0 +1,62 @@
+"""Support tickets a seller's user opens with Mandi's support team, and their messages."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from domain.personal import Category, PersonalData, Subject, SubjectKind
+
+
+class TicketStatus(StrEnum):
+    OPEN = "open"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+class Ticket(Model):
+    id = fields.IntField(primary_key=True)
+    organization = fields.ForeignKeyField(
+        "mandi.Organization", related_name="tickets", on_delete=fields.CASCADE, db_index=True
+    )
+    opened_by = fields.ForeignKeyField(
+        "mandi.User", related_name="tickets", on_delete=fields.RESTRICT
+    )
+    subject = fields.CharField(max_length=200)
+    status = fields.CharEnumField(TicketStatus, max_length=16, default=TicketStatus.OPEN)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    personal_data = PersonalData(
+        subject=Subject(SubjectKind.USER, via="opened_by_id"),
+        fields={"subject": Category.COMMUNICATION},
+    )
+
+    class Meta:
+        table = "ticket"
+
+
+class TicketMessage(Model):
+    id = fields.BigIntField(primary_key=True)
+    organization = fields.ForeignKeyField(
+        "mandi.Organization", related_name=False, on_delete=fields.CASCADE
+    )
+    ticket = fields.ForeignKeyField(
+        "mandi.Ticket", related_name="messages", on_delete=fields.CASCADE, db_index=True
+    )
+    author = fields.ForeignKeyField(
+        "mandi.User", related_name="ticket_messages", on_delete=fields.RESTRICT
+    )
+    body = fields.TextField()
+    from_support = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    personal_data = PersonalData(
+        subject=Subject(SubjectKind.USER, via="author_id"),
+        fields={"body": Category.COMMUNICATION},
+    )
+
+    class Meta:
+        table = "ticket_message"

@@ -1,0 +1,99 @@
+"""Test set-up: every run makes its own SQLite and PostgreSQL databases, migrates them with the
+real migrations, runs each test on both, and drops them at the end.
+
+Backends come from MANDI_TEST_BACKENDS (default "sqlite,postgres"). Under CI a PostgreSQL that
+cannot be reached fails the run; elsewhere its tests are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+import pytest_asyncio
+from tortoise.migrations.api import migrate
+
+from api.app import create_app
+from domain import db
+from tests.support import Backend, Team, make_team
+
+PG_ADMIN_URL = os.environ.get("MANDI_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _backends() -> list[str]:
+    raw = os.environ.get("MANDI_TEST_BACKENDS", "sqlite,postgres")
+    return [b.strip() for b in raw.split(",") if b.strip()]
+
+
+async def _create_postgres() -> Backend:
+    name = f"mandi_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = await asyncpg.connect(PG_ADMIN_URL, timeout=5)
+    except (OSError, asyncpg.PostgresError) as error:
+        message = f"PostgreSQL unreachable at {PG_ADMIN_URL}: {type(error).__name__}"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    return Backend(kind="postgres", url=f"{base}/{name}", name=name)
+
+
+async def _drop_postgres(backend: Backend) -> None:
+    admin = await asyncpg.connect(PG_ADMIN_URL, timeout=5)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{backend.name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest_asyncio.fixture(scope="session", params=_backends())
+async def backend(request: pytest.FixtureRequest, tmp_path_factory) -> AsyncIterator[Backend]:
+    """A fresh database of one kind, migrated with the project's migrations."""
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("db") / "mandi.sqlite3"
+        current = Backend(kind="sqlite", url=f"sqlite://{path}", name=str(path))
+    elif request.param == "postgres":
+        current = await _create_postgres()
+    else:
+        raise pytest.UsageError(f"unknown backend {request.param}")
+    try:
+        await migrate(config=db.tortoise_config(current.url))
+        await db.close_db()
+        await db.init_db(current.url)
+        db.install_statement_counter()
+        yield current
+    finally:
+        await db.close_db()
+        if current.kind == "postgres":
+            await _drop_postgres(current)
+
+
+@pytest_asyncio.fixture
+async def app(backend: Backend):
+    return create_app(manage_db=False)
+
+
+@pytest_asyncio.fixture
+async def anon(app) -> AsyncIterator[httpx.AsyncClient]:
+    """A client with no session."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://mandi.test") as client:
+        yield client
+
+
+@pytest_asyncio.fixture
+async def team(app) -> AsyncIterator[Team]:
+    """A fresh organization with a signed-in client for every organization role."""
+    current = await make_team(app)
+    yield current
+    await current.close()
