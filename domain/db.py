@@ -16,11 +16,13 @@ from domain.settings import ensure_sqlite_dir
 APP = "mandi"
 MODEL_MODULES = [
     "domain.accounts.models",
+    "domain.accounts.auth_models",
     "domain.catalog.models",
     "domain.inventory.models",
     "domain.marketplaces.models",
     "domain.orders.models",
     "domain.support.models",
+    "domain.privacy.models",
 ]
 
 

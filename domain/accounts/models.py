@@ -72,6 +72,11 @@ class User(Model):
     country = fields.CharField(max_length=2)
     locale = fields.CharField(max_length=10, default="en-IN")
     status = fields.CharEnumField(UserStatus, max_length=16, default=UserStatus.ACTIVE)
+    password_changed_at = fields.DatetimeField(null=True)
+    # TOTP secret, AES-GCM encrypted with a key that never lives in the database
+    mfa_secret_encrypted = fields.CharField(max_length=255, null=True)
+    mfa_enabled_at = fields.DatetimeField(null=True)
+    mfa_last_step = fields.BigIntField(null=True)  # last accepted TOTP time step (no replays)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     personal_data = PersonalData(
@@ -82,6 +87,7 @@ class User(Model):
             "phone": Category.CONTACT_PHONE,
             "full_name": Category.NAME,
             "password_hash": Category.CREDENTIALS,
+            "mfa_secret_encrypted": Category.CREDENTIALS,
             "adult_attested_at": Category.AGE_ATTESTATION,
             "country": Category.LOCATION_COUNTRY,
         },
@@ -140,6 +146,7 @@ class WebSession(Model):
     last_seen_at = fields.DatetimeField()
     expires_at = fields.DatetimeField()
     revoked_at = fields.DatetimeField(null=True)
+    reauthenticated_at = fields.DatetimeField(null=True)  # for step-up of sensitive operations
 
     personal_data = PersonalData(
         subject=Subject(SubjectKind.USER, via="user_id"),

@@ -1,0 +1,129 @@
+"""Authentication records: MFA recovery codes, login challenges, password resets, partner
+tokens, the email outbox and the login history. Secrets are stored only as hashes."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from domain.personal import NO_PERSONAL_DATA, Category, PersonalData, Subject, SubjectKind
+
+_BY_USER = Subject(SubjectKind.USER, via="user_id")
+
+
+class LoginOutcome(StrEnum):
+    SUCCESS = "success"
+    BAD_CREDENTIALS = "bad_credentials"
+    MFA_REQUIRED = "mfa_required"
+    MFA_FAILED = "mfa_failed"
+    LOCKED = "locked"
+
+
+class RecoveryCode(Model):
+    id = fields.IntField(primary_key=True)
+    user = fields.ForeignKeyField(
+        "mandi.User", related_name="recovery_codes", on_delete=fields.CASCADE, db_index=True
+    )
+    code_hash = fields.CharField(max_length=64)
+    used_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    personal_data = PersonalData(subject=_BY_USER, fields={"code_hash": Category.CREDENTIALS})
+
+    class Meta:
+        table = "recovery_code"
+
+
+# The first factor passed, the second still due: a short-lived, single-use token.
+class LoginChallenge(Model):
+    id = fields.BigIntField(primary_key=True)
+    user = fields.ForeignKeyField("mandi.User", related_name=False, on_delete=fields.CASCADE)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    personal_data = PersonalData(subject=_BY_USER, fields={"token_hash": Category.CREDENTIALS})
+
+    class Meta:
+        table = "login_challenge"
+
+
+class PasswordReset(Model):
+    id = fields.BigIntField(primary_key=True)
+    user = fields.ForeignKeyField("mandi.User", related_name=False, on_delete=fields.CASCADE)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    personal_data = PersonalData(subject=_BY_USER, fields={"token_hash": Category.CREDENTIALS})
+
+    class Meta:
+        table = "password_reset"
+
+
+# Mail waiting for a sender to deliver it. The body may carry a reset link, so it is encrypted.
+class EmailOutbox(Model):
+    id = fields.BigIntField(primary_key=True)
+    user = fields.ForeignKeyField("mandi.User", related_name=False, on_delete=fields.CASCADE)
+    to_address = fields.CharField(max_length=254)
+    template = fields.CharField(max_length=64)
+    body_encrypted = fields.TextField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+    sent_at = fields.DatetimeField(null=True)
+
+    personal_data = PersonalData(
+        subject=_BY_USER,
+        fields={"to_address": Category.CONTACT_EMAIL, "body_encrypted": Category.CREDENTIALS},
+    )
+
+    class Meta:
+        table = "email_outbox"
+
+
+class PartnerToken(Model):
+    id = fields.IntField(primary_key=True)
+    organization = fields.ForeignKeyField(
+        "mandi.Organization", related_name="partner_tokens", on_delete=fields.CASCADE
+    )
+    created_by = fields.ForeignKeyField(
+        "mandi.User", related_name="partner_tokens", on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=100)
+    prefix = fields.CharField(max_length=16, unique=True)
+    secret_hash = fields.CharField(max_length=64)
+    scopes = fields.JSONField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    last_used_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    personal_data = NO_PERSONAL_DATA.because("a credential of an organization; secret hashed")
+
+    class Meta:
+        table = "partner_token"
+
+
+class LoginEvent(Model):
+    id = fields.BigIntField(primary_key=True)
+    user = fields.ForeignKeyField(
+        "mandi.User",
+        related_name="login_events",
+        null=True,
+        on_delete=fields.CASCADE,
+        db_index=True,
+    )
+    outcome = fields.CharEnumField(LoginOutcome, max_length=16)
+    ip = fields.CharField(max_length=45, null=True)
+    user_agent = fields.CharField(max_length=300, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    personal_data = PersonalData(
+        subject=_BY_USER,
+        fields={"ip": Category.DEVICE_IP, "user_agent": Category.DEVICE_USER_AGENT},
+    )
+
+    class Meta:
+        table = "login_event"

@@ -1,0 +1,1 @@
+"""Domain area: privacy rights and support access grants."""
