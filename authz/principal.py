@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from domain.accounts.models import Membership, OrgRole, PlatformRole, PlatformRoleGrant, User
+from domain.privacy.models import AccessGrant
 
 
 @dataclass(frozen=True)
 class Principal:
-    kind: str  # "anonymous" | "user"
+    """``kind`` is "anonymous", "user" (a session) or "token" (a partner token).
+
+    For a token, ``user_id`` is its creator, ``org_roles`` holds only the creator's current role in
+    the token's organization, and ``scopes`` limits what that role may do; for a user ``scopes``
+    is None (no scope limit). ``grants`` are the open support access grants, as
+    (subject kind, subject id) pairs.
+    """
+
+    kind: str
     user_id: int | None = None
     org_roles: dict[int, OrgRole] = field(default_factory=dict)
     platform_roles: frozenset[PlatformRole] = frozenset()
+    scopes: frozenset[str] | None = None
+    token_id: int | None = None
+    grants: frozenset[tuple[str, int]] = frozenset()
 
     @property
     def is_authenticated(self) -> bool:
@@ -30,12 +43,22 @@ ANONYMOUS = Principal(kind="anonymous")
 
 
 async def load_user_principal(user: User) -> Principal:
-    """Load the roles of a signed-in user (two small queries, once per request)."""
+    """Load the roles (and, for support agents, open access grants) of a signed-in user."""
     memberships = await Membership.filter(user_id=user.id).values_list("organization_id", "role")
-    platform = await PlatformRoleGrant.filter(user_id=user.id).values_list("role", flat=True)
+    platform = frozenset(
+        PlatformRole(r)
+        for r in await PlatformRoleGrant.filter(user_id=user.id).values_list("role", flat=True)
+    )
+    grants: frozenset[tuple[str, int]] = frozenset()
+    if PlatformRole.SUPPORT_AGENT in platform:
+        rows = await AccessGrant.filter(
+            grantee_id=user.id, revoked_at=None, expires_at__gt=datetime.now(UTC)
+        ).values_list("subject_kind", "subject_id")
+        grants = frozenset((str(kind), subject_id) for kind, subject_id in rows)
     return Principal(
         kind="user",
         user_id=user.id,
         org_roles={org_id: OrgRole(role) for org_id, role in memberships},
-        platform_roles=frozenset(PlatformRole(r) for r in platform),
+        platform_roles=platform,
+        grants=grants,
     )
