@@ -19,22 +19,30 @@ from api.auth import PrincipalMiddleware
 from api.context import RequestContext, from_scope
 from api.schema import schema
 from domain import db
+from domain.accounts.throttle import LoginThrottle, MemoryFailureStore, RedisFailureStore
 from domain.settings import Settings
 
 log = logging.getLogger("mandi.app")
 
 
 class MandiGraphQL(GraphQL):
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, throttle: LoginThrottle) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if settings.is_development else None,
             allow_queries_via_get=True,
         )
         self.settings = settings
+        self.throttle = throttle
 
     async def get_context(self, request: Request, response: Response) -> RequestContext:  # type: ignore[override]
-        return from_scope(request, response, self.settings)
+        return from_scope(request, response, self.settings, self.throttle)
+
+
+def build_throttle(settings: Settings) -> LoginThrottle:
+    if settings.redis_url:
+        return LoginThrottle(RedisFailureStore(settings.redis_url))
+    return LoginThrottle(MemoryFailureStore())
 
 
 async def healthz(_: Request) -> Response:
@@ -50,9 +58,15 @@ async def readyz(_: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Starlette:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    manage_db: bool = True,
+    throttle: LoginThrottle | None = None,
+) -> Starlette:
     """The ASGI app. With ``manage_db`` it opens and closes the database in its lifespan."""
     settings = settings or Settings.from_env()
+    throttle = throttle or build_throttle(settings)
     db.install_statement_counter()
 
     @contextlib.asynccontextmanager
@@ -62,16 +76,20 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> S
         try:
             yield
         finally:
+            if isinstance(throttle.store, RedisFailureStore):
+                await throttle.store.close()
             if manage_db:
                 await db.close_db()
 
-    graphql = MandiGraphQL(settings)
-    return Starlette(
+    graphql = MandiGraphQL(settings, throttle)
+    app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
-        middleware=[Middleware(PrincipalMiddleware)],
+        middleware=[Middleware(PrincipalMiddleware, allowed_origins=settings.allowed_origins)],
         lifespan=lifespan,
     )
+    app.state.throttle = throttle
+    return app

@@ -1,44 +1,109 @@
-"""Resolve who is calling, as pure ASGI middleware (ContextVar-safe), before GraphQL runs."""
+"""Resolve who is calling, as pure ASGI middleware (ContextVar-safe), before GraphQL runs.
+
+A bearer partner token wins over a cookie. A request authenticated by the session cookie must
+show it is not cross-site before anything runs: ``Sec-Fetch-Site`` (when sent) is same-origin,
+``Origin`` (when sent) is this site or an allowed origin, and without ``Origin`` the request
+carries an ``X-Requested-With`` header, which a cross-site form cannot add.
+"""
 
 from __future__ import annotations
 
-from http.cookies import SimpleCookie
+import json
+from http.cookies import CookieError, SimpleCookie
 
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from authz.principal import load_user_principal
+from authz.principal import Principal, load_user_principal
+from domain.accounts import tokens
 from domain.accounts.sessions import resolve_session
 
 SESSION_COOKIE = "mandi_session"
 
 
-def _cookie(scope: Scope, name: str) -> str | None:
-    for key, value in scope.get("headers", []):
-        if key == b"cookie":
-            jar = SimpleCookie()
-            try:
-                jar.load(value.decode("latin-1"))
-            except Exception:  # a malformed cookie header means no session
-                return None
-            if name in jar:
-                return jar[name].value
-    return None
+def _cookie(headers: Headers, name: str) -> str | None:
+    raw = headers.get("cookie")
+    if not raw:
+        return None
+    jar = SimpleCookie()
+    try:
+        jar.load(raw)
+    except CookieError:
+        return None
+    return jar[name].value if name in jar else None
+
+
+def token_principal(identity: tokens.TokenIdentity) -> Principal:
+    token = identity.token
+    return Principal(
+        kind="token",
+        user_id=token.created_by_id,
+        org_roles={token.organization_id: identity.creator_role},
+        scopes=frozenset(token.scopes),
+        token_id=token.id,
+    )
+
+
+def same_site(scope: Scope, headers: Headers, allowed_origins: frozenset[str]) -> bool:
+    fetch_site = headers.get("sec-fetch-site")
+    if fetch_site is not None and fetch_site not in {"same-origin", "none"}:
+        return False
+    origin = headers.get("origin")
+    if origin is None:
+        return headers.get("x-requested-with") is not None
+    own = f"{scope.get('scheme', 'http')}://{headers.get('host', '')}"
+    return origin == own or origin in allowed_origins
+
+
+async def _reject(send: Send, status: int, code: str, message: str) -> None:
+    body = json.dumps(
+        {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
+    )
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json")],
+        }
+    )
+    await send({"type": "http.response.body", "body": body.encode()})
 
 
 class PrincipalMiddleware:
     """Put ``principal`` (and ``session_id``) on the request state for the paths given."""
 
-    def __init__(self, app: ASGIApp, paths: tuple[str, ...] = ("/graphql",)) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        paths: tuple[str, ...] = ("/graphql",),
+        allowed_origins: frozenset[str] = frozenset(),
+    ) -> None:
         self.app = app
         self.paths = paths
+        self.allowed_origins = allowed_origins
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] in self.paths:
-            state = scope.setdefault("state", {})
-            token = _cookie(scope, SESSION_COOKIE)
-            found = await resolve_session(token) if token else None
-            if found is not None:
-                session, user = found
-                state["principal"] = await load_user_principal(user)
-                state["session_id"] = session.id
+        if scope["type"] != "http" or scope["path"] not in self.paths:
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        state = scope.setdefault("state", {})
+        authorization = headers.get("authorization")
+        if authorization is not None:
+            scheme, _, value = authorization.partition(" ")
+            identity = await tokens.resolve(value.strip()) if scheme.lower() == "bearer" else None
+            if identity is None:
+                state["rejected_token"] = True
+                await _reject(send, 401, "UNAUTHENTICATED", "invalid, expired or revoked token")
+                return
+            state["principal"] = token_principal(identity)
+        elif (token := _cookie(headers, SESSION_COOKIE)) and (
+            found := await resolve_session(token)
+        ):
+            if scope["method"] != "GET" and not same_site(scope, headers, self.allowed_origins):
+                await _reject(send, 403, "CSRF_REJECTED", "cross-site request refused")
+                return
+            session, user = found
+            state["principal"] = await load_user_principal(user)
+            state["session"] = session
         await self.app(scope, receive, send)

@@ -12,8 +12,18 @@ from api.errors import Unauthenticated
 from api.guard import Guard
 from api.loaders import Loaders, request_loaders
 from authz.principal import ANONYMOUS, Principal
-from domain.accounts.models import OrgRole
+from domain.accounts.models import OrgRole, WebSession
+from domain.accounts.sessions import require_recent_auth
+from domain.accounts.throttle import LoginThrottle
+from domain.errors import DomainError
 from domain.settings import Settings
+
+
+class SessionRequired(DomainError):
+    code = "FORBIDDEN"
+
+    def __init__(self) -> None:
+        super().__init__("only a signed-in person can do this, not a partner token")
 
 
 @dataclass
@@ -21,29 +31,47 @@ class RequestContext:
     request: Request
     response: Response
     settings: Settings
+    throttle: LoginThrottle
     principal: Principal = ANONYMOUS
-    session_id: int | None = None
+    session: WebSession | None = None
     loaders: Loaders = field(default_factory=request_loaders)
     guard: Guard = field(init=False)
 
     def __post_init__(self) -> None:
         self.guard = Guard(self.principal)
 
-    def become(self, principal: Principal, session_id: int | None) -> None:
+    @property
+    def session_id(self) -> int | None:
+        return self.session.id if self.session else None
+
+    def become(self, principal: Principal, session: WebSession | None) -> None:
         """Switch identity mid-request (after signing in or out); decisions start afresh."""
         self.principal = principal
-        self.session_id = session_id
+        self.session = session
         self.guard = Guard(principal)
 
     def grant_role(self, organization_id: int, role: OrgRole) -> None:
         """Reflect a role this request just gave the caller (e.g. creating an organization)."""
         roles = {**self.principal.org_roles, organization_id: role}
-        self.become(replace(self.principal, org_roles=roles), self.session_id)
+        self.become(replace(self.principal, org_roles=roles), self.session)
 
     def require_user(self) -> Principal:
         if not self.principal.is_authenticated:
             raise Unauthenticated()
         return self.principal
+
+    def require_session(self) -> WebSession:
+        """The caller's web session; partner tokens may not manage accounts."""
+        self.require_user()
+        if self.session is None:
+            raise SessionRequired()
+        return self.session
+
+    def require_step_up(self) -> WebSession:
+        """The session, if it (re)authenticated recently; else STEP_UP_REQUIRED."""
+        session = self.require_session()
+        require_recent_auth(session)
+        return session
 
     @property
     def client_ip(self) -> str | None:
@@ -54,12 +82,15 @@ class RequestContext:
         return self.request.headers.get("user-agent")
 
 
-def from_scope(request: Request, response: Response, settings: Settings) -> RequestContext:
+def from_scope(
+    request: Request, response: Response, settings: Settings, throttle: LoginThrottle
+) -> RequestContext:
     state: dict[str, Any] = request.scope.get("state", {})
     return RequestContext(
         request=request,
         response=response,
         settings=settings,
+        throttle=throttle,
         principal=state.get("principal", ANONYMOUS),
-        session_id=state.get("session_id"),
+        session=state.get("session"),
     )

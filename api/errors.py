@@ -24,6 +24,11 @@ class ErrorCode(Enum):
     ARCHIVED = "ARCHIVED"
     TICKET_CLOSED = "TICKET_CLOSED"
     UNAUTHENTICATED = "UNAUTHENTICATED"
+    RATE_LIMITED = "RATE_LIMITED"
+    STEP_UP_REQUIRED = "STEP_UP_REQUIRED"
+    MFA_INVALID = "MFA_INVALID"
+    MFA_NOT_ENROLLED = "MFA_NOT_ENROLLED"
+    INVALID_TOKEN = "INVALID_TOKEN"  # noqa: S105 - an error code
 
 
 @strawberry.type(description="Why a mutation did not do what was asked.")

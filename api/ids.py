@@ -5,11 +5,27 @@ from __future__ import annotations
 import base64
 import binascii
 
+from tortoise import fields
+
+from domain import db
 from domain.errors import NotFound
+
+_PK_LIMITS = ((fields.BigIntField, 2**63 - 1), (fields.SmallIntField, 2**15 - 1))
+_INT_LIMIT = 2**31 - 1
 
 
 def encode(type_name: str, pk: int) -> str:
     return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
+
+
+def largest_pk(type_name: str) -> int:
+    """The largest key the model's primary-key column can hold; beyond it the database errs."""
+    model = db.models().get(type_name)
+    pk_field = model._meta.pk if model is not None else None
+    for field_class, limit in _PK_LIMITS:
+        if isinstance(pk_field, field_class):
+            return limit
+    return _INT_LIMIT
 
 
 def decode(global_id: str, type_name: str, *, field: str = "id") -> int:
@@ -17,9 +33,9 @@ def decode(global_id: str, type_name: str, *, field: str = "id") -> int:
     try:
         raw = base64.urlsafe_b64decode(global_id + "=" * (-len(global_id) % 4)).decode()
         kind, _, pk = raw.partition(":")
-        value = int(pk)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise NotFound(type_name, field=field) from None
-    if kind != type_name or not 0 < value < 2**63:
+    canonical = pk.isascii() and pk.isdigit() and len(pk) <= 19
+    if kind != type_name or not canonical or not 0 < int(pk) <= largest_pk(type_name):
         raise NotFound(type_name, field=field)
-    return value
+    return int(pk)

@@ -9,6 +9,7 @@ from typing import Generic, TypeVar
 import strawberry
 from tortoise.queryset import QuerySet
 
+from api import ids
 from domain.errors import ValidationFailed
 
 T = TypeVar("T")
@@ -43,15 +44,17 @@ def _cursor(pk: int) -> str:
     return base64.urlsafe_b64encode(f"c:{pk}".encode()).decode().rstrip("=")
 
 
-def _after(cursor: str) -> int:
+def _after(cursor: str, largest: int) -> int:
+    """The key inside ``cursor``; anything but a key this API could have issued is refused."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        prefix, _, pk = raw.partition(":")
-        if prefix != "c":
-            raise ValueError(cursor)
-        return int(pk)
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise ValidationFailed("not a cursor from this API", field="after") from None
+        raw = ""
+    prefix, _, pk = raw.partition(":")
+    canonical = pk.isascii() and pk.isdigit() and len(pk) <= 19
+    if prefix != "c" or not (canonical and 0 < int(pk) <= largest):
+        raise ValidationFailed("not a cursor from this API", field="after")
+    return int(pk)
 
 
 def page_size(first: int | None) -> int:
@@ -68,7 +71,8 @@ async def paginate(query: QuerySet, *, first: int | None, after: str | None) -> 
     total = await query.count()
     page_query = query.order_by("-id")
     if after:
-        page_query = page_query.filter(id__lt=_after(after))
+        largest = ids.largest_pk(query.model.__name__)
+        page_query = page_query.filter(id__lt=_after(after, largest))
     rows = await page_query.limit(size + 1)
     has_next = len(rows) > size
     rows = rows[:size]

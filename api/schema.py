@@ -18,9 +18,12 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult
 
-from api.accounts.mutations import AccountMutations
+from api.accounts.mfa_mutations import MfaMutations
 from api.accounts.org_mutations import OrganizationMutations
 from api.accounts.queries import AccountQueries
+from api.accounts.session_mutations import SessionMutations
+from api.accounts.token_mutations import TokenMutations
+from api.accounts.user_mutations import UserMutations
 from api.catalog.mutations import CatalogMutations
 from api.catalog.queries import CatalogQueries
 from api.errors import with_code
@@ -50,7 +53,10 @@ Query = merge_types(
 Mutation = merge_types(
     "Mutation",
     (
-        AccountMutations,
+        SessionMutations,
+        UserMutations,
+        MfaMutations,
+        TokenMutations,
         OrganizationMutations,
         CatalogMutations,
         InventoryMutations,

@@ -22,6 +22,7 @@ _OPERATORS = _EDITORS | {OrgRole.STAFF}
 ORG_ACTIONS: dict[str, frozenset[OrgRole]] = {
     "read": _ALL_ROLES,
     "organization.update": frozenset({OrgRole.OWNER, OrgRole.ADMIN}),
+    "partner_token.manage": frozenset({OrgRole.OWNER, OrgRole.ADMIN}),
     "product.create": _EDITORS,
     "product.update": _EDITORS,
     "product.archive": _EDITORS,

@@ -26,6 +26,8 @@ class Settings:
     max_query_depth: int = 10
     sentry_dsn: str | None = None
     redis_url: str | None = None
+    allowed_origins: frozenset[str] = frozenset()
+    public_url: str = "http://127.0.0.1:8000"
 
     @property
     def is_development(self) -> bool:
@@ -41,6 +43,12 @@ class Settings:
             cookie_secure=_flag("MANDI_COOKIE_SECURE", environment != "development"),
             sentry_dsn=os.environ.get("SENTRY_DSN") or None,
             redis_url=os.environ.get("REDIS_URL") or None,
+            allowed_origins=frozenset(
+                o.strip()
+                for o in os.environ.get("MANDI_ALLOWED_ORIGINS", "").split(",")
+                if o.strip()
+            ),
+            public_url=os.environ.get("MANDI_PUBLIC_URL", "http://127.0.0.1:8000"),
         )
 
 

@@ -101,10 +101,12 @@ def username(value: str, *, field: str = "username") -> str:
     return value
 
 
-def sku(value: str, *, field: str = "sku") -> str:
+def sku(value: str, *, field: str = "sku", max_length: int = 64) -> str:
     value = value.strip()
-    if not 1 <= len(value) <= 64 or not _SKU_RE.match(value):
-        raise ValidationFailed("SKU: 1-64 of letters, digits, '.', '_', '/', '-'", field=field)
+    if not 1 <= len(value) <= max_length or not _SKU_RE.match(value):
+        raise ValidationFailed(
+            f"{field}: 1-{max_length} of letters, digits, '.', '_', '/', '-'", field=field
+        )
     return value
 
 
@@ -116,7 +118,8 @@ def hsn_code(value: str, *, field: str = "hsnCode") -> str:
 
 
 def gst_rate(value: Decimal, *, field: str = "gstRate") -> Decimal:
-    if value not in GST_RATES:
+    # A signalling NaN cannot even be hashed for the set look-up.
+    if not value.is_finite() or value not in GST_RATES:
         rates = ", ".join(str(r) for r in sorted(GST_RATES))
         raise ValidationFailed(f"GST rate must be one of {rates}", field=field)
     return value

@@ -18,6 +18,11 @@ import pytest
 import pytest_asyncio
 from tortoise.migrations.api import migrate
 
+from domain.secretbox import new_key
+
+# A throwaway data key for this run, set before anything encrypts.
+os.environ.setdefault("MANDI_DATA_KEY", new_key())
+
 from api.app import create_app
 from domain import db
 from tests.support import Backend, Team, make_team

@@ -74,7 +74,12 @@ async def make_user(username: str | None = None, *, password: str | None = None)
 
 
 def client_for(app: Any, token: str | None) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://mandi.test")
+    """A browser-like client: same-site (it sends X-Requested-With), with a session cookie."""
+    client = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://mandi.test",
+        headers={"X-Requested-With": "mandi-tests"},
+    )
     if token:
         client.cookies.set("mandi_session", token)
     return client
@@ -136,3 +141,189 @@ def product_input(org_id: str, **overrides: Any) -> dict:
 
 def money(value: str) -> Decimal:
     return Decimal(value)
+
+
+# --- seeding through the domain services, and snapshots for "writes nothing" ---------------------
+
+
+def gid(type_name: str, pk: int) -> str:
+    from api import ids
+
+    return ids.encode(type_name, pk)
+
+
+async def seed_product(organization_id: int, sku: str = "SKU-1", price: str = "100.00") -> Any:
+    from domain.catalog.services import create_product
+
+    return await create_product(
+        organization_id=organization_id,
+        sku=sku,
+        title=f"Product {sku}",
+        price=Decimal(price),
+        hsn_code="0902",
+        gst_rate=Decimal("5"),
+    )
+
+
+async def seed_warehouse(organization_id: int, code: str = "WH-1") -> Any:
+    from domain.inventory.services import create_warehouse
+
+    return await create_warehouse(organization_id=organization_id, code=code, name=f"Store {code}")
+
+
+async def seed_stock(product: Any, warehouse: Any, quantity: int) -> None:
+    from domain.inventory.models import MovementReason
+    from domain.inventory.services import adjust_stock
+
+    await adjust_stock(
+        product=product,
+        warehouse=warehouse,
+        delta=quantity,
+        reason=MovementReason.RECEIPT,
+        actor_id=None,
+    )
+
+
+async def seed_order(
+    organization_id: int,
+    lines: list[tuple[str, int, str]],
+    *,
+    external_id: str | None = None,
+    email: str | None = None,
+    city: str = "Pune",
+) -> Any:
+    """Import an order through the domain service; ``lines`` are (sku, quantity, unit price)."""
+    from domain.marketplaces.models import Marketplace
+    from domain.orders.services import AddressInput, BuyerInput, LineInput, import_order
+
+    name = unique("Buyer ")
+    return await import_order(
+        organization_id=organization_id,
+        marketplace=Marketplace.AMAZON,
+        external_order_id=external_id or unique("EXT-"),
+        buyer=BuyerInput(name=name, email=email or f"{unique('b')}@example.test"),
+        shipping=AddressInput(
+            name=name, line1="1 Main Road", city=city, postal_code="411001", country="IN"
+        ),
+        lines=[LineInput(sku=s, quantity=q, unit_price=Decimal(p)) for s, q, p in lines],
+    )
+
+
+async def seed_ticket(organization_id: int, user_id: int, subject: str = "Help") -> Any:
+    from domain.support.services import open_ticket
+
+    return await open_ticket(
+        organization_id=organization_id, user_id=user_id, subject=subject, body="Please help."
+    )
+
+
+BUSINESS_MODELS = (
+    "Organization",
+    "Membership",
+    "Product",
+    "Warehouse",
+    "StockLevel",
+    "InventoryMovement",
+    "MarketplaceConnection",
+    "Listing",
+    "Customer",
+    "CustomerAddress",
+    "Order",
+    "OrderLine",
+    "OrderStatusChange",
+    "Ticket",
+    "TicketMessage",
+)
+
+
+async def business_state(organization_id: int) -> dict[str, Any]:
+    """Row counts of every business table and every row of one organization, to compare."""
+    from domain.db import models
+
+    registered = models()
+    state: dict[str, Any] = {}
+    for name in BUSINESS_MODELS:
+        model = registered[name]
+        state[f"{name}.count"] = await model.all().count()
+        own = {"id": organization_id} if name == "Organization" else {}
+        if "organization" in model._meta.fk_fields:
+            own = {"organization_id": organization_id}
+        if own:
+            state[name] = await model.filter(**own).order_by("id").values()
+    return state
+
+
+# --- GraphQL documents of the mutations, and the bad-input check ---------------------------------
+
+PRODUCT_CREATE = """mutation($input: ProductCreateInput!) {
+  productCreate(input: $input) { product { id } errors { code field message } } }"""
+PRODUCT_UPDATE = """mutation($input: ProductUpdateInput!) {
+  productUpdate(input: $input) { product { id } errors { code field message } } }"""
+PRODUCT_ARCHIVE = """mutation($id: ID!) {
+  productArchive(id: $id) { product { id } errors { code field message } } }"""
+WAREHOUSE_CREATE = """mutation($input: WarehouseCreateInput!) {
+  warehouseCreate(input: $input) { warehouse { id } errors { code field message } } }"""
+STOCK_ADJUST = """mutation($input: StockAdjustInput!) {
+  stockAdjust(input: $input) {
+    stock { onHand reserved available } movement { id delta onHandAfter } replayed
+    errors { code field message } } }"""
+ORDER_IMPORT = """mutation($input: OrderImportInput!) {
+  orderImport(input: $input) {
+    order { id status total currency customer { id name email } lines { sku quantity unitPrice } }
+    errors { code field message } } }"""
+ORDER_TRANSITION = """mutation($id: ID!, $toStatus: OrderStatus!) {
+  orderTransition(id: $id, toStatus: $toStatus) {
+    order { id status nextStatuses } errors { code field message } } }"""
+TICKET_OPEN = """mutation($input: TicketOpenInput!) {
+  ticketOpen(input: $input) { ticket { id status } errors { code field message } } }"""
+TICKET_REPLY = """mutation($id: ID!, $body: String!) {
+  ticketReply(id: $id, body: $body) { ticket { id status } errors { code field message } } }"""
+TICKET_CLOSE = """mutation($id: ID!) {
+  ticketClose(id: $id) { ticket { id status } errors { code field message } } }"""
+ORGANIZATION_CREATE = """mutation($input: OrganizationCreateInput!) {
+  organizationCreate(input: $input) { organization { id } errors { code field message } } }"""
+ORGANIZATION_UPDATE = """mutation($input: OrganizationUpdateInput!) {
+  organizationUpdate(input: $input) { organization { id } errors { code field message } } }"""
+
+TOP_LEVEL_CODES = frozenset({"BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED"})
+
+
+@dataclass(frozen=True)
+class BadInput:
+    """A mutation call that must fail with ``code`` (at ``field``) and write nothing.
+
+    ``variables`` builds the call's variables from the test's world; a code in TOP_LEVEL_CODES is
+    expected as a top-level error's ``extensions.code``, any other in the payload's ``errors``.
+    """
+
+    name: str
+    document: str
+    variables: Any
+    code: str
+    field: str | None = None
+    role: str = "manager"
+
+    @property
+    def mutation(self) -> str:
+        return self.document.split("{", 2)[1].split("(")[0].strip()
+
+
+async def assert_rejected(world: Any, case: BadInput) -> None:
+    before = await business_state(world.org_pk)
+    body = await gql(world.team.clients[case.role], case.document, **case.variables(world))
+    if case.code in TOP_LEVEL_CODES:
+        assert (body.get("data") or {}).get(case.mutation) is None, body
+        assert error_codes(body) == [case.code], body
+    else:
+        assert "errors" not in body, body["errors"]
+        payload = body["data"][case.mutation]
+        got = [(e["code"], e["field"]) for e in payload["errors"]]
+        assert got == [(case.code, case.field)], payload["errors"]
+        assert all(payload[k] is None for k in payload if k not in {"errors", "replayed"})
+    assert await business_state(world.org_pk) == before
+
+
+def bad_gstin_check_digit() -> str:
+    valid = random_gstin()
+    wrong = "0" if valid[-1] != "0" else "1"
+    return valid[:-1] + wrong

@@ -5,10 +5,20 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from api.access import get_readable, readable
-from api.accounts.types import Membership, Organization, PlatformRole, User
-from api.pagination import Connection, paginate
-from domain.accounts import models
+from api.access import authorize, get_readable, readable
+from api.accounts.types import (
+    LoginEvent,
+    Membership,
+    Organization,
+    PartnerToken,
+    PlatformRole,
+    User,
+    WebSession,
+)
+from api.pagination import Connection, page_size, paginate
+from domain.accounts import models, sessions
+from domain.accounts.auth_models import LoginEvent as LoginEventModel
+from domain.accounts.auth_models import PartnerToken as PartnerTokenModel
 
 
 @strawberry.type(description="The signed-in user, their memberships and platform roles.")
@@ -16,6 +26,19 @@ class Viewer:
     user: User
     memberships: list[Membership]
     platform_roles: list[PlatformRole]  # type: ignore[valid-type]
+    mfa_enabled: bool
+
+    @strawberry.field(description="Your live sessions, most recently used first.")
+    async def sessions(self, info: Info) -> list[WebSession]:
+        info.context.require_session()
+        return await sessions.list_sessions(user_id=self.user.id)  # type: ignore[return-value, attr-defined]
+
+    @strawberry.field(description="Your latest sign-in attempts (at most 100).")
+    async def login_history(self, info: Info, first: int = 20) -> list[LoginEvent]:
+        info.context.require_session()
+        limit = page_size(first)
+        query = LoginEventModel.filter(user_id=self.user.id).order_by("-id").limit(limit)  # type: ignore[attr-defined]
+        return await query  # type: ignore[return-value]
 
 
 @strawberry.type
@@ -31,11 +54,22 @@ class AccountQueries:
             user=user,  # type: ignore[arg-type]
             memberships=memberships,  # type: ignore[arg-type]
             platform_roles=sorted(principal.platform_roles),
+            mfa_enabled=user.mfa_enabled_at is not None,
         )
 
     @strawberry.field
     async def organization(self, info: Info, id: strawberry.ID) -> Organization:
         return await get_readable(info.context, models.Organization, id)  # type: ignore[return-value]
+
+    @strawberry.field(description="An organization's partner tokens. Needs owner or admin.")
+    async def partner_tokens(
+        self, info: Info, organization_id: strawberry.ID
+    ) -> list[PartnerToken]:
+        ctx = info.context
+        org = await get_readable(ctx, models.Organization, organization_id, field="organizationId")
+        authorize(ctx, "partner_token.manage", org)
+        query = PartnerTokenModel.filter(organization_id=org.id).order_by("-id").limit(200)
+        return await query  # type: ignore[return-value]
 
     @strawberry.field
     async def organizations(

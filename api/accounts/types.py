@@ -9,6 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from api import ids
+from domain.accounts.auth_models import LoginOutcome
 from domain.accounts.models import OrgRole as OrgRoleEnum
 from domain.accounts.models import PlatformRole as PlatformRoleEnum
 
@@ -60,3 +61,50 @@ class Membership:
         self, info: Info
     ) -> Annotated[Organization, strawberry.lazy("api.accounts.types")]:
         return await info.context.loaders.organization.load(self.organization_id)  # type: ignore[attr-defined]
+
+
+@strawberry.type(description="A partner token's public facts; the secret is never shown again.")
+class PartnerToken:
+    name: str
+    prefix: str
+    scopes: list[str]
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(ids.encode("PartnerToken", self.id))  # type: ignore[attr-defined]
+
+    @strawberry.field(description="Username of the creator, whose rights bound the token's.")
+    async def created_by(self, info: Info) -> User:
+        return await info.context.loaders.user.load(self.created_by_id)  # type: ignore[attr-defined]
+
+
+@strawberry.type(description="One of your signed-in browsers.")
+class WebSession:
+    ip: str | None = strawberry.field(description="Personal data (device.ip).")
+    user_agent: str | None = strawberry.field(description="Personal data (device.user_agent).")
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(ids.encode("Session", self.id))  # type: ignore[attr-defined]
+
+    @strawberry.field(description="True for the session making this request.")
+    def current(self, info: Info) -> bool:
+        return self.id == info.context.session_id  # type: ignore[attr-defined]
+
+
+LoginOutcomeEnum = strawberry.enum(LoginOutcome, name="LoginOutcome")
+
+
+@strawberry.type(description="A sign-in attempt on your account.")
+class LoginEvent:
+    outcome: LoginOutcomeEnum  # type: ignore[valid-type]
+    ip: str | None = strawberry.field(description="Personal data (device.ip).")
+    user_agent: str | None = strawberry.field(description="Personal data (device.user_agent).")
+    created_at: datetime

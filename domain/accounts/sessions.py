@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from domain.accounts.models import User, UserStatus, WebSession
+from domain.errors import DomainError
 
 IDLE_TIMEOUT = timedelta(hours=12)
 ABSOLUTE_TIMEOUT = timedelta(days=7)
@@ -40,6 +41,7 @@ async def create_session(*, user: User, ip: str | None, user_agent: str | None) 
         user_agent=(user_agent or "")[:300] or None,
         last_seen_at=current,
         expires_at=current + ABSOLUTE_TIMEOUT,
+        reauthenticated_at=current,
     )
     return NewSession(token=token, session=session)
 
@@ -65,3 +67,39 @@ async def resolve_session(token: str) -> tuple[WebSession, User] | None:
 
 async def revoke_session(*, session_id: int) -> None:
     await WebSession.filter(id=session_id, revoked_at=None).update(revoked_at=now())
+
+
+STEP_UP_WINDOW = timedelta(minutes=10)
+
+
+class StepUpRequired(DomainError):
+    code = "STEP_UP_REQUIRED"
+
+    def __init__(self) -> None:
+        super().__init__("confirm your password (and code) again to do this")
+
+
+def require_recent_auth(session: WebSession) -> None:
+    """Sensitive operations need a sign-in or re-authentication within the last minutes."""
+    last = session.reauthenticated_at or session.created_at
+    if last is None or now() - last > STEP_UP_WINDOW:
+        raise StepUpRequired()
+
+
+async def mark_reauthenticated(*, session_id: int) -> None:
+    await WebSession.filter(id=session_id).update(reauthenticated_at=now())
+
+
+async def list_sessions(*, user_id: int) -> list[WebSession]:
+    """The user's live sessions, most recently used first."""
+    current = now()
+    return await WebSession.filter(
+        user_id=user_id, revoked_at=None, expires_at__gt=current
+    ).order_by("-last_seen_at")
+
+
+async def revoke_user_sessions(*, user_id: int, except_id: int | None = None) -> int:
+    query = WebSession.filter(user_id=user_id, revoked_at=None)
+    if except_id is not None:
+        query = query.exclude(id=except_id)
+    return await query.update(revoked_at=now())

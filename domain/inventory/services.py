@@ -28,7 +28,7 @@ async def create_warehouse(
     *, organization_id: int, code: str, name: str, city: str | None = None, country: str = "IN"
 ) -> Warehouse:
     values = {
-        "code": v.sku(code, field="code"),
+        "code": v.sku(code, field="code", max_length=32),
         "name": v.text(name, field="name", max_length=200),
         "city": v.optional_text(city, field="city", max_length=100),
         "country": v.country(country),
@@ -66,7 +66,9 @@ async def adjust_stock(
     org_id = product.organization_id
     if key and (replay := await _replay(org_id, key, product, warehouse, delta, reason)):
         return replay
-    stock = await _stock_row(product, warehouse)
+    stock = await _stock_row(product, warehouse, create=delta > 0)
+    if stock is None:
+        raise InsufficientStock("not enough unreserved stock", field="delta")
     try:
         async with in_transaction():
             query = StockLevel.filter(id=stock.id, on_hand__lte=MAX_ON_HAND - delta)
@@ -96,10 +98,13 @@ async def adjust_stock(
     return Adjustment(movement=movement, stock=stock, replayed=False)
 
 
-async def _stock_row(product: Product, warehouse: Warehouse) -> StockLevel:
+async def _stock_row(product: Product, warehouse: Warehouse, *, create: bool) -> StockLevel | None:
+    """The product's stock row in the warehouse; made (empty) only when ``create``."""
     keys = {"product_id": product.id, "warehouse_id": warehouse.id}
     if stock := await StockLevel.filter(**keys).first():
         return stock
+    if not create:
+        return None
     try:
         return await StockLevel.create(organization_id=product.organization_id, **keys)
     except IntegrityError:  # created concurrently

@@ -14,9 +14,17 @@ from domain.catalog.models import Product
 from domain.errors import Conflict, InvalidTransition, ValidationFailed
 from domain.marketplaces.models import Marketplace
 from domain.orders.lifecycle import can_transition
-from domain.orders.models import Customer, Order, OrderLine, OrderStatus, OrderStatusChange
+from domain.orders.models import (
+    Customer,
+    CustomerAddress,
+    Order,
+    OrderLine,
+    OrderStatus,
+    OrderStatusChange,
+)
 
 MAX_LINES = 100
+ADDRESS_PARTS = ("line1", "line2", "city", "state", "postal_code", "country")
 
 
 @dataclass(frozen=True)
@@ -48,7 +56,7 @@ class LineInput:
 def _buyer(buyer: BuyerInput) -> dict:
     return {
         "name": v.text(buyer.name, field="customer.name", max_length=200),
-        "email": v.email(buyer.email, field="customer.email") if buyer.email else None,
+        "email": v.email(buyer.email, field="customer.email").lower() if buyer.email else None,
         "phone": v.phone(buyer.phone, field="customer.phone") if buyer.phone else None,
     }
 
@@ -109,6 +117,7 @@ async def import_order(
     try:
         async with in_transaction():
             customer = await _customer(organization_id, buyer_values)
+            await _remember_address(customer, shipping_values)
             order = await Order.create(
                 organization_id=organization_id,
                 marketplace=marketplace,
@@ -140,6 +149,15 @@ async def _customer(organization_id: int, values: dict) -> Customer:
         if existing:
             return existing
     return await Customer.create(organization_id=organization_id, **values)
+
+
+async def _remember_address(customer: Customer, shipping_values: dict) -> None:
+    """Keep the shipping address in the customer's address book, once."""
+    address = {part: shipping_values[f"shipping_{part}"] for part in ADDRESS_PARTS}
+    if not await CustomerAddress.filter(customer_id=customer.id, **address).exists():
+        await CustomerAddress.create(
+            organization_id=customer.organization_id, customer_id=customer.id, **address
+        )
 
 
 async def transition_order(*, order: Order, to_status: OrderStatus, actor_id: int | None) -> Order:

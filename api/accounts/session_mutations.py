@@ -1,0 +1,136 @@
+"""Mutations: sessionCreate, sessionVerifyMfa, sessionReauthenticate, sessionRevoke."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from api import ids
+from api.accounts.types import User
+from api.auth import SESSION_COOKIE
+from api.context import RequestContext
+from api.errors import ErrorCode, MutationError
+from authz.principal import ANONYMOUS, load_user_principal
+from domain.accounts import login, sessions
+from domain.accounts.auth_models import LoginOutcome
+from domain.accounts.models import User as UserModel
+from domain.accounts.models import WebSession
+
+_BAD_LOGIN = "username or password is wrong"
+
+
+@strawberry.input
+class SessionCreateInput:
+    username: str
+    password: str
+
+
+@strawberry.type(description="Signed in (user set), or a second factor is due (mfaChallenge).")
+class SessionPayload:
+    user: User | None
+    mfa_required: bool = False
+    mfa_challenge: str | None = strawberry.field(
+        default=None, description="Pass to sessionVerifyMfa with a code; valid for 5 minutes."
+    )
+    retry_after_seconds: int | None = None
+    errors: list[MutationError] = strawberry.field(default_factory=list)
+
+
+def _client(ctx: RequestContext) -> login.Client:
+    return login.Client(ip=ctx.client_ip, user_agent=ctx.user_agent)
+
+
+async def start_session(
+    ctx: RequestContext, user: UserModel, new: sessions.NewSession | None = None
+) -> None:
+    """Make ``user`` the caller from now on, and set the session cookie."""
+    if new is None:
+        new = await sessions.create_session(user=user, ip=ctx.client_ip, user_agent=ctx.user_agent)
+    ctx.become(await load_user_principal(user), new.session)
+    ctx.response.set_cookie(
+        SESSION_COOKIE,
+        new.token,
+        max_age=int(sessions.ABSOLUTE_TIMEOUT.total_seconds()),
+        httponly=True,
+        secure=ctx.settings.cookie_secure,
+        samesite="lax",
+        path="/",
+    )
+
+
+async def _finish(ctx: RequestContext, result: login.LoginResult) -> SessionPayload:
+    if result.outcome is LoginOutcome.SUCCESS and result.session and result.user:
+        await start_session(ctx, result.user, result.session)
+        return SessionPayload(user=result.user)  # type: ignore[arg-type]
+    if result.outcome is LoginOutcome.MFA_REQUIRED:
+        return SessionPayload(user=None, mfa_required=True, mfa_challenge=result.challenge)
+    if result.outcome is LoginOutcome.LOCKED:
+        error = MutationError(
+            code=ErrorCode.RATE_LIMITED,
+            message="too many failed attempts; try again later",
+            field=None,
+        )
+        return SessionPayload(user=None, retry_after_seconds=result.retry_after, errors=[error])
+    message = _BAD_LOGIN if result.outcome is LoginOutcome.BAD_CREDENTIALS else "code not accepted"
+    error = MutationError(code=ErrorCode.UNAUTHENTICATED, message=message, field=None)
+    return SessionPayload(user=None, errors=[error])
+
+
+@strawberry.type
+class SessionMutations:
+    @strawberry.mutation(description="Sign in with a password; sets an HttpOnly session cookie.")
+    async def session_create(self, info: Info, input: SessionCreateInput) -> SessionPayload:
+        ctx = info.context
+        result = await login.sign_in(
+            username=input.username,
+            password=input.password,
+            client=_client(ctx),
+            throttle=ctx.throttle,
+        )
+        return await _finish(ctx, result)
+
+    @strawberry.mutation(description="Second sign-in step: a TOTP code or a recovery code.")
+    async def session_verify_mfa(self, info: Info, challenge: str, code: str) -> SessionPayload:
+        ctx = info.context
+        result = await login.complete_mfa(
+            challenge=challenge[:128], code=code, client=_client(ctx), throttle=ctx.throttle
+        )
+        return await _finish(ctx, result)
+
+    @strawberry.mutation(
+        description="Confirm your password (and code, with MFA) to unlock sensitive operations "
+        "for 10 minutes."
+    )
+    async def session_reauthenticate(
+        self, info: Info, password: str, code: str | None = None
+    ) -> SessionPayload:
+        ctx = info.context
+        session = ctx.require_session()
+        user = await UserModel.get(id=ctx.principal.user_id)
+        name = user.username
+        wait = await ctx.throttle.locked_for(name, ctx.client_ip)
+        if wait:
+            return await _finish(ctx, login.LoginResult(LoginOutcome.LOCKED, retry_after=wait))
+        if not await login.reauthenticate(user=user, password=password, code=code):
+            await ctx.throttle.failed(name, ctx.client_ip)
+            error = MutationError(code=ErrorCode.UNAUTHENTICATED, message=_BAD_LOGIN, field=None)
+            return SessionPayload(user=None, errors=[error])
+        await sessions.mark_reauthenticated(session_id=session.id)
+        return SessionPayload(user=user)  # type: ignore[arg-type]
+
+    @strawberry.mutation(description="Sign out: this browser, or (with id) one of your sessions.")
+    async def session_revoke(self, info: Info, id: strawberry.ID | None = None) -> bool:
+        ctx = info.context
+        if id is None:
+            if ctx.session is None:
+                return False
+            await sessions.revoke_session(session_id=ctx.session.id)
+            ctx.response.delete_cookie(SESSION_COOKIE, path="/")
+            ctx.become(ANONYMOUS, None)
+            return True
+        ctx.require_session()
+        session_id = ids.decode(id, "Session")
+        owned = await WebSession.filter(id=session_id, user_id=ctx.principal.user_id).exists()
+        if owned:
+            await sessions.revoke_session(session_id=session_id)
+        return owned

@@ -1,0 +1,78 @@
+"""Mutations: partnerTokenCreate, partnerTokenRevoke (owners and admins, with step-up)."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from api.access import authorize, get_readable
+from api.accounts.types import PartnerToken
+from api.errors import MutationError
+from api.payloads import attempt
+from authz.scopes import SCOPES
+from domain.accounts import tokens
+from domain.accounts.auth_models import PartnerToken as PartnerTokenModel
+from domain.accounts.models import Organization, User
+
+
+@strawberry.input
+class PartnerTokenCreateInput:
+    organization_id: strawberry.ID
+    name: str
+    scopes: list[str] = strawberry.field(description="e.g. catalog:read, orders:read")
+    expires_in_days: int = 90
+
+
+@strawberry.type
+class PartnerTokenCreatePayload:
+    token: PartnerToken | None
+    secret: str | None = strawberry.field(
+        description="Send as `Authorization: Bearer <secret>`. Shown only now."
+    )
+    errors: list[MutationError]
+
+
+@strawberry.type
+class PartnerTokenPayload:
+    token: PartnerToken | None
+    errors: list[MutationError]
+
+
+@strawberry.type
+class TokenMutations:
+    @strawberry.mutation(description="Create a partner token for an organization.")
+    async def partner_token_create(
+        self, info: Info, input: PartnerTokenCreateInput
+    ) -> PartnerTokenCreatePayload:
+        async def run() -> tokens.IssuedToken:
+            ctx = info.context
+            ctx.require_step_up()
+            org = await get_readable(
+                ctx, Organization, input.organization_id, field="organizationId"
+            )
+            authorize(ctx, "partner_token.manage", org)
+            return await tokens.issue(
+                organization_id=org.id,
+                creator=await User.get(id=ctx.principal.user_id),
+                name=input.name,
+                scopes=input.scopes[:50],
+                known_scopes=set(SCOPES),
+                days=input.expires_in_days,
+            )
+
+        issued, errors = await attempt(run)
+        if issued is None:
+            return PartnerTokenCreatePayload(token=None, secret=None, errors=errors)
+        return PartnerTokenCreatePayload(token=issued.token, secret=issued.secret, errors=[])  # type: ignore[arg-type]
+
+    @strawberry.mutation(description="Revoke a partner token; it stops working at once.")
+    async def partner_token_revoke(self, info: Info, id: strawberry.ID) -> PartnerTokenPayload:
+        async def run() -> PartnerTokenModel:
+            ctx = info.context
+            ctx.require_session()
+            token = await get_readable(ctx, PartnerTokenModel, id)
+            authorize(ctx, "partner_token.manage", token)
+            return await tokens.revoke(token=token)
+
+        token, errors = await attempt(run)
+        return PartnerTokenPayload(token=token, errors=errors)  # type: ignore[arg-type]

@@ -1,0 +1,99 @@
+"""Mutations: userSignUp, passwordChange, passwordResetRequest, passwordResetComplete."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from api.accounts.session_mutations import start_session
+from api.accounts.types import User
+from api.errors import MutationError
+from api.payloads import attempt
+from domain.accounts import passwords_flow
+from domain.accounts.models import User as UserModel
+from domain.accounts.password_policy import check_password
+from domain.accounts.services import create_user
+
+
+@strawberry.input
+class UserSignUpInput:
+    username: str
+    email: str
+    password: str
+    full_name: str
+    country: str
+    adult_attested: bool = strawberry.field(
+        description="I confirm I am 18 or over. Sign-up is refused, storing nothing, otherwise."
+    )
+    phone: str | None = None
+    locale: str = "en-IN"
+
+
+@strawberry.type
+class UserPayload:
+    user: User | None
+    errors: list[MutationError]
+
+
+@strawberry.type
+class OkPayload:
+    ok: bool
+    errors: list[MutationError]
+
+
+@strawberry.type
+class UserMutations:
+    @strawberry.mutation(description="Create an account and sign in to it.")
+    async def user_sign_up(self, info: Info, input: UserSignUpInput) -> UserPayload:
+        async def run() -> UserModel:
+            check_password(input.password, personal=(input.username, input.email))
+            return await create_user(
+                username=input.username,
+                email=input.email,
+                full_name=input.full_name,
+                password=input.password,
+                country=input.country,
+                adult_attested=input.adult_attested,
+                phone=input.phone,
+                locale=input.locale,
+            )
+
+        user, errors = await attempt(run)
+        if user is not None:
+            await start_session(info.context, user)
+        return UserPayload(user=user, errors=errors)  # type: ignore[arg-type]
+
+    @strawberry.mutation(
+        description="Set a new password (needs a recent sign-in or sessionReauthenticate); "
+        "signs out every other session."
+    )
+    async def password_change(self, info: Info, new_password: str) -> OkPayload:
+        async def run() -> bool:
+            ctx = info.context
+            session = ctx.require_step_up()
+            user = await UserModel.get(id=ctx.principal.user_id)
+            await passwords_flow.change_password(
+                user=user, new_password=new_password, keep_session_id=session.id
+            )
+            return True
+
+        ok, errors = await attempt(run)
+        return OkPayload(ok=bool(ok), errors=errors)
+
+    @strawberry.mutation(
+        description="Mail a reset link if an account has this email. Always answers ok, so it "
+        "does not reveal who has an account."
+    )
+    async def password_reset_request(self, info: Info, email: str) -> OkPayload:
+        reset_url = f"{info.context.settings.public_url}/reset-password"
+        await passwords_flow.request_reset(email=email, reset_url=reset_url)
+        return OkPayload(ok=True, errors=[])
+
+    @strawberry.mutation(description="Set a new password with a reset token; signs out everywhere.")
+    async def password_reset_complete(self, info: Info, token: str, new_password: str) -> OkPayload:
+        async def run() -> bool:
+            await passwords_flow.complete_reset(token=token, new_password=new_password)
+            return True
+
+        ok, errors = await attempt(run)
+        return OkPayload(ok=bool(ok), errors=errors)

@@ -1,0 +1,159 @@
+"""The decision inputs of every resource: the only attributes of a row the policy may read.
+
+Each model maps the attribute names the Polar rules use to its columns, and says how a value is
+seen relative to the principal. The same declaration drives three things:
+
+- the classes registered with Oso (``fields=`` for data filtering, so filters use these columns),
+- the stand-in each in-memory decision is made on: a bare instance of the model carrying only
+  these attributes (a rule reading anything else fails loudly instead of deciding),
+- the decision-cache key: (model, the stand-in's values). Two rows with the same key are
+  indistinguishable to the policy, so a cached decision is never wrong for either.
+
+Normalizing a value (``SELF``, ``USER_SUBJECT``, ``CUSTOMER_SUBJECT``) replaces ids the policy
+only compares with the principal's own id or its open access grants by 0 (never a real id) when
+they match neither: a page of orders of 50 different buyers costs one decision, not fifty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from enum import Enum
+from typing import Any
+
+from authz.principal import Principal
+from domain.accounts.auth_models import (
+    EmailOutbox,
+    LoginChallenge,
+    LoginEvent,
+    PartnerToken,
+    PasswordReset,
+    RecoveryCode,
+)
+from domain.accounts.models import Membership, Organization, PlatformRoleGrant, User, WebSession
+from domain.catalog.models import Product
+from domain.inventory.models import InventoryMovement, StockLevel, Warehouse
+from domain.marketplaces.models import Listing, MarketplaceConnection
+from domain.orders.models import Customer, CustomerAddress, Order, OrderLine, OrderStatusChange
+from domain.privacy.models import AccessGrant
+from domain.support.models import Ticket, TicketMessage
+
+NOBODY = 0  # stands for "an id that is neither yours nor granted to you"
+
+Normalizer = Callable[[Principal, Any], Any]
+
+
+def plain(_: Principal, value: Any) -> Any:
+    """The value itself (enums as their string value)."""
+    return value.value if isinstance(value, Enum) else value
+
+
+def self_id(principal: Principal, value: Any) -> Any:
+    """A user id the policy only compares with the principal's own id."""
+    return value if value is not None and value == principal.user_id else NOBODY
+
+
+def user_subject(principal: Principal, value: Any) -> Any:
+    """A user id compared with the principal's own id and its open grants on users."""
+    if value is not None and (value == principal.user_id or ("user", value) in principal.grants):
+        return value
+    return NOBODY
+
+
+def customer_subject(principal: Principal, value: Any) -> Any:
+    """A customer id compared only with the principal's open grants on customers."""
+    return value if ("customer", value) in principal.grants else NOBODY
+
+
+class Inputs:
+    """Policy attribute -> (column, how it is seen); the Python type is for data filtering."""
+
+    def __init__(self, **attributes: tuple[str, type, Normalizer]) -> None:
+        self.attributes = attributes
+
+    @property
+    def filter_fields(self) -> dict[str, type]:
+        return {name: kind for name, (_, kind, _n) in self.attributes.items()}
+
+    def column(self, attribute: str | None) -> str:
+        if attribute is None:
+            return "id"
+        return self.attributes[attribute][0]
+
+    def key(self, principal: Principal, obj: Any) -> tuple[Any, ...]:
+        return tuple(
+            normalize(principal, getattr(obj, column))
+            for column, _, normalize in self.attributes.values()
+        )
+
+    def stand_in(self, model: type, key: tuple[Any, ...]) -> Any:
+        obj = model.__new__(model)
+        obj.__dict__.update(zip(self.attributes, key, strict=True))
+        return obj
+
+
+_ORG = ("organization_id", int, plain)
+
+INPUTS: Mapping[type, Inputs] = {
+    Organization: Inputs(organization_id=("id", int, plain)),
+    User: Inputs(id=("id", int, user_subject)),
+    Membership: Inputs(
+        organization_id=_ORG,
+        user_id=("user_id", int, self_id),
+        role=("role", str, plain),
+    ),
+    PlatformRoleGrant: Inputs(user_id=("user_id", int, self_id), role=("role", str, plain)),
+    WebSession: Inputs(user_id=("user_id", int, self_id)),
+    LoginEvent: Inputs(user_id=("user_id", int, self_id)),
+    RecoveryCode: Inputs(user_id=("user_id", int, self_id)),
+    LoginChallenge: Inputs(user_id=("user_id", int, self_id)),
+    PasswordReset: Inputs(user_id=("user_id", int, self_id)),
+    EmailOutbox: Inputs(user_id=("user_id", int, self_id)),
+    PartnerToken: Inputs(organization_id=_ORG, created_by_id=("created_by_id", int, self_id)),
+    Product: Inputs(organization_id=_ORG),
+    Warehouse: Inputs(organization_id=_ORG),
+    StockLevel: Inputs(organization_id=_ORG),
+    InventoryMovement: Inputs(organization_id=_ORG),
+    MarketplaceConnection: Inputs(organization_id=_ORG),
+    Listing: Inputs(organization_id=_ORG),
+    Customer: Inputs(organization_id=_ORG, id=("id", int, customer_subject)),
+    CustomerAddress: Inputs(
+        organization_id=_ORG, customer_id=("customer_id", int, customer_subject)
+    ),
+    Order: Inputs(
+        organization_id=_ORG,
+        status=("status", str, plain),
+        customer_id=("customer_id", int, customer_subject),
+    ),
+    OrderLine: Inputs(organization_id=_ORG),
+    Ticket: Inputs(organization_id=_ORG, opened_by_id=("opened_by_id", int, self_id)),
+    TicketMessage: Inputs(organization_id=_ORG, author_id=("author_id", int, self_id)),
+    AccessGrant: Inputs(
+        organization_id=("organization_id", int, plain),
+        grantee_id=("grantee_id", int, self_id),
+        subject_kind=("subject_kind", str, plain),
+        subject_id=("subject_id", int, user_subject),
+    ),
+}
+
+
+# Models the policy cannot decide on by their own columns: reachable only through a parent that
+# was decided (no list, no lookup of their own) and holding no personal data.
+THROUGH_PARENT: Mapping[type, str] = {OrderStatusChange: "Order (it has no organization column)"}
+
+
+def inputs_of(model: type) -> Inputs | None:
+    return INPUTS.get(model)
+
+
+def decision_key(principal: Principal, obj: Any) -> tuple[type, tuple[Any, ...]] | None:
+    """What the policy can tell about ``obj`` for this principal; None if it is no resource."""
+    inputs = INPUTS.get(type(obj))
+    if inputs is None:
+        return None
+    return type(obj), inputs.key(principal, obj)
+
+
+def stand_in_for(principal: Principal, obj: Any) -> Any:
+    """A bare instance of ``obj``'s model carrying only its decision inputs."""
+    model = type(obj)
+    return INPUTS[model].stand_in(model, INPUTS[model].key(principal, obj))

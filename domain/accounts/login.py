@@ -1,0 +1,117 @@
+"""Signing in: password, then (when enrolled) a second factor; every attempt is recorded.
+
+"No such user" and "wrong password" take the same time (one argon2 verification each) and give
+the same answer. Failures count per account name and per IP; locked keys get no verification.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from domain.accounts import mfa
+from domain.accounts.auth_models import LoginChallenge, LoginEvent, LoginOutcome
+from domain.accounts.models import User, UserStatus
+from domain.accounts.passwords import hash_password, needs_rehash, verify_password
+from domain.accounts.sessions import NewSession, create_session, token_hash
+from domain.accounts.throttle import LoginThrottle
+
+CHALLENGE_TTL = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Client:
+    ip: str | None
+    user_agent: str | None
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    outcome: LoginOutcome
+    user: User | None = None
+    session: NewSession | None = None
+    challenge: str | None = None
+    retry_after: int = 0
+
+
+async def _record(user: User | None, outcome: LoginOutcome, client: Client) -> None:
+    await LoginEvent.create(
+        user=user,
+        outcome=outcome,
+        ip=client.ip,
+        user_agent=(client.user_agent or "")[:300] or None,
+    )
+
+
+async def sign_in(
+    *, username: str, password: str, client: Client, throttle: LoginThrottle
+) -> LoginResult:
+    name = username.strip().lower()[:64]
+    wait = await throttle.locked_for(name, client.ip)
+    if wait:
+        await _record(await User.filter(username=name).first(), LoginOutcome.LOCKED, client)
+        return LoginResult(LoginOutcome.LOCKED, retry_after=wait)
+    user = await User.filter(username=name).first()
+    ok = verify_password(user.password_hash if user else None, password[:1024])
+    if user is None or not ok or user.status != UserStatus.ACTIVE:
+        await throttle.failed(name, client.ip)
+        await _record(user, LoginOutcome.BAD_CREDENTIALS, client)
+        return LoginResult(LoginOutcome.BAD_CREDENTIALS)
+    await throttle.succeeded(name)
+    if user.password_hash and needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        await user.save(update_fields=["password_hash"])
+    if user.mfa_enabled_at is not None:
+        token = secrets.token_urlsafe(32)
+        await LoginChallenge.create(
+            user=user,
+            token_hash=token_hash(token),
+            expires_at=datetime.now(UTC) + CHALLENGE_TTL,
+        )
+        await _record(user, LoginOutcome.MFA_REQUIRED, client)
+        return LoginResult(LoginOutcome.MFA_REQUIRED, user=user, challenge=token)
+    return await _open_session(user, client)
+
+
+async def _open_session(user: User, client: Client) -> LoginResult:
+    session = await create_session(user=user, ip=client.ip, user_agent=client.user_agent)
+    await _record(user, LoginOutcome.SUCCESS, client)
+    return LoginResult(LoginOutcome.SUCCESS, user=user, session=session)
+
+
+async def complete_mfa(
+    *, challenge: str, code: str, client: Client, throttle: LoginThrottle
+) -> LoginResult:
+    """Second step of signing in: a TOTP code or a recovery code for a live challenge."""
+    now = datetime.now(UTC)
+    pending = (
+        await LoginChallenge.filter(token_hash=token_hash(challenge), used_at=None)
+        .select_related("user")
+        .first()
+    )
+    if pending is None or pending.expires_at <= now:
+        return LoginResult(LoginOutcome.MFA_FAILED)
+    user = pending.user
+    wait = await throttle.locked_for(user.username, client.ip)
+    if wait:
+        await _record(user, LoginOutcome.LOCKED, client)
+        return LoginResult(LoginOutcome.LOCKED, retry_after=wait)
+    if not await mfa.verify_second_factor(user, code[:64]):
+        await throttle.failed(user.username, client.ip)
+        await _record(user, LoginOutcome.MFA_FAILED, client)
+        return LoginResult(LoginOutcome.MFA_FAILED)
+    claimed = await LoginChallenge.filter(id=pending.id, used_at=None).update(used_at=now)
+    if not claimed:
+        return LoginResult(LoginOutcome.MFA_FAILED)
+    await throttle.succeeded(user.username)
+    return await _open_session(user, client)
+
+
+async def reauthenticate(*, user: User, password: str, code: str | None) -> bool:
+    """Check the password (and the second factor when enrolled) for a step-up."""
+    if not verify_password(user.password_hash, password[:1024]):
+        return False
+    if user.mfa_enabled_at is None:
+        return True
+    return bool(code) and await mfa.verify_second_factor(user, code or "")

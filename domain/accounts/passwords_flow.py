@@ -1,0 +1,81 @@
+"""Changing and resetting passwords. Reset tokens are single-use, expire, and are mailed
+through the outbox (encrypted there); the database keeps only their SHA-256."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from tortoise.transactions import in_transaction
+
+from domain import secretbox
+from domain.accounts.auth_models import EmailOutbox, PasswordReset
+from domain.accounts.models import User, UserStatus
+from domain.accounts.password_policy import check_password
+from domain.accounts.passwords import hash_password
+from domain.accounts.sessions import revoke_user_sessions, token_hash
+from domain.errors import ValidationFailed
+
+RESET_TTL = timedelta(hours=1)
+
+
+def outbox_context(user_id: int) -> str:
+    return f"outbox:{user_id}"
+
+
+async def change_password(*, user: User, new_password: str, keep_session_id: int | None) -> None:
+    """Set a new password; every other session of the user is signed out."""
+    check_password(new_password, personal=(user.username, user.email), field="newPassword")
+    async with in_transaction():
+        await User.filter(id=user.id).update(
+            password_hash=hash_password(new_password), password_changed_at=datetime.now(UTC)
+        )
+        await revoke_user_sessions(user_id=user.id, except_id=keep_session_id)
+
+
+async def request_reset(*, email: str, reset_url: str) -> None:
+    """Mail a reset link if an active account has this email; says nothing either way."""
+    user = await User.filter(email=email.strip().lower()[:254], status=UserStatus.ACTIVE).first()
+    if user is None:
+        return
+    token = secrets.token_urlsafe(32)
+    body = json.dumps({"link": f"{reset_url}?token={token}", "expires_in_minutes": 60})
+    async with in_transaction():
+        await PasswordReset.filter(user_id=user.id, used_at=None).update(used_at=datetime.now(UTC))
+        await PasswordReset.create(
+            user=user, token_hash=token_hash(token), expires_at=datetime.now(UTC) + RESET_TTL
+        )
+        await EmailOutbox.create(
+            user=user,
+            to_address=user.email,
+            template="password_reset",
+            body_encrypted=secretbox.encrypt(body, context=outbox_context(user.id)),
+        )
+
+
+async def complete_reset(*, token: str, new_password: str) -> User:
+    """Use a reset token once: set the password and sign out every session."""
+    now = datetime.now(UTC)
+    reset = (
+        await PasswordReset.filter(token_hash=token_hash(token[:128]), used_at=None)
+        .select_related("user")
+        .first()
+    )
+    if reset is None or reset.expires_at <= now:
+        raise ValidationFailed("this reset link is invalid or has expired", code="INVALID_TOKEN")
+    user = reset.user
+    check_password(new_password, personal=(user.username, user.email), field="newPassword")
+    async with in_transaction():
+        if not await PasswordReset.filter(id=reset.id, used_at=None).update(used_at=now):
+            raise ValidationFailed("this reset link was already used", code="INVALID_TOKEN")
+        await User.filter(id=user.id).update(
+            password_hash=hash_password(new_password), password_changed_at=now
+        )
+        await revoke_user_sessions(user_id=user.id)
+    return user
+
+
+def read_outbox_body(message: EmailOutbox) -> str:
+    """Decrypt a queued message's body (for the mail sender)."""
+    return secretbox.decrypt(message.body_encrypted, context=outbox_context(message.user_id))

@@ -1,0 +1,103 @@
+"""Partner tokens: bound to one organization, scoped, expiring; the secret is shown once.
+
+A token reads ``mandi_pt_<prefix>_<secret>``. The prefix finds the row; only the SHA-256 of the
+secret is stored and compared in constant time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from domain import validation as v
+from domain.accounts.auth_models import PartnerToken
+from domain.accounts.models import Membership, OrgRole, User, UserStatus
+from domain.errors import ValidationFailed
+
+TOKEN_PREFIX = "mandi_pt_"  # noqa: S105 - a public marker, not a secret
+MAX_DAYS = 365
+_TOUCH_EVERY = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: PartnerToken
+    secret: str
+
+
+@dataclass(frozen=True)
+class TokenIdentity:
+    token: PartnerToken
+    creator_role: OrgRole
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+async def issue(
+    *,
+    organization_id: int,
+    creator: User,
+    name: str,
+    scopes: list[str],
+    known_scopes: set[str],
+    days: int,
+) -> IssuedToken:
+    name = v.text(name, field="name", max_length=100)
+    unknown = sorted(set(scopes) - known_scopes)
+    if unknown or not scopes:
+        raise ValidationFailed(f"unknown or missing scopes: {', '.join(unknown)}", field="scopes")
+    if not 1 <= days <= MAX_DAYS:
+        raise ValidationFailed(f"expiry must be 1 to {MAX_DAYS} days", field="expiresInDays")
+    prefix = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    token = await PartnerToken.create(
+        organization_id=organization_id,
+        created_by=creator,
+        name=name,
+        prefix=prefix,
+        secret_hash=_hash(secret),
+        scopes=sorted(set(scopes)),
+        expires_at=datetime.now(UTC) + timedelta(days=days),
+    )
+    return IssuedToken(token=token, secret=f"{TOKEN_PREFIX}{prefix}_{secret}")
+
+
+async def resolve(raw: str) -> TokenIdentity | None:
+    """The live token for a bearer value, with its creator's current role; else None.
+
+    A revoked or expired token, or one whose creator left the organization or is no longer
+    active, resolves to None.
+    """
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    prefix, _, secret = raw[len(TOKEN_PREFIX) :].partition("_")
+    if not prefix or not secret or len(raw) > 200:
+        return None
+    token = await PartnerToken.filter(prefix=prefix).select_related("created_by").first()
+    if token is None or not hmac.compare_digest(token.secret_hash, _hash(secret)):
+        return None
+    now = datetime.now(UTC)
+    if token.revoked_at is not None or token.expires_at <= now:
+        return None
+    if token.created_by.status != UserStatus.ACTIVE:
+        return None
+    role = await Membership.filter(
+        user_id=token.created_by_id, organization_id=token.organization_id
+    ).values_list("role", flat=True)
+    if not role:
+        return None
+    if token.last_used_at is None or now - token.last_used_at >= _TOUCH_EVERY:
+        await PartnerToken.filter(id=token.id).update(last_used_at=now)
+    return TokenIdentity(token=token, creator_role=OrgRole(role[0]))
+
+
+async def revoke(*, token: PartnerToken) -> PartnerToken:
+    if token.revoked_at is None:
+        token.revoked_at = datetime.now(UTC)
+        await token.save(update_fields=["revoked_at"])
+    return token

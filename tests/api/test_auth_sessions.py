@@ -1,0 +1,204 @@
+"""Sign-up, sign-in, sessions, step-up and cross-site protection, over GraphQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+import pytest_asyncio
+
+from domain.accounts.auth_models import LoginEvent
+from domain.accounts.models import User, WebSession
+from domain.accounts.sessions import now, token_hash
+from tests.support import client_for, error_codes, gql, gql_data, make_user, unique
+
+SIGN_UP = """
+mutation($input: UserSignUpInput!) {
+  userSignUp(input: $input) { user { username email } errors { code field } }
+}"""
+SIGN_IN = """
+mutation($u: String!, $p: String!) {
+  sessionCreate(input: {username: $u, password: $p}) {
+    user { username } mfaRequired mfaChallenge retryAfterSeconds errors { code message }
+  }
+}"""
+VIEWER = "{ viewer { user { username email } sessions { id current ip } } }"
+PASSWORD = "a long passphrase of mine"
+
+
+def sign_up_input(**overrides):
+    name = unique("s")
+    return {
+        "username": name,
+        "email": f"{name}@example.test",
+        "password": PASSWORD,
+        "fullName": "Asha Rao",
+        "country": "IN",
+        "adultAttested": True,
+        **overrides,
+    }
+
+
+async def test_sign_up_signs_in_and_shows_own_data(app):
+    async with client_for(app, None) as client:
+        data = await gql_data(client, SIGN_UP, input=sign_up_input())
+        payload = data["userSignUp"]
+        assert payload["errors"] == []
+        assert payload["user"]["email"].endswith("@example.test")
+        assert "mandi_session" in client.cookies
+        viewer = (await gql_data(client, VIEWER))["viewer"]
+        assert viewer["user"]["username"] == payload["user"]["username"]
+        assert [s["current"] for s in viewer["sessions"]] == [True]
+
+
+async def test_sign_up_refuses_minors_and_weak_passwords_storing_nothing(app):
+    cases = [
+        ({"adultAttested": False}, "adultAttested"),
+        ({"password": "password123"}, "password"),
+        ({"password": "short"}, "password"),
+        ({"email": "not-an-email"}, "email"),
+    ]
+    async with client_for(app, None) as client:
+        for overrides, field in cases:
+            values = sign_up_input(**overrides)
+            data = await gql_data(client, SIGN_UP, input=values)
+            assert data["userSignUp"]["errors"] == [{"code": "VALIDATION", "field": field}]
+            assert not await User.filter(username=values["username"]).exists()
+        assert "mandi_session" not in client.cookies
+
+
+async def test_wrong_password_and_unknown_user_look_the_same(app):
+    user = await make_user(password=PASSWORD)
+    async with client_for(app, None) as client:
+        wrong = await gql_data(client, SIGN_IN, u=user.username, p="not the password!")
+        unknown = await gql_data(client, SIGN_IN, u=unique("nobody"), p="not the password!")
+    assert wrong == unknown
+    assert wrong["sessionCreate"]["errors"] == [
+        {"code": "UNAUTHENTICATED", "message": "username or password is wrong"}
+    ]
+    outcomes = await LoginEvent.filter(user_id=user.id).values_list("outcome", flat=True)
+    assert outcomes == ["bad_credentials"]
+
+
+async def test_sign_in_sets_a_hashed_http_only_cookie(app):
+    user = await make_user(password=PASSWORD)
+    async with client_for(app, None) as client:
+        response = await client.post(
+            "/graphql", json={"query": SIGN_IN, "variables": {"u": user.username, "p": PASSWORD}}
+        )
+        cookie = response.headers["set-cookie"]
+        assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+        token = client.cookies["mandi_session"]
+    stored = await WebSession.get(user_id=user.id)
+    assert stored.token_hash == token_hash(token) and token not in stored.token_hash
+    history = await LoginEvent.filter(user_id=user.id).values_list("outcome", flat=True)
+    assert history == ["success"]
+
+
+@pytest_asyncio.fixture
+async def sign_in(app):
+    """Sign a user in with a fresh client; returns (client, its WebSession)."""
+    opened = []
+
+    async def open_for(user):
+        client = client_for(app, None)
+        opened.append(client)
+        await gql_data(client, SIGN_IN, u=user.username, p=PASSWORD)
+        return client, await WebSession.filter(user_id=user.id).order_by("-id").first()
+
+    yield open_for
+    for client in opened:
+        await client.aclose()
+
+
+async def test_expired_and_idle_sessions_are_anonymous(sign_in):
+    user = await make_user(password=PASSWORD)
+    client, session = await sign_in(user)
+    assert (await gql_data(client, VIEWER))["viewer"] is not None
+    await WebSession.filter(id=session.id).update(last_seen_at=now() - timedelta(hours=13))
+    assert (await gql_data(client, VIEWER))["viewer"] is None
+    await WebSession.filter(id=session.id).update(
+        last_seen_at=now(), expires_at=now() - timedelta(seconds=1)
+    )
+    assert (await gql_data(client, VIEWER))["viewer"] is None
+
+
+async def test_sign_out_revokes_the_session(app, sign_in):
+    user = await make_user(password=PASSWORD)
+    client, session = await sign_in(user)
+    token = client.cookies["mandi_session"]
+    assert (await gql_data(client, "mutation { sessionRevoke }"))["sessionRevoke"] is True
+    async with client_for(app, token) as replay:
+        assert (await gql_data(replay, VIEWER))["viewer"] is None
+    assert (await WebSession.get(id=session.id)).revoked_at is not None
+
+
+async def test_a_user_lists_and_revokes_their_other_sessions(sign_in):
+    user = await make_user(password=PASSWORD)
+    first, _ = await sign_in(user)
+    second, _ = await sign_in(user)
+    sessions = (await gql_data(first, VIEWER))["viewer"]["sessions"]
+    other = next(s for s in sessions if not s["current"])
+    revoke = "mutation($id: ID!) { sessionRevoke(id: $id) }"
+    assert (await gql_data(first, revoke, id=other["id"]))["sessionRevoke"] is True
+    assert (await gql_data(second, VIEWER))["viewer"] is None
+    stranger = await make_user(password=PASSWORD)
+    third, _ = await sign_in(stranger)
+    mine = (await gql_data(first, VIEWER))["viewer"]["sessions"][0]["id"]
+    assert (await gql_data(third, revoke, id=mine))["sessionRevoke"] is False
+    assert (await gql_data(first, VIEWER))["viewer"] is not None
+
+
+async def test_password_change_needs_step_up_and_signs_out_other_sessions(app, sign_in):
+    user = await make_user(password=PASSWORD)
+    first, session = await sign_in(user)
+    second, _ = await sign_in(user)
+    change = """mutation($p: String!) { passwordChange(newPassword: $p) { ok errors { code } } }"""
+    reauth = """mutation($p: String!) { sessionReauthenticate(password: $p) {
+        user { username } errors { code } } }"""
+    await WebSession.filter(id=session.id).update(reauthenticated_at=now() - timedelta(hours=1))
+    data = await gql_data(first, change, p="another long passphrase")
+    assert data["passwordChange"]["errors"] == [{"code": "STEP_UP_REQUIRED"}]
+    data = await gql_data(first, reauth, p="wrong password here")
+    assert data["sessionReauthenticate"]["errors"] == [{"code": "UNAUTHENTICATED"}]
+    data = await gql_data(first, reauth, p=PASSWORD)
+    assert data["sessionReauthenticate"]["errors"] == []
+    data = await gql_data(first, change, p="another long passphrase")
+    assert data["passwordChange"] == {"ok": True, "errors": []}
+    assert (await gql_data(first, VIEWER))["viewer"] is not None
+    assert (await gql_data(second, VIEWER))["viewer"] is None
+    async with client_for(app, None) as fresh:
+        data = await gql_data(fresh, SIGN_IN, u=user.username, p="another long passphrase")
+        assert data["sessionCreate"]["user"] == {"username": user.username}
+
+
+async def test_cookie_mutations_must_prove_they_are_same_site(app, sign_in):
+    user = await make_user(password=PASSWORD)
+    client, _ = await sign_in(user)
+    token = client.cookies["mandi_session"]
+    query = {"query": "mutation { sessionRevoke }"}
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://mandi.test") as bare:
+        bare.cookies.set("mandi_session", token)
+        refused = await bare.post("/graphql", json=query)
+        assert refused.status_code == 403
+        assert error_codes(refused.json()) == ["CSRF_REJECTED"]
+        evil = await bare.post("/graphql", json=query, headers={"Origin": "https://evil.test"})
+        assert evil.status_code == 403
+        cross = await bare.post(
+            "/graphql",
+            json=query,
+            headers={"X-Requested-With": "x", "Sec-Fetch-Site": "cross-site"},
+        )
+        assert cross.status_code == 403
+        assert (await WebSession.get(token_hash=token_hash(token))).revoked_at is None
+        reads = await bare.get("/graphql", params={"query": "{ viewer { user { username } } }"})
+        assert reads.json()["data"]["viewer"]["user"]["username"] == user.username
+        same = await bare.post("/graphql", json=query, headers={"Origin": "http://mandi.test"})
+        assert same.json() == {"data": {"sessionRevoke": True}}
+
+
+async def test_anonymous_queries_need_no_csrf_proof(anon):
+    body = await gql(anon, "{ viewer { user { username } } }")
+    assert body == {"data": {"viewer": None}}

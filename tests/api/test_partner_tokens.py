@@ -1,0 +1,137 @@
+"""Partner tokens: created once with a secret, scoped, bounded by the creator's rights."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+
+from domain.accounts.auth_models import PartnerToken
+from domain.accounts.models import Membership, OrgRole
+from domain.accounts.sessions import now
+from tests.support import error_codes, gql, gql_data, product_input
+
+CREATE = """
+mutation($input: PartnerTokenCreateInput!) {
+  partnerTokenCreate(input: $input) {
+    secret token { id prefix scopes createdBy { username } } errors { code field }
+  }
+}"""
+REVOKE = """
+mutation($id: ID!) { partnerTokenRevoke(id: $id) { token { revokedAt } errors { code } } }"""
+CHANGE = "mutation($p: String!) { passwordChange(newPassword: $p) { ok errors { code } } }"
+PRODUCTS = "{ products { totalCount } }"
+PRODUCT_CREATE = """
+mutation($input: ProductCreateInput!) {
+  productCreate(input: $input) { product { sku } errors { code } }
+}"""
+
+
+def bearer(app, secret: str) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://mandi.test",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+
+
+async def _create(team, role="owner", scopes=("catalog:read",), days=30) -> dict:
+    data = await gql_data(
+        team.clients[role],
+        CREATE,
+        input={
+            "organizationId": team.org_id,
+            "name": "ERP sync",
+            "scopes": list(scopes),
+            "expiresInDays": days,
+        },
+    )
+    return data["partnerTokenCreate"]
+
+
+async def test_owner_creates_a_token_and_a_partner_uses_it(app, team):
+    payload = await _create(team, scopes=("catalog:read", "catalog:write"))
+    assert payload["errors"] == []
+    secret = payload["secret"]
+    assert secret.startswith("mandi_pt_")
+    stored = await PartnerToken.get(prefix=payload["token"]["prefix"])
+    assert secret.split("_")[-1] not in stored.secret_hash
+    async with bearer(app, secret) as partner:
+        assert (await gql_data(partner, PRODUCTS))["products"]["totalCount"] == 0
+        made = await gql_data(partner, PRODUCT_CREATE, input=product_input(team.org_id))
+        assert made["productCreate"]["errors"] == []
+        listed = await gql_data(
+            team.clients["admin"],
+            "query($o: ID!) { partnerTokens(organizationId: $o) { prefix lastUsedAt } }",
+            o=team.org_id,
+        )
+        assert listed["partnerTokens"][0]["lastUsedAt"] is not None
+
+
+async def test_only_owners_and_admins_create_tokens(team):
+    for role in ("manager", "staff", "viewer"):
+        payload = await _create(team, role=role)
+        assert payload["errors"] == [{"code": "FORBIDDEN", "field": None}], role
+    assert await PartnerToken.filter(organization_id=team.org.id).count() == 0
+
+
+async def test_bad_token_requests_are_refused(team):
+    assert (await _create(team, scopes=("catalog:read", "root")))["errors"][0]["field"] == "scopes"
+    assert (await _create(team, days=400))["errors"][0]["field"] == "expiresInDays"
+    assert (await _create(team, scopes=()))["errors"][0]["field"] == "scopes"
+
+
+async def test_revoked_expired_and_garbage_tokens_get_401(app, team):
+    revoked = await _create(team)
+    expired = await _create(team)
+    data = await gql_data(team.clients["admin"], REVOKE, id=revoked["token"]["id"])
+    assert data["partnerTokenRevoke"]["token"]["revokedAt"] is not None
+    await PartnerToken.filter(prefix=expired["token"]["prefix"]).update(
+        expires_at=now() - timedelta(seconds=1)
+    )
+    wrong_secret = expired["secret"][:-4] + "AAAA"
+    for secret in (revoked["secret"], expired["secret"], wrong_secret, "garbage", "mandi_pt_x_y"):
+        async with bearer(app, secret) as partner:
+            response = await partner.post("/graphql", json={"query": PRODUCTS})
+            assert response.status_code == 401
+            assert error_codes(response.json()) == ["UNAUTHENTICATED"]
+
+
+async def test_a_token_never_outlives_its_creators_rights(app, team):
+    payload = await _create(team, role="admin", scopes=("catalog:read", "catalog:write"))
+    admin = team.users["admin"]
+    async with bearer(app, payload["secret"]) as partner:
+        await Membership.filter(user_id=admin.id, organization_id=team.org.id).update(
+            role=OrgRole.VIEWER
+        )
+        demoted = await gql_data(partner, PRODUCT_CREATE, input=product_input(team.org_id))
+        assert demoted["productCreate"]["errors"] == [{"code": "FORBIDDEN"}]
+        await Membership.filter(user_id=admin.id, organization_id=team.org.id).delete()
+        response = await partner.post("/graphql", json={"query": PRODUCTS})
+        assert response.status_code == 401
+
+
+async def test_a_token_cannot_manage_accounts_or_tokens(app, team):
+    payload = await _create(team, scopes=("catalog:read",))
+    async with bearer(app, payload["secret"]) as partner:
+        body = await gql(
+            partner,
+            CREATE,
+            input={
+                "organizationId": team.org_id,
+                "name": "x",
+                "scopes": ["catalog:read"],
+            },
+        )
+        assert body["data"]["partnerTokenCreate"]["errors"][0]["code"] == "FORBIDDEN"
+        body = await gql(partner, CHANGE, p="a long new passphrase")
+        assert body["data"]["passwordChange"]["errors"] == [{"code": "FORBIDDEN"}]
+
+
+async def test_token_creation_needs_step_up(team):
+    from domain.accounts.models import WebSession
+
+    owner = team.users["owner"]
+    await WebSession.filter(user_id=owner.id).update(reauthenticated_at=now() - timedelta(hours=1))
+    payload = await _create(team)
+    assert payload["errors"] == [{"code": "STEP_UP_REQUIRED", "field": None}]
