@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, TypeVar
 
+from strawberry.utils.str_converters import to_camel_case
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
@@ -22,9 +24,10 @@ class Forbidden(DomainError):
 def readable(
     ctx: RequestContext, model: type[M], organization_id: str | None = None
 ) -> QuerySet[M]:
-    """Rows of ``model`` the principal may read, optionally in one organization."""
+    """Rows of ``model`` the principal may read (filtered in the database), optionally in one
+    organization."""
     principal = ctx.require_user()
-    query = model.filter(policy.readable_filter(principal, model))
+    query = policy.readable_query(principal, model)
     if organization_id is not None:
         query = query.filter(organization_id=ids.decode(organization_id, "Organization"))
     return query
@@ -43,9 +46,22 @@ async def get_readable(
 
 def authorize(ctx: RequestContext, action: str, obj: Any) -> None:
     """Raise FORBIDDEN (or NOT_FOUND when the object is not even readable) unless allowed."""
+    ctx.require_user()
     try:
-        policy.authorize(ctx.require_user(), action, obj)
+        policy.check_action(ctx.guard.decisions, action, obj)
     except policy.Denied as denied:
         if not denied.found:
             raise NotFound(type(obj).__name__) from None
-        raise Forbidden(f"not allowed to {action}") from None
+        raise Forbidden(f"not allowed to {policy.action_name(action)}") from None
+
+
+def authorize_fields(
+    ctx: RequestContext, obj: Any, fields: Iterable[str], *, action: str = "update"
+) -> None:
+    """Raise FORBIDDEN unless the principal may ``action`` every personal field in ``fields``
+    (model field names) on ``obj``; a mutation calls it with the fields it changes."""
+    ctx.require_user()
+    denied = policy.check_fields(ctx.guard.decisions, action, obj, fields)
+    if denied:
+        name = to_camel_case(denied[0])
+        raise Forbidden(f"not allowed to change {name}", field=name)

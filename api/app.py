@@ -18,6 +18,7 @@ from tortoise import Tortoise
 from api.auth import PrincipalMiddleware
 from api.context import RequestContext, from_scope
 from api.schema import schema
+from authz.engine import init_oso
 from domain import db
 from domain.accounts.throttle import LoginThrottle, MemoryFailureStore, RedisFailureStore
 from domain.settings import Settings
@@ -68,6 +69,7 @@ def create_app(
     settings = settings or Settings.from_env()
     throttle = throttle or build_throttle(settings)
     db.install_statement_counter()
+    init_oso()  # build the policy engine once, before serving (not thread-safe to build)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Any) -> AsyncIterator[None]:

@@ -14,6 +14,8 @@ from http.cookies import CookieError, SimpleCookie
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from audit.models import Outcome
+from audit.recorder import Actor, record
 from authz.principal import Principal, load_user_principal
 from domain.accounts import tokens
 from domain.accounts.sessions import resolve_session
@@ -69,6 +71,24 @@ async def _reject(send: Send, status: int, code: str, message: str) -> None:
     await send({"type": "http.response.body", "body": body.encode()})
 
 
+async def _audit_rejected_token(scope: Scope, headers: Headers, raw: str) -> None:
+    """Record the use of an unknown, revoked or expired token, naming it only by prefix."""
+    prefix = raw[len(tokens.TOKEN_PREFIX) :].partition("_")[0][:16] if raw else ""
+    client = scope.get("client")
+    actor = Actor(
+        type="token",
+        ip=client[0] if client else None,
+        user_agent=headers.get("user-agent"),
+    )
+    await record(
+        actor,
+        "token.rejected",
+        "PartnerToken",
+        resource_id=prefix or None,
+        outcome=Outcome.DENIED,
+    )
+
+
 class PrincipalMiddleware:
     """Put ``principal`` (and ``session_id``) on the request state for the paths given."""
 
@@ -93,7 +113,7 @@ class PrincipalMiddleware:
             scheme, _, value = authorization.partition(" ")
             identity = await tokens.resolve(value.strip()) if scheme.lower() == "bearer" else None
             if identity is None:
-                state["rejected_token"] = True
+                await _audit_rejected_token(scope, headers, value.strip())
                 await _reject(send, 401, "UNAUTHENTICATED", "invalid, expired or revoked token")
                 return
             state["principal"] = token_principal(identity)

@@ -10,6 +10,8 @@ import os
 import sys
 from collections.abc import Awaitable, Callable
 
+from audit import cli as audit_cli
+from authz import cli as authz_cli
 from domain import db
 from domain.settings import Settings
 
@@ -48,6 +50,14 @@ async def _with_db(settings: Settings, action: Callable[[], Awaitable[None]]) ->
     await db.init_db(settings.database_url)
     try:
         await action()
+    finally:
+        await db.close_db()
+
+
+async def _with_db_result(settings: Settings, action: Callable[[], Awaitable[int]]) -> int:
+    await db.init_db(settings.database_url)
+    try:
+        return await action()
     finally:
         await db.close_db()
 
@@ -104,6 +114,8 @@ def _parser() -> argparse.ArgumentParser:
     admin = sub.add_parser("create-admin", help="create a platform admin (MANDI_ADMIN_PASSWORD)")
     admin.add_argument("username")
     admin.add_argument("email")
+    audit_cli.add_parser(sub)
+    authz_cli.add_parser(sub)
     return parser
 
 
@@ -124,6 +136,13 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(_seed_demo(settings, args.if_empty))
         elif args.command == "create-admin":
             asyncio.run(_create_admin(settings, args.username, args.email))
+        elif args.command == "audit":
+            offline = audit_cli.run_offline(args)
+            if offline is not None:
+                return offline
+            return asyncio.run(_with_db_result(settings, lambda: audit_cli.run(args)))
+        elif args.command == "authz":
+            return authz_cli.run(args)
     except DomainError as error:
         print(f"error: {error.code}: {error.message}", file=sys.stderr)
         return 2

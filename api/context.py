@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -11,6 +12,7 @@ from starlette.responses import Response
 from api.errors import Unauthenticated
 from api.guard import Guard
 from api.loaders import Loaders, request_loaders
+from audit.recorder import Actor, AuditBuffer
 from authz.principal import ANONYMOUS, Principal
 from domain.accounts.models import OrgRole, WebSession
 from domain.accounts.sessions import require_recent_auth
@@ -34,11 +36,27 @@ class RequestContext:
     throttle: LoginThrottle
     principal: Principal = ANONYMOUS
     session: WebSession | None = None
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     loaders: Loaders = field(default_factory=request_loaders)
     guard: Guard = field(init=False)
+    audit: AuditBuffer = field(init=False)
 
     def __post_init__(self) -> None:
         self.guard = Guard(self.principal)
+        self.audit = AuditBuffer(self.actor())
+
+    def actor(self) -> Actor:
+        """The principal as the audit log names it."""
+        principal = self.principal
+        kind = principal.kind if principal.kind in {"user", "token"} else "anonymous"
+        return Actor(
+            type=kind,
+            id=principal.token_id if kind == "token" else principal.user_id,
+            on_behalf_of=principal.user_id if kind == "token" else None,
+            ip=self.client_ip,
+            user_agent=self.user_agent,
+            request_id=self.request_id,
+        )
 
     @property
     def session_id(self) -> int | None:
@@ -49,6 +67,7 @@ class RequestContext:
         self.principal = principal
         self.session = session
         self.guard = Guard(principal)
+        self.audit.actor = self.actor()
 
     def grant_role(self, organization_id: int, role: OrgRole) -> None:
         """Reflect a role this request just gave the caller (e.g. creating an organization)."""
@@ -86,7 +105,7 @@ def from_scope(
     request: Request, response: Response, settings: Settings, throttle: LoginThrottle
 ) -> RequestContext:
     state: dict[str, Any] = request.scope.get("state", {})
-    return RequestContext(
+    context = RequestContext(
         request=request,
         response=response,
         settings=settings,
@@ -94,3 +113,5 @@ def from_scope(
         principal=state.get("principal", ANONYMOUS),
         session=state.get("session"),
     )
+    response.headers["X-Request-Id"] = context.request_id
+    return context

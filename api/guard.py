@@ -1,10 +1,11 @@
 """The one guard every field resolution passes.
 
-``FieldGuard`` is a synchronous schema-extension hook. For a field that the resolved object's
-model declares as personal data it asks the request's ``Guard``, which decides once per object
-(all of its fields together) and remembers the answer; a denied field resolves to ``null`` with a
-FORBIDDEN error at its path. Everything a decision needs is loaded before fields resolve, so the
-per-field step is a dictionary look-up.
+``FieldGuard`` is a synchronous schema-extension hook. When the parent of a field is a model
+instance, it asks the request's ``Guard`` for the decision on that object: made once per object
+(all of its fields together) by the policy on the object's decision inputs, and shared by every
+object with the same inputs (authz/decisions.py). An object the principal may not read resolves
+its fields to NOT_FOUND errors; a personal field it may not read resolves to ``null`` with a
+FORBIDDEN error at its path. After the first field of an object, each step is a dictionary look-up.
 """
 
 from __future__ import annotations
@@ -14,40 +15,51 @@ from typing import Any
 
 from strawberry.extensions import SchemaExtension
 from strawberry.utils.str_converters import to_camel_case
+from tortoise.models import Model
 
-from api.errors import ForbiddenError
-from authz import policy
+from api.errors import ForbiddenError, NotFoundError
+from authz.decisions import Decision, Decisions, guarded_fields
 from authz.principal import Principal
-from domain.personal import declaration
 
-_guarded_cache: dict[type, dict[str, str]] = {}
+_plans: dict[type, dict[str, str] | None] = {}
 
 
-def guarded_fields(model: type) -> dict[str, str]:
-    """GraphQL field name -> model field name, for the personal fields of ``model``."""
-    found = _guarded_cache.get(model)
-    if found is None:
-        decl = declaration(model)
-        fields = decl.fields if decl else {}
-        found = _guarded_cache[model] = {to_camel_case(name): name for name in fields}
-    return found
+def field_plan(cls: type) -> dict[str, str] | None:
+    """GraphQL name -> model field of the guarded fields of a model; None for non-models."""
+    try:
+        return _plans[cls]
+    except KeyError:
+        pass
+    plan = None
+    if issubclass(cls, Model):
+        plan = {to_camel_case(name): name for name in guarded_fields(cls)}
+    _plans[cls] = plan
+    return plan
 
 
 class Guard:
-    """Per-request field decisions, computed once per object."""
+    """Per-request decisions: once per object, and once per decision key across objects."""
 
     def __init__(self, principal: Principal) -> None:
         self.principal = principal
-        self._decisions: dict[tuple[type, Any], frozenset[str] | None] = {}
-        self.evaluations = 0
+        self.decisions = Decisions(principal)
+        self._by_object: dict[int, tuple[Any, Decision]] = {}
+
+    @property
+    def evaluations(self) -> int:
+        """Oso evaluations made for this request's decisions so far."""
+        return self.decisions.evaluations
+
+    def decision(self, obj: Any) -> Decision:
+        entry = self._by_object.get(id(obj))
+        if entry is not None and entry[0] is obj:
+            return entry[1]
+        found = self.decisions.on(obj)
+        self._by_object[id(obj)] = (obj, found)  # holding obj keeps its id from being reused
+        return found
 
     def may_read(self, obj: Any, field_name: str) -> bool:
-        key = (type(obj), obj.pk)
-        if key not in self._decisions:
-            self.evaluations += 1
-            self._decisions[key] = policy.allowed_fields(self.principal, obj)
-        allowed = self._decisions[key]
-        return allowed is None or field_name in allowed
+        return self.decision(obj).may_read(field_name)
 
 
 class FieldGuard(SchemaExtension):
@@ -55,7 +67,12 @@ class FieldGuard(SchemaExtension):
         self, _next: Callable[..., Any], root: Any, info: Any, *args: Any, **kwargs: Any
     ) -> Any:
         if root is not None:
-            model_field = guarded_fields(type(root)).get(info.field_name)
-            if model_field is not None and not info.context.guard.may_read(root, model_field):
-                raise ForbiddenError(f"not allowed to read {info.field_name}")
+            plan = field_plan(type(root))
+            if plan is not None:
+                decision = info.context.guard.decision(root)
+                if not decision.readable:
+                    raise NotFoundError(type(root).__name__)
+                model_field = plan.get(info.field_name)
+                if model_field is not None and not decision.may_read(model_field):
+                    raise ForbiddenError(f"not allowed to read {info.field_name}")
         return _next(root, info, *args, **kwargs)

@@ -24,6 +24,7 @@ from api.accounts.queries import AccountQueries
 from api.accounts.session_mutations import SessionMutations
 from api.accounts.token_mutations import TokenMutations
 from api.accounts.user_mutations import UserMutations
+from api.audit_flush import AuditFlush
 from api.catalog.mutations import CatalogMutations
 from api.catalog.queries import CatalogQueries
 from api.errors import with_code
@@ -33,6 +34,10 @@ from api.inventory.queries import InventoryQueries
 from api.marketplaces.queries import MarketplaceQueries
 from api.orders.mutations import OrderMutations
 from api.orders.queries import OrderQueries
+from api.privacy.mutations import PrivacyMutations
+from api.privacy.queries import PrivacyQueries
+from api.roles.mutations import RoleMutations
+from api.roles.queries import RoleQueries
 from api.support.mutations import SupportMutations
 from api.support.queries import SupportQueries
 
@@ -48,6 +53,8 @@ Query = merge_types(
         MarketplaceQueries,
         OrderQueries,
         SupportQueries,
+        RoleQueries,
+        PrivacyQueries,
     ),
 )
 Mutation = merge_types(
@@ -62,6 +69,8 @@ Mutation = merge_types(
         InventoryMutations,
         OrderMutations,
         SupportMutations,
+        RoleMutations,
+        PrivacyMutations,
     ),
 )
 
@@ -93,6 +102,7 @@ def build_schema() -> strawberry.Schema:
             lambda: MaxAliasesLimiter(max_alias_count=30),
             lambda: MaxTokensLimiter(max_token_count=4000),
             FieldGuard,
+            AuditFlush,
         ],
     )
 

@@ -1,44 +1,37 @@
 """Decisions: may this principal do an action on an object, which fields may it see, which rows.
 
-This is the single entry point the API calls. The rules below are the organization-membership
-baseline (deny by default); the Oso policy replaces their bodies behind the same functions.
+The single entry point the API calls. The rules live in the Oso policy (authz/policies/*.polar,
+deny by default); these functions ask it on an object's decision inputs (authz/resources.py).
+For many objects in one request use ``authz.decisions.Decisions``, which caches by those inputs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 
+from authz import engine
+from authz.decisions import READ, Decisions, guarded_fields
 from authz.principal import Principal
-from domain.accounts.models import Organization, OrgRole, PlatformRole
-from domain.personal import SubjectKind, declaration
+from authz.resources import INPUTS
+from domain.accounts.models import Organization, PlatformRole
 
-_ALL_ROLES = frozenset(OrgRole)
-_EDITORS = frozenset({OrgRole.OWNER, OrgRole.ADMIN, OrgRole.MANAGER})
-_OPERATORS = _EDITORS | {OrgRole.STAFF}
-
-# action -> organization roles allowed to do it on objects of their organization
-ORG_ACTIONS: dict[str, frozenset[OrgRole]] = {
-    "read": _ALL_ROLES,
-    "organization.update": frozenset({OrgRole.OWNER, OrgRole.ADMIN}),
-    "partner_token.manage": frozenset({OrgRole.OWNER, OrgRole.ADMIN}),
-    "product.create": _EDITORS,
-    "product.update": _EDITORS,
-    "product.archive": _EDITORS,
-    "warehouse.create": _EDITORS,
-    "stock.adjust": _OPERATORS,
-    "order.import": _EDITORS,
-    "order.transition": _OPERATORS,
-    "ticket.open": _OPERATORS,
-    "ticket.reply": _OPERATORS,
+# The dotted names callers used before the Oso policy, and the Polar action each one is now.
+LEGACY_ACTIONS: dict[str, str] = {
+    "organization.update": "update",
+    "partner_token.manage": "manage_tokens",
+    "product.create": "create_product",
+    "product.update": "update",
+    "product.archive": "archive",
+    "warehouse.create": "create_warehouse",
+    "stock.adjust": "adjust_stock",
+    "order.import": "import_order",
+    "order.transition": "transition",
+    "ticket.open": "open_ticket",
+    "ticket.reply": "reply",
 }
-
-_SUPPORT_MODELS = frozenset({"Ticket", "TicketMessage"})
-_SUPPORT_ACTIONS = frozenset({"read", "ticket.reply"})
-
-# models whose rows hold buyer contact data, hidden from viewers
-_BUYER_CONTACT_MODELS = frozenset({"Customer", "CustomerAddress", "Order"})
 
 
 class Denied(Exception):
@@ -49,6 +42,11 @@ class Denied(Exception):
         self.found = found
 
 
+def action_name(action: str) -> str:
+    """The Polar action for ``action`` (an old dotted name or already a Polar verb)."""
+    return LEGACY_ACTIONS.get(action, action)
+
+
 def organization_of(obj: Any) -> int | None:
     if isinstance(obj, Organization):
         return obj.id
@@ -56,35 +54,45 @@ def organization_of(obj: Any) -> int | None:
 
 
 def is_allowed(principal: Principal, action: str, obj: Any) -> bool:
-    if _support_reach(principal, type(obj)) and action in _SUPPORT_ACTIONS:
-        return True
-    org_id = organization_of(obj)
-    if org_id is None:
-        return False
-    role = principal.role_in(org_id)
-    return role is not None and role in ORG_ACTIONS.get(action, frozenset())
+    return Decisions(principal).allows(action_name(action), obj)
 
 
 def authorize(principal: Principal, action: str, obj: Any) -> None:
     """Raise ``Denied`` unless allowed; ``found=False`` when the object is not even readable."""
-    if is_allowed(principal, action, obj):
+    check_action(Decisions(principal), action, obj)
+
+
+def check_action(decisions: Decisions, action: str, obj: Any) -> None:
+    """``authorize`` with a request's cached decisions."""
+    if decisions.allows(action_name(action), obj):
         return
-    raise Denied(found=is_allowed(principal, "read", obj))
+    raise Denied(found=decisions.allows(READ, obj))
 
 
-def readable_filter(principal: Principal, model: type) -> Q:
-    """A filter selecting only the rows of ``model`` the principal may read."""
-    if _support_reach(principal, model):
-        return Q()
-    org_field = "id" if model is Organization else "organization_id"
-    return Q(**{f"{org_field}__in": principal.organization_ids})
+def check_fields(decisions: Decisions, action: str, obj: Any, fields: Iterable[str]) -> list[str]:
+    """The guarded fields among ``fields`` the principal may not ``action`` on ``obj``."""
+    guarded = [name for name in fields if name in guarded_fields(type(obj))]
+    if not guarded:
+        return []
+    allowed = decisions.fields_for(action_name(action), obj)
+    return [name for name in guarded if allowed is not None and name not in allowed]
 
 
-def _support_reach(principal: Principal, model: type) -> bool:
-    """Support agents work on every organization's tickets."""
-    return (
-        model.__name__ in _SUPPORT_MODELS and PlatformRole.SUPPORT_AGENT in principal.platform_roles
-    )
+def readable_query(principal: Principal, model: type) -> QuerySet[Any]:
+    """A lazy QuerySet of only the rows of ``model`` the principal may read.
+
+    Derived from the same policy as the per-object decisions (Oso data filtering); a model that
+    is no resource of the policy has no rows for anyone.
+    """
+    if model not in INPUTS:
+        return model.filter(pk__in=[])
+    return engine.row_filter(principal, READ, model).queryset()
+
+
+def allowed_fields(principal: Principal, obj: Any) -> frozenset[str] | None:
+    """Personal fields the principal may read on ``obj``; None means every declared field."""
+    decision = Decisions(principal).on(obj)
+    return decision.fields if decision.readable else frozenset()
 
 
 def answers_as_support(principal: Principal, obj: Any) -> bool:
@@ -93,23 +101,3 @@ def answers_as_support(principal: Principal, obj: Any) -> bool:
     return PlatformRole.SUPPORT_AGENT in principal.platform_roles and (
         org_id is None or principal.role_in(org_id) is None
     )
-
-
-def allowed_fields(principal: Principal, obj: Any) -> frozenset[str] | None:
-    """Personal fields the principal may read on ``obj``; None means every declared field."""
-    decl = declaration(type(obj))
-    subject = decl.subject if decl else None
-    if (
-        subject is not None
-        and subject.kind is SubjectKind.USER
-        and principal.user_id is not None
-        and subject.subject_id(obj) == principal.user_id
-    ):
-        return None  # the data subject sees their own data
-    org_id = organization_of(obj)
-    role = principal.role_in(org_id) if org_id is not None else None
-    if role is None:
-        return None if _support_reach(principal, type(obj)) else frozenset()
-    if role is OrgRole.VIEWER and type(obj).__name__ in _BUYER_CONTACT_MODELS:
-        return frozenset()
-    return None

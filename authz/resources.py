@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Any
 
+from audit.models import AuditCheckpoint, AuditEntry
 from authz.principal import Principal
 from domain.accounts.auth_models import (
     EmailOutbox,
@@ -74,9 +75,10 @@ class Inputs:
     def filter_fields(self) -> dict[str, type]:
         return {name: kind for name, (_, kind, _n) in self.attributes.items()}
 
-    def column(self, attribute: str | None) -> str:
+    def column(self, model: type, attribute: str | None) -> str:
+        """The column behind a policy attribute; None (Oso's "the row itself") is the key."""
         if attribute is None:
-            return "id"
+            return str(model._meta.pk_attr)
         return self.attributes[attribute][0]
 
     def key(self, principal: Principal, obj: Any) -> tuple[Any, ...]:
@@ -133,6 +135,9 @@ INPUTS: Mapping[type, Inputs] = {
         subject_kind=("subject_kind", str, plain),
         subject_id=("subject_id", int, user_subject),
     ),
+    # decided by platform role alone
+    AuditEntry: Inputs(),
+    AuditCheckpoint: Inputs(),
 }
 
 

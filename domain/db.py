@@ -23,6 +23,7 @@ MODEL_MODULES = [
     "domain.orders.models",
     "domain.support.models",
     "domain.privacy.models",
+    "audit.models",
 ]
 
 
@@ -52,7 +53,9 @@ def _connection(database_url: str) -> str | dict:
 
 
 async def init_db(database_url: str) -> None:
-    await Tortoise.init(config=tortoise_config(database_url))
+    # Tortoise 1.x binds connections to the task that opened them; the global fallback lets the
+    # server's request tasks use the connections its lifespan task opened.
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
 
 
 async def close_db() -> None:

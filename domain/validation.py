@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from domain.errors import ValidationFailed
@@ -134,10 +135,21 @@ def money(value: Decimal | str, *, field: str, allow_zero: bool = True) -> Decim
         raise ValidationFailed("must have at most two decimal places", field=field)
     if amount < 0 or (amount == 0 and not allow_zero) or amount > MAX_MONEY:
         raise ValidationFailed(f"must be between 0 and {MAX_MONEY}", field=field)
-    return amount.quantize(Decimal("0.01"))
+    return abs(amount).quantize(Decimal("0.01"))  # abs: "-0" would stay "-0.00" on SQLite
 
 
 def quantity(value: int, *, field: str = "quantity", low: int = 1, high: int = 100_000) -> int:
     if not low <= value <= high:
         raise ValidationFailed(f"must be between {low} and {high}", field=field)
+    return value
+
+
+def moment(value: datetime, *, field: str, earliest: datetime, latest_ahead: timedelta) -> datetime:
+    """An aware time between ``earliest`` and ``latest_ahead`` from now; naive means UTC."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    if not earliest <= value <= datetime.now(UTC) + latest_ahead:
+        raise ValidationFailed(
+            f"must be after {earliest:%Y-%m-%d} and not in the future", field=field
+        )
     return value

@@ -18,10 +18,12 @@ import pytest
 import pytest_asyncio
 from tortoise.migrations.api import migrate
 
+from audit.signing import new_seed
 from domain.secretbox import new_key
 
-# A throwaway data key for this run, set before anything encrypts.
+# Throwaway keys for this run, set before anything encrypts or signs.
 os.environ.setdefault("MANDI_DATA_KEY", new_key())
+os.environ.setdefault("MANDI_AUDIT_KEY", new_seed())
 
 from api.app import create_app
 from domain import db

@@ -327,3 +327,30 @@ def bad_gstin_check_digit() -> str:
     valid = random_gstin()
     wrong = "0" if valid[-1] != "0" else "1"
     return valid[:-1] + wrong
+
+
+# --- partner tokens and platform roles for authorization tests ------------------------------------
+
+
+def bearer_client(app: Any, secret: str) -> httpx.AsyncClient:
+    """A partner's client: a bearer token, no cookie."""
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://mandi.test",
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+
+
+async def issue_token(team: Team, role: str, scopes: list[str]) -> str:
+    """The secret of a live partner token of the team's organization, created by ``role``."""
+    from domain.accounts import tokens
+
+    issued = await tokens.issue(
+        organization_id=team.org.id,
+        creator=team.users[role],
+        name=unique("token "),
+        scopes=scopes,
+        known_scopes=set(scopes),
+        days=1,
+    )
+    return issued.secret

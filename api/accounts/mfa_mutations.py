@@ -9,6 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.accounts.user_mutations import OkPayload
+from api.audit_notes import wrote
 from api.errors import MutationError
 from api.payloads import attempt
 from domain.accounts import mfa
@@ -45,7 +46,9 @@ class MfaMutations:
     @strawberry.mutation
     async def mfa_enroll_start(self, info: Info) -> MfaEnrollStartPayload:
         async def run() -> MfaEnrollment:
-            secret, uri = await mfa.begin_enrolment(await _stepped_up_user(info))
+            user = await _stepped_up_user(info)
+            secret, uri = await mfa.begin_enrolment(user)
+            wrote(info.context, user, ["mfa_secret_encrypted"], action="mfa.enroll_start")
             return MfaEnrollment(secret=secret, provisioning_uri=uri)
 
         enrollment, errors = await attempt(run)
@@ -54,7 +57,10 @@ class MfaMutations:
     @strawberry.mutation
     async def mfa_enroll_confirm(self, info: Info, code: str) -> RecoveryCodesPayload:
         async def run() -> list[str]:
-            return await mfa.confirm_enrolment(await _stepped_up_user(info), code)
+            user = await _stepped_up_user(info)
+            codes = await mfa.confirm_enrolment(user, code)
+            info.context.audit.note("mfa.enable", "User", user.id, subject=f"user:{user.id}")
+            return codes
 
         codes, errors = await attempt(run)
         return RecoveryCodesPayload(recovery_codes=codes, errors=errors)
@@ -62,7 +68,9 @@ class MfaMutations:
     @strawberry.mutation(description="Turn MFA off; needs a current code or a recovery code.")
     async def mfa_disable(self, info: Info, code: str) -> OkPayload:
         async def run() -> bool:
-            await mfa.disable(await _stepped_up_user(info), code)
+            user = await _stepped_up_user(info)
+            await mfa.disable(user, code)
+            info.context.audit.note("mfa.disable", "User", user.id, subject=f"user:{user.id}")
             return True
 
         ok, errors = await attempt(run)
@@ -71,7 +79,12 @@ class MfaMutations:
     @strawberry.mutation(description="Replace the recovery codes; the old ones stop working.")
     async def mfa_recovery_codes_regenerate(self, info: Info) -> RecoveryCodesPayload:
         async def run() -> list[str]:
-            return await mfa.regenerate_recovery_codes(await _stepped_up_user(info))
+            user = await _stepped_up_user(info)
+            codes = await mfa.regenerate_recovery_codes(user)
+            info.context.audit.note(
+                "mfa.recovery_codes", "User", user.id, subject=f"user:{user.id}"
+            )
+            return codes
 
         codes, errors = await attempt(run)
         return RecoveryCodesPayload(recovery_codes=codes, errors=errors)

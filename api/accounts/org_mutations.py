@@ -8,6 +8,7 @@ from tortoise.transactions import in_transaction
 
 from api.access import authorize, get_readable
 from api.accounts.types import Organization
+from api.audit_notes import wrote
 from api.errors import MutationError
 from api.payloads import attempt
 from domain.accounts import models, services
@@ -73,6 +74,7 @@ class OrganizationMutations:
                     user_id=principal.user_id, organization=org, role=models.OrgRole.OWNER
                 )
             info.context.grant_role(org.id, models.OrgRole.OWNER)
+            wrote(info.context, org, action="create")
             return org
 
         org, errors = await attempt(run)
@@ -90,7 +92,9 @@ class OrganizationMutations:
                 for name in _UPDATABLE
                 if getattr(input, name) is not strawberry.UNSET
             }
-            return await services.update_organization(organization=org, changes=changes)
+            updated = await services.update_organization(organization=org, changes=changes)
+            wrote(info.context, updated, changes)
+            return updated
 
         org, errors = await attempt(run)
         return OrganizationPayload(organization=org, errors=errors)  # type: ignore[arg-type]

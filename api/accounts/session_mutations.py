@@ -10,6 +10,7 @@ from api.accounts.types import User
 from api.auth import SESSION_COOKIE
 from api.context import RequestContext
 from api.errors import ErrorCode, MutationError
+from audit.models import Outcome
 from authz.principal import ANONYMOUS, load_user_principal
 from domain.accounts import login, sessions
 from domain.accounts.auth_models import LoginOutcome
@@ -47,6 +48,13 @@ async def start_session(
     if new is None:
         new = await sessions.create_session(user=user, ip=ctx.client_ip, user_agent=ctx.user_agent)
     ctx.become(await load_user_principal(user), new.session)
+    ctx.audit.note(
+        "session.create",
+        "WebSession",
+        new.session.id,
+        fields=["ip", "user_agent"],
+        subject=f"user:{user.id}",
+    )
     ctx.response.set_cookie(
         SESSION_COOKIE,
         new.token,
@@ -58,7 +66,29 @@ async def start_session(
     )
 
 
+_AUDIT_ACTIONS = {
+    LoginOutcome.SUCCESS: ("login", Outcome.ALLOWED),
+    LoginOutcome.MFA_REQUIRED: ("login.password", Outcome.ALLOWED),
+    LoginOutcome.BAD_CREDENTIALS: ("login", Outcome.DENIED),
+    LoginOutcome.MFA_FAILED: ("login.mfa", Outcome.DENIED),
+    LoginOutcome.LOCKED: ("login.locked", Outcome.DENIED),
+}
+
+
+def audit_auth(ctx: RequestContext, action: str, user: UserModel | None, outcome: Outcome) -> None:
+    """Note a security event about ``user``'s account (no values, just who and what)."""
+    ctx.audit.note(
+        action,
+        "User",
+        user.id if user else None,
+        subject=f"user:{user.id}" if user else None,
+        outcome=outcome,
+    )
+
+
 async def _finish(ctx: RequestContext, result: login.LoginResult) -> SessionPayload:
+    action, outcome = _AUDIT_ACTIONS[result.outcome]
+    audit_auth(ctx, action, result.user, outcome)
     if result.outcome is LoginOutcome.SUCCESS and result.session and result.user:
         await start_session(ctx, result.user, result.session)
         return SessionPayload(user=result.user)  # type: ignore[arg-type]
@@ -74,6 +104,10 @@ async def _finish(ctx: RequestContext, result: login.LoginResult) -> SessionPayl
     message = _BAD_LOGIN if result.outcome is LoginOutcome.BAD_CREDENTIALS else "code not accepted"
     error = MutationError(code=ErrorCode.UNAUTHENTICATED, message=message, field=None)
     return SessionPayload(user=None, errors=[error])
+
+
+def _me(ctx: RequestContext) -> str:
+    return f"user:{ctx.principal.user_id}"
 
 
 @strawberry.type
@@ -112,10 +146,12 @@ class SessionMutations:
         if wait:
             return await _finish(ctx, login.LoginResult(LoginOutcome.LOCKED, retry_after=wait))
         if not await login.reauthenticate(user=user, password=password, code=code):
+            audit_auth(ctx, "session.reauthenticate", user, Outcome.DENIED)
             await ctx.throttle.failed(name, ctx.client_ip)
             error = MutationError(code=ErrorCode.UNAUTHENTICATED, message=_BAD_LOGIN, field=None)
             return SessionPayload(user=None, errors=[error])
         await sessions.mark_reauthenticated(session_id=session.id)
+        audit_auth(ctx, "session.reauthenticate", user, Outcome.ALLOWED)
         return SessionPayload(user=user)  # type: ignore[arg-type]
 
     @strawberry.mutation(description="Sign out: this browser, or (with id) one of your sessions.")
@@ -125,6 +161,7 @@ class SessionMutations:
             if ctx.session is None:
                 return False
             await sessions.revoke_session(session_id=ctx.session.id)
+            ctx.audit.note("session.revoke", "WebSession", ctx.session.id, subject=_me(ctx))
             ctx.response.delete_cookie(SESSION_COOKIE, path="/")
             ctx.become(ANONYMOUS, None)
             return True
@@ -133,4 +170,5 @@ class SessionMutations:
         owned = await WebSession.filter(id=session_id, user_id=ctx.principal.user_id).exists()
         if owned:
             await sessions.revoke_session(session_id=session_id)
+            ctx.audit.note("session.revoke", "WebSession", session_id, subject=_me(ctx))
         return owned

@@ -61,6 +61,15 @@ class TokenMutations:
             )
 
         issued, errors = await attempt(run)
+        if issued is not None:
+            token = issued.token
+            info.context.audit.note(
+                "token.create",
+                "PartnerToken",
+                token.id,
+                fields=sorted(token.scopes),
+                organization_id=token.organization_id,
+            )
         if issued is None:
             return PartnerTokenCreatePayload(token=None, secret=None, errors=errors)
         return PartnerTokenCreatePayload(token=issued.token, secret=issued.secret, errors=[])  # type: ignore[arg-type]
@@ -72,6 +81,9 @@ class TokenMutations:
             ctx.require_session()
             token = await get_readable(ctx, PartnerTokenModel, id)
             authorize(ctx, "partner_token.manage", token)
+            ctx.audit.note(
+                "token.revoke", "PartnerToken", token.id, organization_id=token.organization_id
+            )
             return await tokens.revoke(token=token)
 
         token, errors = await attempt(run)

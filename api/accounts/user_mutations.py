@@ -7,6 +7,7 @@ from strawberry.types import Info
 
 from api.accounts.session_mutations import start_session
 from api.accounts.types import User
+from api.audit_notes import wrote
 from api.errors import MutationError
 from api.payloads import attempt
 from domain.accounts import passwords_flow
@@ -60,6 +61,7 @@ class UserMutations:
 
         user, errors = await attempt(run)
         if user is not None:
+            wrote(info.context, user, action="create")
             await start_session(info.context, user)
         return UserPayload(user=user, errors=errors)  # type: ignore[arg-type]
 
@@ -75,6 +77,7 @@ class UserMutations:
             await passwords_flow.change_password(
                 user=user, new_password=new_password, keep_session_id=session.id
             )
+            wrote(ctx, user, ["password_hash"], action="password.change")
             return True
 
         ok, errors = await attempt(run)
@@ -86,13 +89,18 @@ class UserMutations:
     )
     async def password_reset_request(self, info: Info, email: str) -> OkPayload:
         reset_url = f"{info.context.settings.public_url}/reset-password"
-        await passwords_flow.request_reset(email=email, reset_url=reset_url)
+        user = await passwords_flow.request_reset(email=email, reset_url=reset_url)
+        if user is not None:
+            info.context.audit.note(
+                "password.reset_request", "User", user.id, subject=f"user:{user.id}"
+            )
         return OkPayload(ok=True, errors=[])
 
     @strawberry.mutation(description="Set a new password with a reset token; signs out everywhere.")
     async def password_reset_complete(self, info: Info, token: str, new_password: str) -> OkPayload:
         async def run() -> bool:
-            await passwords_flow.complete_reset(token=token, new_password=new_password)
+            user = await passwords_flow.complete_reset(token=token, new_password=new_password)
+            wrote(info.context, user, ["password_hash"], action="password.reset")
             return True
 
         ok, errors = await attempt(run)

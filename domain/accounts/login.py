@@ -28,6 +28,8 @@ class Client:
 
 @dataclass(frozen=True)
 class LoginResult:
+    """``user`` is set whenever the account is known (for the audit log; never shown)."""
+
     outcome: LoginOutcome
     user: User | None = None
     session: NewSession | None = None
@@ -50,14 +52,15 @@ async def sign_in(
     name = username.strip().lower()[:64]
     wait = await throttle.locked_for(name, client.ip)
     if wait:
-        await _record(await User.filter(username=name).first(), LoginOutcome.LOCKED, client)
-        return LoginResult(LoginOutcome.LOCKED, retry_after=wait)
+        known = await User.filter(username=name).first()
+        await _record(known, LoginOutcome.LOCKED, client)
+        return LoginResult(LoginOutcome.LOCKED, user=known, retry_after=wait)
     user = await User.filter(username=name).first()
     ok = verify_password(user.password_hash if user else None, password[:1024])
     if user is None or not ok or user.status != UserStatus.ACTIVE:
         await throttle.failed(name, client.ip)
         await _record(user, LoginOutcome.BAD_CREDENTIALS, client)
-        return LoginResult(LoginOutcome.BAD_CREDENTIALS)
+        return LoginResult(LoginOutcome.BAD_CREDENTIALS, user=user)
     await throttle.succeeded(name)
     if user.password_hash and needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -96,11 +99,11 @@ async def complete_mfa(
     wait = await throttle.locked_for(user.username, client.ip)
     if wait:
         await _record(user, LoginOutcome.LOCKED, client)
-        return LoginResult(LoginOutcome.LOCKED, retry_after=wait)
+        return LoginResult(LoginOutcome.LOCKED, user=user, retry_after=wait)
     if not await mfa.verify_second_factor(user, code[:64]):
         await throttle.failed(user.username, client.ip)
         await _record(user, LoginOutcome.MFA_FAILED, client)
-        return LoginResult(LoginOutcome.MFA_FAILED)
+        return LoginResult(LoginOutcome.MFA_FAILED, user=user)
     claimed = await LoginChallenge.filter(id=pending.id, used_at=None).update(used_at=now)
     if not claimed:
         return LoginResult(LoginOutcome.MFA_FAILED)

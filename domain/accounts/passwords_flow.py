@@ -34,11 +34,12 @@ async def change_password(*, user: User, new_password: str, keep_session_id: int
         await revoke_user_sessions(user_id=user.id, except_id=keep_session_id)
 
 
-async def request_reset(*, email: str, reset_url: str) -> None:
-    """Mail a reset link if an active account has this email; says nothing either way."""
+async def request_reset(*, email: str, reset_url: str) -> User | None:
+    """Mail a reset link if an active account has this email. The caller must not reveal the
+    answer (it is returned for the audit log)."""
     user = await User.filter(email=email.strip().lower()[:254], status=UserStatus.ACTIVE).first()
     if user is None:
-        return
+        return None
     token = secrets.token_urlsafe(32)
     body = json.dumps({"link": f"{reset_url}?token={token}", "expires_in_minutes": 60})
     async with in_transaction():
@@ -52,6 +53,7 @@ async def request_reset(*, email: str, reset_url: str) -> None:
             template="password_reset",
             body_encrypted=secretbox.encrypt(body, context=outbox_context(user.id)),
         )
+    return user
 
 
 async def complete_reset(*, token: str, new_password: str) -> User:

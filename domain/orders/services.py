@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from tortoise.exceptions import IntegrityError
@@ -24,6 +24,7 @@ from domain.orders.models import (
 )
 
 MAX_LINES = 100
+EARLIEST_ORDER = datetime(2000, 1, 1, tzinfo=UTC)
 ADDRESS_PARTS = ("line1", "line2", "city", "state", "postal_code", "country")
 
 
@@ -91,6 +92,7 @@ async def import_order(
     buyer_values = _buyer(buyer)
     shipping_values = _shipping(shipping)
     currency = v.currency(currency)
+    placed_at = _placed_at(placed_at)
     if not 1 <= len(lines) <= MAX_LINES:
         raise ValidationFailed(f"an order has 1 to {MAX_LINES} lines", field="lines")
     skus = [v.sku(line.sku, field=f"lines.{i}.sku") for i, line in enumerate(lines)]
@@ -125,7 +127,7 @@ async def import_order(
                 customer=customer,
                 currency=currency,
                 total=total,
-                placed_at=placed_at or datetime.now(UTC),
+                placed_at=placed_at,
                 **shipping_values,
             )
             await OrderLine.bulk_create(
@@ -138,6 +140,15 @@ async def import_order(
     except IntegrityError:
         raise Conflict("this order was already imported", field="externalOrderId") from None
     return order
+
+
+def _placed_at(value: datetime | None) -> datetime:
+    if value is None:
+        return datetime.now(UTC)
+    # Marketplaces' clocks and time zones differ: allow a day ahead, refuse the absurd.
+    return v.moment(
+        value, field="placedAt", earliest=EARLIEST_ORDER, latest_ahead=timedelta(days=1)
+    )
 
 
 async def _customer(organization_id: int, values: dict) -> Customer:

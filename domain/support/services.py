@@ -31,6 +31,10 @@ async def reply_ticket(
     body = v.text(body, field="body", max_length=10_000)
     status = TicketStatus.ANSWERED if by_support else TicketStatus.OPEN
     async with in_transaction():
+        # Conditional, so a close that commits meanwhile is not undone by this reply.
+        still_open = Ticket.filter(id=ticket.id).exclude(status=TicketStatus.CLOSED)
+        if not await still_open.update(status=status):
+            raise ValidationFailed("the ticket is closed", code="TICKET_CLOSED")
         message = await TicketMessage.create(
             ticket=ticket,
             organization_id=ticket.organization_id,
@@ -38,7 +42,6 @@ async def reply_ticket(
             body=body,
             from_support=by_support,
         )
-        await Ticket.filter(id=ticket.id).update(status=status)
     ticket.status = status
     return message
 

@@ -71,6 +71,10 @@ def _not_found_ids(type_name, other_type):
     }
 
 
+INLINE_ADJUST = """mutation($p: ID!, $w: ID!) {
+  stockAdjust(input: {productId: $p, warehouseId: $w, delta: "five", reason: SALE}) {
+    stock { onHand } errors { code } } }"""
+
 CASES = [
     BadInput("create/title-201", PRODUCT_CREATE, _create(title="t" * 201), "VALIDATION", "title"),
     BadInput("create/title-blank", PRODUCT_CREATE, _create(title="  "), "VALIDATION", "title"),
@@ -162,6 +166,12 @@ CASES = [
         _warehouse(organizationId="UHJvZHVjdDox"),
         "NOT_FOUND",
         "organizationId",
+    ),
+    BadInput(
+        "adjust/literal-string-for-int",
+        INLINE_ADJUST,
+        lambda w: {"p": gid("Product", w.product.id), "w": gid("Warehouse", w.warehouse.id)},
+        "GRAPHQL_VALIDATION_FAILED",
     ),
     BadInput("adjust/delta-0", STOCK_ADJUST, _adjust(delta=0), "VALIDATION", "delta"),
     BadInput("adjust/delta-1e7", STOCK_ADJUST, _adjust(delta=10**7), "VALIDATION", "delta"),

@@ -143,6 +143,21 @@ CASES = [
     BadInput("currency", ORDER_IMPORT, _import(currency="rupees"), "VALIDATION", "currency"),
     BadInput("marketplace", ORDER_IMPORT, _import(marketplace="SHOPIFY"), "BAD_USER_INPUT"),
     BadInput("placed-at", ORDER_IMPORT, _import(placedAt="yesterday"), "BAD_USER_INPUT"),
+    BadInput(
+        "placed-year-1",
+        ORDER_IMPORT,
+        _import(placedAt="0001-01-01T00:00:00Z"),
+        "VALIDATION",
+        "placedAt",
+    ),
+    BadInput(
+        "placed-year-9999",
+        ORDER_IMPORT,
+        _import(placedAt="9999-12-31T23:59:59Z"),
+        "VALIDATION",
+        "placedAt",
+    ),
+    BadInput("unknown-input-field", ORDER_IMPORT, _import(coupon="FREE"), "BAD_USER_INPUT"),
     BadInput("customer-missing", ORDER_IMPORT, _import(customer=None), "BAD_USER_INPUT"),
     BadInput(
         "org-missing",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 
 import pytest
@@ -169,3 +170,25 @@ async def test_staff_moves_orders_and_viewers_may_not(team):
     assert data["orderTransition"]["errors"][0]["code"] == "FORBIDDEN"
     data = await gql_data(team.clients["staff"], ORDER_TRANSITION, id=order_id, toStatus="PAID")
     assert data["orderTransition"]["order"]["status"] == "PAID"
+
+
+async def test_concurrent_transitions_cannot_both_win(world):
+    manager = world.team.clients["manager"]
+    order_id = gid("Order", world.order.id)
+    calls = [gql_data(manager, ORDER_TRANSITION, id=order_id, toStatus="PAID") for _ in range(6)]
+    payloads = [r["orderTransition"] for r in await asyncio.gather(*calls)]
+    assert sum(not p["errors"] for p in payloads) == 1
+    losers = {p["errors"][0]["code"] for p in payloads if p["errors"]}
+    assert losers <= {"CONFLICT", "INVALID_TRANSITION"}
+    history = (await gql_data(manager, ORDER, id=order_id))["order"]["history"]
+    assert [h["toStatus"] for h in history] == ["PLACED", "PAID"]
+
+
+async def test_concurrent_imports_of_one_order_store_it_once(world):
+    manager = world.team.clients["manager"]
+    variables = _import_input(world.team.org_id, "C-1", [("SKU-1", 1, "1.00")], email="c@ex.test")
+    calls = [gql_data(manager, ORDER_IMPORT, input=variables) for _ in range(5)]
+    payloads = [r["orderImport"] for r in await asyncio.gather(*calls)]
+    assert sum(not p["errors"] for p in payloads) == 1
+    assert sorted(p["errors"][0]["code"] for p in payloads if p["errors"]) == ["CONFLICT"] * 4
+    assert await Customer.filter(organization_id=world.org_pk, email="c@ex.test").count() == 1

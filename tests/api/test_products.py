@@ -56,3 +56,12 @@ async def test_anonymous_gets_unauthenticated(anon, team):
     assert body["data"]["productCreate"]["errors"][0]["code"] == "UNAUTHENTICATED"
     body = await gql(anon, "{ products { totalCount } }")
     assert error_codes(body) == ["UNAUTHENTICATED"]
+
+
+async def test_prices_are_stored_with_two_decimals(team):
+    manager = team.clients["manager"]
+    for n, (given, stored) in enumerate([("-0", "0.00"), ("12.5", "12.50"), ("7E+1", "70.00")]):
+        data = await gql_data(
+            manager, CREATE, input=product_input(team.org_id, sku=f"P-{n}", price=given)
+        )
+        assert data["productCreate"]["product"]["price"] == stored

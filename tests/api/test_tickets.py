@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from api import ids
 from domain.accounts.models import PlatformRole
 from domain.support.models import TicketMessage
@@ -90,3 +92,16 @@ async def test_members_see_only_their_organizations_tickets(app, team):
         assert listed["totalCount"] == 1
     finally:
         await other.close()
+
+
+async def test_a_reply_racing_a_close_never_reopens_the_ticket(team):
+    staff = team.clients["staff"]
+    ticket_id = await _open(staff, team.org_id)
+    calls = [gql_data(staff, TICKET_CLOSE, id=ticket_id)]
+    calls += [gql_data(staff, TICKET_REPLY, id=ticket_id, body=f"r{n}") for n in range(5)]
+    replies = [r["ticketReply"] for r in (await asyncio.gather(*calls))[1:]]
+    ticket = (await gql_data(staff, TICKET, id=ticket_id))["ticket"]
+    assert ticket["status"] == "CLOSED"
+    stored = sum(not r["errors"] for r in replies)
+    assert len(ticket["messages"]) == 1 + stored
+    assert all(r["errors"][0]["code"] == "TICKET_CLOSED" for r in replies if r["errors"])

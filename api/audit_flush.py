@@ -1,0 +1,71 @@
+"""Fail closed: a request's audit entries are written before its response leaves.
+
+Mutations run in one database transaction with their audit entries, so writes and entries
+commit together or not at all. For queries the entries are written after execution; if that
+write fails, the client gets an error and no data.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
+from tortoise.transactions import in_transaction
+
+from domain.errors import DomainError
+
+log = logging.getLogger("mandi.audit")
+
+
+class _RollBack(Exception):
+    """Raised inside the mutation transaction to undo it."""
+
+
+def _unavailable() -> ExecutionResult:
+    error = GraphQLError(
+        "the audit log could not be written; nothing was returned or changed",
+        extensions={"code": "AUDIT_UNAVAILABLE"},
+    )
+    return ExecutionResult(data=None, errors=[error])
+
+
+def _unexpected(result: ExecutionResult | None) -> bool:
+    """True when a resolver failed unexpectedly (its writes must not stand)."""
+    return any(
+        error.original_error is not None
+        and not isinstance(error.original_error, (GraphQLError, DomainError))
+        for error in (result.errors if result else None) or []
+    )
+
+
+class AuditFlush(SchemaExtension):
+    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
+        context = self.execution_context
+        buffer = context.context.audit
+        if context.operation_type is not OperationType.MUTATION:
+            yield
+            try:
+                await buffer.flush()
+            except Exception as error:  # any failure to write means no data leaves
+                log.error("audit write failed: %s", type(error).__name__)
+                context.result = _unavailable()
+            return
+        try:
+            async with in_transaction():
+                yield
+                if _unexpected(context.result):
+                    raise _RollBack()
+                await buffer.flush()
+        except _RollBack:
+            failed = GraphQLError(
+                "the operation failed; nothing was changed",
+                extensions={"code": "INTERNAL_SERVER_ERROR"},
+            )
+            context.result = ExecutionResult(data=None, errors=[failed])
+        except Exception as error:  # the writes rolled back with the entries
+            log.error("audit write failed, mutation rolled back: %s", type(error).__name__)
+            context.result = _unavailable()

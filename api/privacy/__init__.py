@@ -1,0 +1,1 @@
+"""GraphQL for privacy: support access grants."""

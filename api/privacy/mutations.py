@@ -1,0 +1,74 @@
+"""Mutations: accessGrantCreate (support agents), accessGrantRevoke.
+
+A grant needs a justification and a duration of at most 8 hours; it takes effect from the
+grantee's next request. The grantee, privacy officers and platform admins revoke grants.
+"""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from api import ids
+from api.access import Forbidden, authorize, get_readable
+from api.errors import MutationError
+from api.payloads import attempt
+from api.privacy.types import SUBJECT_TYPES, AccessGrant, AccessGrantSubject
+from domain.privacy import models, services
+
+
+@strawberry.input
+class AccessGrantCreateInput:
+    subject_kind: AccessGrantSubject  # type: ignore[valid-type]
+    subject_id: strawberry.ID = strawberry.field(description="The User's or Customer's id.")
+    justification: str = strawberry.field(
+        description=f"Why you need the data ({services.MIN_JUSTIFICATION}-"
+        f"{services.MAX_JUSTIFICATION} characters), e.g. the ticket."
+    )
+    duration_minutes: int = strawberry.field(default=60, description="At most 480 (8 hours).")
+
+
+@strawberry.type
+class AccessGrantPayload:
+    grant: AccessGrant | None
+    errors: list[MutationError]
+
+
+@strawberry.type
+class PrivacyMutations:
+    @strawberry.mutation(description="Open an access grant for yourself (support agents).")
+    async def access_grant_create(
+        self, info: Info, input: AccessGrantCreateInput
+    ) -> AccessGrantPayload:
+        async def run() -> models.AccessGrant:
+            ctx = info.context
+            ctx.require_session()
+            kind = models.GrantSubject(input.subject_kind)
+            subject_id = ids.decode(input.subject_id, SUBJECT_TYPES[kind], field="subjectId")
+            planned = models.AccessGrant(
+                grantee_id=ctx.principal.user_id, subject_kind=kind, subject_id=subject_id
+            )
+            if not ctx.guard.decisions.allows("create", planned):
+                raise Forbidden("only support agents open access grants")
+            return await services.create_grant(
+                grantee_id=ctx.principal.user_id,
+                kind=kind,
+                subject_id=subject_id,
+                justification=input.justification,
+                duration_minutes=input.duration_minutes,
+            )
+
+        grant, errors = await attempt(run)
+        return AccessGrantPayload(grant=grant, errors=errors)  # type: ignore[arg-type]
+
+    @strawberry.mutation(description="Close an access grant now.")
+    async def access_grant_revoke(self, info: Info, id: strawberry.ID) -> AccessGrantPayload:
+        async def run() -> models.AccessGrant:
+            ctx = info.context
+            ctx.require_session()
+            grant = await get_readable(ctx, models.AccessGrant, id)
+            authorize(ctx, "revoke", grant)
+            return await services.revoke_grant(grant=grant)
+
+        grant, errors = await attempt(run)
+        return AccessGrantPayload(grant=grant, errors=errors)  # type: ignore[arg-type]

@@ -1,0 +1,45 @@
+"""GraphQL type for support access grants."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from api import ids
+from domain.privacy.models import GrantSubject as GrantSubjectEnum
+from domain.privacy.services import is_open
+
+AccessGrantSubject = strawberry.enum(GrantSubjectEnum, name="AccessGrantSubject")
+
+SUBJECT_TYPES = {GrantSubjectEnum.USER: "User", GrantSubjectEnum.CUSTOMER: "Customer"}
+
+
+@strawberry.type(
+    description="A support agent's justified, time-boxed access to one person's data. "
+    "Visible to that person (for users), their seller's owners and admins (for buyers), the "
+    "grantee, privacy officers, platform admins and security reviewers."
+)
+class AccessGrant:
+    subject_kind: AccessGrantSubject  # type: ignore[valid-type]
+    justification: str
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(ids.encode("AccessGrant", self.id))  # type: ignore[attr-defined]
+
+    @strawberry.field(description="The User or Customer whose data the grant opens.")
+    def subject_id(self) -> strawberry.ID:
+        kind = SUBJECT_TYPES[GrantSubjectEnum(self.subject_kind)]
+        return strawberry.ID(ids.encode(kind, self.subject_id))  # type: ignore[attr-defined]
+
+    @strawberry.field(description="The support agent the grant is for.")
+    def grantee_id(self) -> strawberry.ID:
+        return strawberry.ID(ids.encode("User", self.grantee_id))  # type: ignore[attr-defined]
+
+    @strawberry.field(description="Neither revoked nor expired.")
+    def open(self) -> bool:
+        return is_open(self)  # type: ignore[arg-type]

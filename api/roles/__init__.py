@@ -1,0 +1,1 @@
+"""GraphQL for role administration: who holds which organization and platform roles."""

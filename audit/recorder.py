@@ -1,0 +1,110 @@
+"""The per-request audit buffer: reads are merged per object, then written in one insert."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from audit.models import Outcome
+from audit.writer import append
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: ``type`` is user, token, system or anonymous; ``on_behalf_of`` is a token's
+    creator."""
+
+    type: str
+    id: int | None = None
+    on_behalf_of: int | None = None
+    ip: str | None = None
+    user_agent: str | None = None
+    request_id: str | None = None
+
+
+SYSTEM = Actor(type="system")
+
+
+@dataclass
+class _Note:
+    action: str
+    resource_type: str
+    resource_id: str | None
+    subject: str | None
+    organization_id: int | None
+    outcome: Outcome
+    justification: str | None = None
+    fields: set[str] = field(default_factory=set)
+
+
+class AuditBuffer:
+    """Collects a request's audit entries; ``flush`` appends them to the chain at once."""
+
+    def __init__(self, actor: Actor) -> None:
+        self.actor = actor
+        self._notes: dict[tuple, _Note] = {}
+        self.flushed = 0
+
+    def note(
+        self,
+        action: str,
+        resource_type: str,
+        resource_id: Any = None,
+        *,
+        fields: tuple[str, ...] | list[str] = (),
+        subject: str | None = None,
+        organization_id: int | None = None,
+        outcome: Outcome = Outcome.ALLOWED,
+        justification: str | None = None,
+    ) -> None:
+        rid = None if resource_id is None else str(resource_id)
+        key = (action, resource_type, rid, outcome, justification)
+        note = self._notes.get(key)
+        if note is None:
+            note = self._notes[key] = _Note(
+                action, resource_type, rid, subject, organization_id, outcome, justification
+            )
+        note.fields.update(fields)
+
+    def __len__(self) -> int:
+        return len(self._notes)
+
+    def entries(self, now: datetime | None = None) -> list[dict[str, Any]]:
+        moment = now or datetime.now(UTC)
+        actor = self.actor
+        return [
+            {
+                "occurred_at": moment,
+                "request_id": actor.request_id,
+                "actor_type": actor.type,
+                "actor_id": actor.id,
+                "on_behalf_of": actor.on_behalf_of,
+                "organization_id": note.organization_id,
+                "action": note.action,
+                "resource_type": note.resource_type,
+                "resource_id": note.resource_id,
+                "fields_accessed": sorted(note.fields),
+                "subject": note.subject,
+                "outcome": note.outcome.value,
+                "justification": note.justification,
+                "ip": actor.ip,
+                "user_agent": (actor.user_agent or "")[:300] or None,
+            }
+            for note in self._notes.values()
+        ]
+
+    async def flush(self) -> None:
+        """Append the buffered entries (one INSERT) and empty the buffer."""
+        entries = self.entries()
+        if entries:
+            await append(entries)
+            self.flushed += 1
+        self._notes.clear()
+
+
+async def record(actor: Actor, action: str, resource_type: str, **details: Any) -> None:
+    """Write one entry now (for events outside a GraphQL request, e.g. a refused token)."""
+    buffer = AuditBuffer(actor)
+    buffer.note(action, resource_type, **details)
+    await buffer.flush()

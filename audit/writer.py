@@ -1,0 +1,138 @@
+# ruff: noqa: S608 -- only constant column names and placeholders are formatted into SQL
+"""Appending to the chain: one lock, one read of the head, one multi-row INSERT.
+
+On PostgreSQL a transaction-scoped advisory lock serialises appenders, so the chain never forks
+(READ COMMITTED: the head is read after the lock is held). SQLite runs one writer at a time. The
+sequence number is the primary key, so even a writer that skipped the lock could not fork the
+chain silently: its insert would fail.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise import connections
+from tortoise.transactions import in_transaction
+
+from audit import signing
+from audit.chain import GENESIS, entry_hash
+
+LOCK_KEY = 7_274_640_001
+CHECKPOINT_EVERY = 1000
+_COLUMNS = (
+    "seq",
+    "occurred_at",
+    "request_id",
+    "actor_type",
+    "actor_id",
+    "on_behalf_of",
+    "organization_id",
+    "action",
+    "resource_type",
+    "resource_id",
+    "fields_accessed",
+    "subject",
+    "outcome",
+    "justification",
+    "ip",
+    "user_agent",
+    "prev_hash",
+    "hash",
+)
+
+
+def _placeholders(dialect: str, rows: int, width: int) -> str:
+    groups = []
+    for row in range(rows):
+        if dialect == "postgres":
+            marks = [f"${row * width + i + 1}" for i in range(width)]
+            marks[_COLUMNS.index("fields_accessed")] += "::jsonb"
+        else:
+            marks = ["?"] * width
+        groups.append(f"({', '.join(marks)})")
+    return ", ".join(groups)
+
+
+def _db_value(name: str, value: Any, dialect: str) -> Any:
+    if name == "fields_accessed":
+        return json.dumps(value)
+    if name == "occurred_at" and dialect == "sqlite":
+        return value.isoformat(timespec="microseconds")
+    return value
+
+
+async def append(entries: list[dict[str, Any]]) -> int:
+    """Chain and insert ``entries`` (dicts of the chained fields, without seq); returns the last
+    sequence number. Joins the caller's transaction when there is one."""
+    if not entries:
+        return 0
+    async with in_transaction() as conn:
+        dialect = conn.capabilities.dialect
+        if dialect == "postgres":
+            await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [LOCK_KEY])
+        _, head = await conn.execute_query(
+            "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1"
+        )
+        seq, prev = (head[0]["seq"], head[0]["hash"]) if head else (0, GENESIS)
+        values: list[Any] = []
+        for entry in entries:
+            seq += 1
+            row = {**entry, "seq": seq, "prev_hash": prev}
+            row["occurred_at"] = row["occurred_at"].astimezone(UTC)
+            row["hash"] = prev = entry_hash(prev, row)
+            values.extend(_db_value(name, row.get(name), dialect) for name in _COLUMNS)
+        sql = (
+            f"INSERT INTO audit_entry ({', '.join(_COLUMNS)}) VALUES "
+            f"{_placeholders(dialect, len(entries), len(_COLUMNS))}"
+        )
+        await conn.execute_query(sql, values)
+        first = seq - len(entries) + 1
+        if (seq // CHECKPOINT_EVERY) > ((first - 1) // CHECKPOINT_EVERY):
+            await _checkpoint(conn, seq, prev)
+    return seq
+
+
+async def _checkpoint(conn: Any, seq: int, head_hash: str) -> None:
+    dialect = conn.capabilities.dialect
+    marks = "$1, $2, $3, $4, $5" if dialect == "postgres" else "?, ?, ?, ?, ?"
+    now = datetime.now(UTC)
+    await conn.execute_query(
+        "INSERT INTO audit_checkpoint (seq, head_hash, created_at, key_id, signature) "
+        f"VALUES ({marks})",
+        [
+            seq,
+            head_hash,
+            now if dialect == "postgres" else now.isoformat(timespec="microseconds"),
+            signing.key_id(),
+            signing.sign(seq, head_hash),
+        ],
+    )
+
+
+async def checkpoint_now() -> tuple[int, str] | None:
+    """Sign the current head (on demand); None when the log is empty or already signed there."""
+    async with in_transaction() as conn:
+        dialect = conn.capabilities.dialect
+        if dialect == "postgres":
+            await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [LOCK_KEY])
+        _, head = await conn.execute_query(
+            "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1"
+        )
+        if not head:
+            return None
+        seq, head_hash = head[0]["seq"], head[0]["hash"]
+        _, existing = await conn.execute_query(
+            "SELECT 1 FROM audit_checkpoint WHERE seq = "
+            + ("$1" if dialect == "postgres" else "?"),
+            [seq],
+        )
+        if existing:
+            return None
+        await _checkpoint(conn, seq, head_hash)
+    return seq, head_hash
+
+
+def connection_dialect() -> str:
+    return connections.get("default").capabilities.dialect

@@ -1,0 +1,92 @@
+"""Giving and taking organization and platform roles.
+
+Who may do it is the policy's decision (authz/policies/accounts.polar), asked by the caller
+before these run. What only the database knows is checked here: the target exists, and an
+organization keeps at least one owner (the owner rows are locked while counting, so two owners
+cannot remove each other at the same moment).
+"""
+
+from __future__ import annotations
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from domain.accounts.models import Membership, OrgRole, PlatformRole, PlatformRoleGrant, User
+from domain.errors import Conflict, NotFound, ValidationFailed
+
+
+async def find_user(*, user_id: int | None = None, username: str | None = None) -> User:
+    """The user named by id or username (exactly one of them), else NotFound."""
+    if (user_id is None) == (username is None):
+        raise ValidationFailed("give either a user id or a username", field="userId")
+    if user_id is not None:
+        user = await User.filter(id=user_id).first()
+    else:
+        user = await User.filter(username=(username or "").strip().lower()[:40]).first()
+    if user is None:
+        raise NotFound("User", field="userId" if user_id is not None else "username")
+    return user
+
+
+async def membership_of(*, organization_id: int, user_id: int) -> Membership | None:
+    return await Membership.filter(organization_id=organization_id, user_id=user_id).first()
+
+
+async def _other_owners(organization_id: int, user_id: int) -> int:
+    """Owners of the organization besides ``user_id``, with their rows locked (PostgreSQL)."""
+    owners = await (
+        Membership.filter(organization_id=organization_id, role=OrgRole.OWNER)
+        .select_for_update()
+        .values_list("user_id", flat=True)
+    )
+    return sum(1 for owner in owners if owner != user_id)
+
+
+async def set_org_role(*, organization_id: int, user: User, role: OrgRole) -> Membership:
+    """Make ``user`` hold ``role`` in the organization (joining it if needed).
+
+    Refuses (CONFLICT) to turn the last owner into anything else.
+    """
+    async with in_transaction():
+        current = await membership_of(organization_id=organization_id, user_id=user.id)
+        if current is None:
+            try:
+                return await Membership.create(
+                    organization_id=organization_id, user=user, role=role
+                )
+            except IntegrityError:
+                raise Conflict("this user just joined; try again", field="userId") from None
+        if current.role == role:
+            return current
+        if current.role == OrgRole.OWNER and not await _other_owners(organization_id, user.id):
+            raise Conflict("an organization needs at least one owner", field="role")
+        current.role = role
+        await current.save(update_fields=["role"])
+        return current
+
+
+async def remove_org_role(*, membership: Membership) -> None:
+    """Take the user's role (and so their membership). Refuses for the last owner."""
+    async with in_transaction():
+        if membership.role == OrgRole.OWNER and not await _other_owners(
+            membership.organization_id, membership.user_id
+        ):
+            raise Conflict("an organization needs at least one owner", field="userId")
+        await Membership.filter(id=membership.id).delete()
+
+
+async def grant_platform_role(
+    *, user: User, role: PlatformRole, granted_by_id: int | None
+) -> PlatformRoleGrant:
+    try:
+        return await PlatformRoleGrant.create(user=user, role=role, granted_by_id=granted_by_id)
+    except IntegrityError:
+        raise Conflict("the user already holds this platform role", field="role") from None
+
+
+async def platform_role_of(*, user_id: int, role: PlatformRole) -> PlatformRoleGrant | None:
+    return await PlatformRoleGrant.filter(user_id=user_id, role=role).first()
+
+
+async def revoke_platform_role(*, grant: PlatformRoleGrant) -> None:
+    await PlatformRoleGrant.filter(id=grant.id).delete()

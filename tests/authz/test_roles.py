@@ -1,0 +1,156 @@
+"""Role administration through mutations: up to your own role, never your own, one owner stays."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.accounts import roles
+from domain.accounts.models import Membership, OrgRole, PlatformRole, PlatformRoleGrant
+from domain.errors import Conflict
+from tests.support import gid, gql, gql_data, make_platform_user, make_team, make_user, signed_in
+
+GRANT = """mutation($input: OrganizationRoleGrantInput!) {
+  organizationRoleGrant(input: $input) { member { role userId } errors { code field } } }"""
+REVOKE = """mutation($input: OrganizationRoleRevokeInput!) {
+  organizationRoleRevoke(input: $input) { member { role } errors { code field } } }"""
+P_GRANT = """mutation($input: PlatformRoleInput!) {
+  platformRoleGrant(input: $input) { assignment { role userId } errors { code field } } }"""
+P_REVOKE = """mutation($input: PlatformRoleInput!) {
+  platformRoleRevoke(input: $input) { assignment { role } errors { code field } } }"""
+MEMBERS = """query($org: ID!) { organizationMembers(organizationId: $org) {
+  totalCount edges { node { role userId } } } }"""
+
+
+async def _grant(client, team, role: str, **who) -> dict:
+    payload = {"organizationId": team.org_id, "role": role.upper(), **who}
+    return (await gql_data(client, GRANT, input=payload))["organizationRoleGrant"]
+
+
+async def _role(team, user) -> str | None:
+    found = await Membership.filter(organization_id=team.org.id, user_id=user.id).first()
+    return found.role.value if found else None
+
+
+async def test_owners_and_admins_give_roles_up_to_their_own(team):
+    newcomer = await make_user()
+    result = await _grant(team.clients["owner"], team, "admin", username=newcomer.username)
+    assert result == {"member": {"role": "ADMIN", "userId": gid("User", newcomer.id)}, "errors": []}
+    other = await make_user()
+    result = await _grant(team.clients["admin"], team, "manager", userId=gid("User", other.id))
+    assert result["errors"] == [] and await _role(team, other) == "manager"
+    result = await _grant(team.clients["admin"], team, "owner", userId=gid("User", other.id))
+    assert result["errors"] == [{"code": "FORBIDDEN", "field": "role"}]
+    assert await _role(team, other) == "manager"
+
+
+async def test_admins_cannot_touch_an_owner_and_nobody_their_own_role(team):
+    owner = team.users["owner"]
+    result = await _grant(team.clients["admin"], team, "viewer", userId=gid("User", owner.id))
+    assert result["errors"] == [{"code": "FORBIDDEN", "field": "userId"}]
+    body = await gql_data(
+        team.clients["admin"],
+        REVOKE,
+        input={"organizationId": team.org_id, "userId": gid("User", owner.id)},
+    )
+    assert body["organizationRoleRevoke"]["errors"] == [{"code": "FORBIDDEN", "field": "userId"}]
+    for role in ("owner", "admin"):
+        me = team.users[role]
+        result = await _grant(team.clients[role], team, "viewer", userId=gid("User", me.id))
+        assert result["errors"] == [{"code": "FORBIDDEN", "field": "userId"}]
+        assert await _role(team, me) == role
+
+
+async def test_managers_and_below_cannot_administer_roles_and_outsiders_find_nothing(app, team):
+    newcomer = await make_user()
+    for role in ("manager", "staff", "viewer"):
+        result = await _grant(team.clients[role], team, "viewer", username=newcomer.username)
+        assert result["errors"] == [{"code": "FORBIDDEN", "field": None}]
+    outsider = await make_team(app, roles=(OrgRole.OWNER,))
+    result = await _grant(outsider.clients["owner"], team, "viewer", username=newcomer.username)
+    assert result["errors"] == [{"code": "NOT_FOUND", "field": "organizationId"}]
+    await outsider.close()
+    assert await _role(team, newcomer) is None
+
+
+async def test_revoking_removes_the_membership_and_the_access(app, team):
+    staff = team.users["staff"]
+    body = await gql_data(
+        team.clients["admin"],
+        REVOKE,
+        input={"organizationId": team.org_id, "username": staff.username},
+    )
+    assert body["organizationRoleRevoke"] == {"member": {"role": "STAFF"}, "errors": []}
+    body = await gql(
+        team.clients["staff"], "query($id: ID!) { organization(id: $id) { id } }", id=team.org_id
+    )
+    assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_members_list_roles_of_their_organization(team):
+    data = await gql_data(team.clients["viewer"], MEMBERS, org=team.org_id)
+    roles_seen = sorted(edge["node"]["role"] for edge in data["organizationMembers"]["edges"])
+    assert roles_seen == ["ADMIN", "MANAGER", "OWNER", "STAFF", "VIEWER"]
+
+
+async def test_naming_the_user_twice_or_not_at_all_is_a_validation_error(team):
+    newcomer = await make_user()
+    for who in ({}, {"username": newcomer.username, "userId": gid("User", newcomer.id)}):
+        result = await _grant(team.clients["owner"], team, "viewer", **who)
+        assert result["errors"][0]["code"] == "VALIDATION"
+    result = await _grant(team.clients["owner"], team, "viewer", username="nobody-such-user")
+    assert result["errors"] == [{"code": "NOT_FOUND", "field": "username"}]
+
+
+async def test_the_last_owner_stays(team):
+    owner = await Membership.get(organization_id=team.org.id, user_id=team.users["owner"].id)
+    with pytest.raises(Conflict):
+        await roles.remove_org_role(membership=owner)
+    with pytest.raises(Conflict):
+        await roles.set_org_role(
+            organization_id=team.org.id, user=team.users["owner"], role=OrgRole.ADMIN
+        )
+    second = await make_user()
+    await roles.set_org_role(organization_id=team.org.id, user=second, role=OrgRole.OWNER)
+    await roles.remove_org_role(membership=owner)  # another owner remains
+    assert await _role(team, team.users["owner"]) is None
+
+
+async def test_platform_admins_give_and_take_platform_roles(app):
+    admin, client = await make_platform_user(app, PlatformRole.PLATFORM_ADMIN)
+    target = await make_user()
+    who = {"userId": gid("User", target.id), "role": "SUPPORT_AGENT"}
+    data = await gql_data(client, P_GRANT, input=who)
+    assert data["platformRoleGrant"]["errors"] == []
+    assert await PlatformRoleGrant.filter(user_id=target.id, granted_by_id=admin.id).exists()
+    data = await gql_data(client, P_GRANT, input=who)
+    assert data["platformRoleGrant"]["errors"] == [{"code": "CONFLICT", "field": "role"}]
+    data = await gql_data(client, P_REVOKE, input=who)
+    assert data["platformRoleRevoke"] == {"assignment": {"role": "SUPPORT_AGENT"}, "errors": []}
+    mine = {"userId": gid("User", admin.id), "role": "PLATFORM_ADMIN"}
+    data = await gql_data(client, P_REVOKE, input=mine)
+    assert data["platformRoleRevoke"]["errors"] == [{"code": "FORBIDDEN", "field": "userId"}]
+    await client.aclose()
+
+
+async def test_only_platform_admins_administer_platform_roles(app, team):
+    target = await make_user()
+    _, agent = await make_platform_user(app, PlatformRole.SUPPORT_AGENT)
+    for client in (team.clients["owner"], agent):
+        who = {"username": target.username, "role": "SUPPORT_AGENT"}
+        data = await gql_data(client, P_GRANT, input=who)
+        assert data["platformRoleGrant"]["errors"] == [{"code": "FORBIDDEN", "field": "role"}]
+    await agent.aclose()
+    assert not await PlatformRoleGrant.filter(user_id=target.id).exists()
+
+
+async def test_a_granted_role_counts_from_the_next_request(app, team):
+    newcomer = await make_user()
+    client = await signed_in(app, newcomer)
+    query = "query($id: ID!) { organization(id: $id) { legalName } }"
+    assert (await gql(client, query, id=team.org_id))["errors"][0]["extensions"]["code"] == (
+        "NOT_FOUND"
+    )
+    await _grant(team.clients["owner"], team, "viewer", username=newcomer.username)
+    data = await gql_data(client, query, id=team.org_id)
+    assert data["organization"]["legalName"] == team.org.legal_name
+    await client.aclose()
