@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
-from strawberry.types import ExecutionResult
+from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 from tortoise.transactions import in_transaction
 
@@ -25,12 +25,18 @@ class _RollBack(Exception):
     """Raised inside the mutation transaction to undo it."""
 
 
-def _unavailable() -> ExecutionResult:
-    error = GraphQLError(
-        "the audit log could not be written; nothing was returned or changed",
-        extensions={"code": "AUDIT_UNAVAILABLE"},
-    )
-    return ExecutionResult(data=None, errors=[error])
+def _replace(context: ExecutionContext, message: str, code: str) -> None:
+    """Swap the result for an error and no data (in place: Strawberry returns that object)."""
+    error = GraphQLError(message, extensions={"code": code})
+    result = context.result
+    if result is None:
+        context.result = ExecutionResult(data=None, errors=[error])
+        return
+    result.data = None
+    result.errors = [error]
+
+
+_UNAVAILABLE = "the audit log could not be written; nothing was returned or changed"
 
 
 def _unexpected(result: ExecutionResult | None) -> bool:
@@ -52,7 +58,7 @@ class AuditFlush(SchemaExtension):
                 await buffer.flush()
             except Exception as error:  # any failure to write means no data leaves
                 log.error("audit write failed: %s", type(error).__name__)
-                context.result = _unavailable()
+                _replace(context, _UNAVAILABLE, "AUDIT_UNAVAILABLE")
             return
         try:
             async with in_transaction():
@@ -61,11 +67,7 @@ class AuditFlush(SchemaExtension):
                     raise _RollBack()
                 await buffer.flush()
         except _RollBack:
-            failed = GraphQLError(
-                "the operation failed; nothing was changed",
-                extensions={"code": "INTERNAL_SERVER_ERROR"},
-            )
-            context.result = ExecutionResult(data=None, errors=[failed])
+            _replace(context, "the operation failed; nothing was changed", "INTERNAL_SERVER_ERROR")
         except Exception as error:  # the writes rolled back with the entries
             log.error("audit write failed, mutation rolled back: %s", type(error).__name__)
-            context.result = _unavailable()
+            _replace(context, _UNAVAILABLE, "AUDIT_UNAVAILABLE")

@@ -55,11 +55,9 @@ def _placeholders(dialect: str, rows: int, width: int) -> str:
     return ", ".join(groups)
 
 
-def _db_value(name: str, value: Any, dialect: str) -> Any:
+def _db_value(name: str, value: Any) -> Any:
     if name == "fields_accessed":
         return json.dumps(value)
-    if name == "occurred_at" and dialect == "sqlite":
-        return value.isoformat(timespec="microseconds")
     return value
 
 
@@ -82,7 +80,7 @@ async def append(entries: list[dict[str, Any]]) -> int:
             row = {**entry, "seq": seq, "prev_hash": prev}
             row["occurred_at"] = row["occurred_at"].astimezone(UTC)
             row["hash"] = prev = entry_hash(prev, row)
-            values.extend(_db_value(name, row.get(name), dialect) for name in _COLUMNS)
+            values.extend(_db_value(name, row.get(name)) for name in _COLUMNS)
         sql = (
             f"INSERT INTO audit_entry ({', '.join(_COLUMNS)}) VALUES "
             f"{_placeholders(dialect, len(entries), len(_COLUMNS))}"
@@ -104,7 +102,7 @@ async def _checkpoint(conn: Any, seq: int, head_hash: str) -> None:
         [
             seq,
             head_hash,
-            now if dialect == "postgres" else now.isoformat(timespec="microseconds"),
+            now,
             signing.key_id(),
             signing.sign(seq, head_hash),
         ],

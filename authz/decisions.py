@@ -51,13 +51,13 @@ class Decisions:
         self._field_actions: dict[Any, frozenset[str] | None] = {}
 
     def on(self, obj: Any) -> Decision:
-        """The read decision on ``obj`` (objects of no registered resource: see below)."""
+        """May the principal read ``obj``, and which of its guarded fields."""
         key = decision_key(self.principal, obj)
         if key is None:
             return NO_FIELDS  # no resource of its own: see THROUGH_PARENT
         found = self._reads.get(key)
         if found is None:
-            found = self._reads[key] = self._decide(obj)
+            found = self._reads[key] = self._decide(key)
         return found
 
     def allows(self, action: str, obj: Any) -> bool:
@@ -77,7 +77,8 @@ class Decisions:
     def fields_for(self, action: str, obj: Any) -> frozenset[str] | None:
         """Guarded fields of ``obj`` the principal may ``action`` (None: all of them)."""
         if action == READ:
-            return self.on(obj).fields if self.on(obj).readable else frozenset()
+            decision = self.on(obj)
+            return decision.fields if decision.readable else frozenset()
         key = decision_key(self.principal, obj)
         if key is None:
             return frozenset()
@@ -89,9 +90,9 @@ class Decisions:
             )
         return self._field_actions[cache_key]
 
-    def _decide(self, obj: Any) -> Decision:
-        model = type(obj)
-        stand_in = self._stand_in((model, INPUTS[model].key(self.principal, obj)))
+    def _decide(self, key: tuple[type, tuple[Any, ...]]) -> Decision:
+        model = key[0]
+        stand_in = self._stand_in(key)
         self.evaluations += 1
         if not engine.is_allowed(self.principal, READ, stand_in):
             return Decision(readable=False, fields=frozenset())

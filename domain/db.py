@@ -6,7 +6,7 @@ import contextvars
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
@@ -88,6 +88,8 @@ async def ping() -> bool:
 @dataclass
 class StatementCount:
     value: int = 0
+    keep_sql: bool = False
+    sql: list[str] = field(default_factory=list)
 
 
 _current: contextvars.ContextVar[StatementCount | None] = contextvars.ContextVar(
@@ -101,6 +103,8 @@ class _CountAndDrop(logging.Filter):
             count = _current.get()
             if count is not None:
                 count.value += 1
+                if count.keep_sql:
+                    count.sql.append(str(record.args[0] if record.args else record.msg))
         return False
 
 
@@ -112,9 +116,10 @@ def install_statement_counter() -> None:
 
 
 @contextmanager
-def count_statements() -> Iterator[StatementCount]:
-    """Count the SQL statements run in this context (and the tasks it spawns)."""
-    count = StatementCount()
+def count_statements(*, keep_sql: bool = False) -> Iterator[StatementCount]:
+    """Count the SQL statements run in this context (and the tasks it spawns); with
+    ``keep_sql`` also keep their text (never their values)."""
+    count = StatementCount(keep_sql=keep_sql)
     token = _current.set(count)
     try:
         yield count

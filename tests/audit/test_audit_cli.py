@@ -1,0 +1,58 @@
+"""``mandi audit ...`` against the test database, as an operator would run it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from audit.recorder import SYSTEM, record
+
+MANDI = str(Path(sys.executable).with_name("mandi"))
+
+
+async def mandi(backend, *args: str) -> tuple[int, str]:
+    env = {**os.environ, "DATABASE_URL": backend.url}
+    process = await asyncio.create_subprocess_exec(
+        MANDI,
+        *args,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    out, _ = await process.communicate()
+    return process.returncode, out.decode()
+
+
+async def test_verify_export_and_verify_offline(backend, tmp_path):
+    await record(SYSTEM, "test.cli", "Nothing")
+    code, out = await mandi(backend, "audit", "checkpoint")
+    assert code == 0 and "signed head" in out
+    code, out = await mandi(backend, "audit", "verify")
+    assert code == 0 and "chain verifies" in out, out
+
+    path = tmp_path / "audit.jsonl"
+    now = datetime.now(UTC)
+    code, out = await mandi(
+        backend,
+        "audit",
+        "export",
+        "--since",
+        (now - timedelta(hours=1)).isoformat(),
+        "--until",
+        (now + timedelta(hours=1)).isoformat(),
+        "--out",
+        str(path),
+    )
+    assert code == 0 and "exported" in out, out
+    code, key = await mandi(backend, "audit", "public-key")
+    code, out = await mandi(backend, "audit", "verify", "--file", str(path), "--public-key", key)
+    assert code == 0 and "chain verifies" in out, out
+
+    lines = path.read_text().splitlines()
+    tampered = tmp_path / "tampered.jsonl"
+    tampered.write_text("\n".join(line.replace('"allowed"', '"denied"', 1) for line in lines))
+    code, out = await mandi(backend, "audit", "verify", "--file", str(tampered))
+    assert code == 1 and "TAMPERED: entry" in out, out
