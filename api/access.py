@@ -11,6 +11,8 @@ from tortoise.queryset import QuerySet
 
 from api import ids
 from api.context import RequestContext
+from audit.models import Outcome
+from audit.subjects import describe
 from authz import policy
 from domain.errors import DomainError, NotFound
 
@@ -50,9 +52,11 @@ def authorize(ctx: RequestContext, action: str, obj: Any) -> None:
     try:
         policy.check_action(ctx.guard.decisions, action, obj)
     except policy.Denied as denied:
+        verb = policy.action_name(action)
+        ctx.audit.note(verb, **describe(obj), outcome=Outcome.DENIED)
         if not denied.found:
             raise NotFound(type(obj).__name__) from None
-        raise Forbidden(f"not allowed to {policy.action_name(action)}") from None
+        raise Forbidden(f"not allowed to {verb}") from None
 
 
 def authorize_fields(
@@ -63,5 +67,6 @@ def authorize_fields(
     ctx.require_user()
     denied = policy.check_fields(ctx.guard.decisions, action, obj, fields)
     if denied:
+        ctx.audit.note(action, **describe(obj), fields=denied, outcome=Outcome.DENIED)
         name = to_camel_case(denied[0])
         raise Forbidden(f"not allowed to change {name}", field=name)

@@ -18,8 +18,11 @@ from strawberry.utils.str_converters import to_camel_case
 from tortoise.models import Model
 
 from api.errors import ForbiddenError, NotFoundError
+from audit.models import Outcome
+from audit.subjects import describe
 from authz.decisions import Decision, Decisions, guarded_fields
 from authz.principal import Principal
+from domain.personal import declaration
 
 _plans: dict[type, dict[str, str] | None] = {}
 
@@ -62,17 +65,43 @@ class Guard:
         return self.decision(obj).may_read(field_name)
 
 
+_personal: dict[type, frozenset[str]] = {}
+
+
+def personal_fields_of(cls: type) -> frozenset[str]:
+    found = _personal.get(cls)
+    if found is None:
+        decl = declaration(cls)
+        found = _personal[cls] = frozenset(decl.fields) if decl else frozenset()
+    return found
+
+
 class FieldGuard(SchemaExtension):
+    """Decide each field, and note every personal-field read and every denial for the audit."""
+
     def resolve(
         self, _next: Callable[..., Any], root: Any, info: Any, *args: Any, **kwargs: Any
     ) -> Any:
         if root is not None:
             plan = field_plan(type(root))
             if plan is not None:
-                decision = info.context.guard.decision(root)
+                context = info.context
+                decision = context.guard.decision(root)
                 if not decision.readable:
+                    context.audit.note("read", **describe(root), outcome=Outcome.DENIED)
                     raise NotFoundError(type(root).__name__)
                 model_field = plan.get(info.field_name)
-                if model_field is not None and not decision.may_read(model_field):
-                    raise ForbiddenError(f"not allowed to read {info.field_name}")
+                if model_field is not None:
+                    personal = model_field in personal_fields_of(type(root))
+                    if not decision.may_read(model_field):
+                        if personal:
+                            context.audit.note(
+                                "read",
+                                **describe(root),
+                                fields=[model_field],
+                                outcome=Outcome.DENIED,
+                            )
+                        raise ForbiddenError(f"not allowed to read {info.field_name}")
+                    if personal:
+                        context.audit.note("read", **describe(root), fields=[model_field])
         return _next(root, info, *args, **kwargs)
