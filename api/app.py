@@ -18,6 +18,7 @@ from tortoise import Tortoise
 from api.auth import PrincipalMiddleware
 from api.context import RequestContext, from_scope
 from api.schema import schema
+from api.stats import StatsMiddleware
 from authz.engine import init_oso
 from domain import db
 from domain.accounts.throttle import LoginThrottle, MemoryFailureStore, RedisFailureStore
@@ -90,7 +91,10 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
-        middleware=[Middleware(PrincipalMiddleware, allowed_origins=settings.allowed_origins)],
+        middleware=[
+            Middleware(StatsMiddleware, expose=settings.expose_stats),
+            Middleware(PrincipalMiddleware, allowed_origins=settings.allowed_origins),
+        ],
         lifespan=lifespan,
     )
     app.state.throttle = throttle

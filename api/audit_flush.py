@@ -48,7 +48,21 @@ def _unexpected(result: ExecutionResult | None) -> bool:
     )
 
 
+def _report_stats(context: ExecutionContext) -> None:
+    """Leave the request's counters where StatsMiddleware reads them."""
+    request_context = context.context
+    state = request_context.request.scope.setdefault("state", {})
+    state["stats"] = {
+        "evaluations": request_context.guard.evaluations,
+        "audit_inserts": request_context.audit.flushed,
+    }
+
+
 class AuditFlush(SchemaExtension):
+    async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
+        yield
+        _report_stats(self.execution_context)
+
     async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
         context = self.execution_context
         buffer = context.context.audit

@@ -28,6 +28,7 @@ class Settings:
     redis_url: str | None = None
     allowed_origins: frozenset[str] = frozenset()
     public_url: str = "http://127.0.0.1:8000"
+    expose_stats: bool = False
 
     @property
     def is_development(self) -> bool:
@@ -49,6 +50,7 @@ class Settings:
                 if o.strip()
             ),
             public_url=os.environ.get("MANDI_PUBLIC_URL", "http://127.0.0.1:8000"),
+            expose_stats=_flag("MANDI_EXPOSE_STATS", False),
         )
 
 
