@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DATABASE_URL ?= sqlite://var/mandi.sqlite3
 
-.PHONY: run test lint schema migrations clean
+.PHONY: run test lint schema migrations clean bench
 
 run: $(VENV)/.installed
 	$(BIN)/mandi migrate
@@ -22,6 +22,12 @@ test: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Benchmark (bench/README.md): PostgreSQL on 127.0.0.1:5432; BENCH_ARGS="--volume small" for a
+# quick run. Installs wrk when missing; writes bench/RESULTS.md.
+bench: $(VENV)/.installed-dev
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 schema: $(VENV)/.installed
 	$(BIN)/python -c "from api.schema import schema, SDL_PATH; SDL_PATH.write_text(schema.as_str() + '\n')"

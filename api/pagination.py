@@ -69,14 +69,15 @@ async def paginate(query: QuerySet, *, first: int | None, after: str | None) -> 
     """One page of ``query`` (already filtered to what the principal may read), newest first."""
     size = page_size(first)
     total = await query.count()
-    page_query = query.order_by("-id")
+    key = query.model._meta.pk_attr
+    page_query = query.order_by(f"-{key}")
     if after:
         largest = ids.largest_pk(query.model.__name__)
-        page_query = page_query.filter(id__lt=_after(after, largest))
+        page_query = page_query.filter(**{f"{key}__lt": _after(after, largest)})
     rows = await page_query.limit(size + 1)
     has_next = len(rows) > size
     rows = rows[:size]
-    edges = [Edge(cursor=_cursor(row.id), node=row) for row in rows]
+    edges = [Edge(cursor=_cursor(row.pk), node=row) for row in rows]
     return Connection(
         edges=edges,
         page_info=PageInfo(has_next_page=has_next, end_cursor=edges[-1].cursor if edges else None),

@@ -24,6 +24,7 @@ from api.accounts.queries import AccountQueries
 from api.accounts.session_mutations import SessionMutations
 from api.accounts.token_mutations import TokenMutations
 from api.accounts.user_mutations import UserMutations
+from api.audit.queries import AuditQueries
 from api.audit_flush import AuditFlush
 from api.catalog.mutations import CatalogMutations
 from api.catalog.queries import CatalogQueries
@@ -48,6 +49,7 @@ Query = merge_types(
     "Query",
     (
         AccountQueries,
+        AuditQueries,
         CatalogQueries,
         InventoryQueries,
         MarketplaceQueries,

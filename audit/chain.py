@@ -30,6 +30,11 @@ CHAINED = (
 )
 
 
+# One encoder, built once: json.dumps with options builds a new encoder on every call, which
+# was a third of the cost of verifying the chain. Same options, so the same bytes.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def _normal(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat(timespec="microseconds")
@@ -38,8 +43,12 @@ def _normal(value: Any) -> Any:
 
 def canonical(entry: dict[str, Any]) -> bytes:
     """The bytes hashed for an entry: its chained fields as sorted, compact JSON."""
-    content = {name: _normal(entry.get(name)) for name in CHAINED}
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    get = entry.get
+    content = {
+        name: _normal(value) if isinstance(value := get(name), datetime) else value
+        for name in CHAINED
+    }
+    return _ENCODER.encode(content).encode()
 
 
 def entry_hash(prev_hash: str, entry: dict[str, Any]) -> str:

@@ -9,17 +9,22 @@ checkpoint).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import functools
 import json
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from tortoise import connections
 
 from audit import signing
 from audit.chain import GENESIS, entry_hash
 from audit.models import AuditCheckpoint, AuditEntry
 
-BATCH = 5000
+BATCH = 10_000
 
 
 @dataclass
@@ -93,15 +98,46 @@ def _check_head(report: Report, expected_head: tuple[int, str] | None) -> None:
         report.problems.append(f"entries {report.head_seq + 1}..{seq} are missing (head was {seq})")
 
 
-async def _entries() -> AsyncIterator[dict[str, Any]]:
-    last = 0
-    while True:
-        rows = await AuditEntry.filter(seq__gt=last).order_by("seq").limit(BATCH).values()
-        if not rows:
-            return
-        for row in rows:
-            yield row
-        last = rows[-1]["seq"]
+async def _batch_orm(after: int) -> list[dict[str, Any]]:
+    return await AuditEntry.filter(seq__gt=after).order_by("seq").limit(BATCH).values()
+
+
+async def _batch_postgres(after: int) -> list[dict[str, Any]]:
+    """The same rows without the ORM's per-row conversion (half the cost of a row)."""
+    _, rows = await connections.get("default").execute_query(_PG_BATCH, [after, BATCH])
+    return [{**row, "fields_accessed": _field_list(row["fields_accessed"])} for row in rows]
+
+
+@functools.lru_cache(maxsize=4096)
+def _field_list(text: str) -> Any:
+    """A ``fields_accessed`` value, decoded once per distinct text (few repeat a million times).
+
+    A list comes back as a tuple (shared, so immutable), which the chain hashes like the list;
+    anything else (a tampered value) comes back as decoded, to fail its hash.
+    """
+    value = json.loads(text)
+    return tuple(value) if isinstance(value, list) else value
+
+
+_PG_BATCH = "SELECT * FROM audit_entry WHERE seq > $1 ORDER BY seq LIMIT $2"
+
+
+async def _walk(walker: _Walker, keep: set[int]) -> None:
+    """Walk the chain in batches; the next batch is read while this one is hashed."""
+    dialect = connections.get("default").capabilities.dialect
+    fetch = _batch_postgres if dialect == "postgres" else _batch_orm
+    pending = asyncio.ensure_future(fetch(0))
+    try:
+        while rows := await pending:
+            pending = asyncio.ensure_future(fetch(rows[-1]["seq"]))
+            for entry in rows:
+                if not walker.step(entry, keep=keep):
+                    return
+    finally:
+        if not pending.done():
+            pending.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pending
 
 
 async def verify_database(
@@ -111,9 +147,9 @@ async def verify_database(
     checkpoints = await AuditCheckpoint.all().order_by("seq").values()
     walker = _Walker(report)
     keep = {c["seq"] for c in checkpoints}
-    async for entry in _entries():
-        if not walker.step(entry, keep=keep):
-            return report
+    await _walk(walker, keep)
+    if not report.ok:
+        return report
     _check_checkpoints(report, checkpoints, walker.hashes, public_key)
     _check_head(report, expected_head)
     return report

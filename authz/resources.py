@@ -135,8 +135,8 @@ INPUTS: Mapping[type, Inputs] = {
         subject_kind=("subject_kind", str, plain),
         subject_id=("subject_id", int, user_subject),
     ),
-    # decided by platform role alone
-    AuditEntry: Inputs(),
+    # decided by platform role, or by owning the entry's organization
+    AuditEntry: Inputs(organization_id=("organization_id", int, plain)),
     AuditCheckpoint: Inputs(),
 }
 

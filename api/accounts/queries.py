@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 from strawberry.types import Info
+from tortoise.expressions import Q
 
 from api.access import authorize, get_readable, readable
 from api.accounts.types import (
@@ -15,7 +16,9 @@ from api.accounts.types import (
     User,
     WebSession,
 )
+from api.audit.types import DataAccess, data_access
 from api.pagination import Connection, page_size, paginate
+from audit.models import AuditEntry
 from domain.accounts import models, sessions
 from domain.accounts.auth_models import LoginEvent as LoginEventModel
 from domain.accounts.auth_models import PartnerToken as PartnerTokenModel
@@ -32,6 +35,22 @@ class Viewer:
     async def sessions(self, info: Info) -> list[WebSession]:
         info.context.require_session()
         return await sessions.list_sessions(user_id=self.user.id)  # type: ignore[return-value, attr-defined]
+
+    @strawberry.field(
+        description="Who accessed your personal data, newest first (at most 100): when, what "
+        "kind of actor, for which organization, which fields and why."
+    )
+    async def data_access_log(self, info: Info, first: int = 20) -> list[DataAccess]:
+        ctx = info.context
+        ctx.require_session()
+        me = self.user.id  # type: ignore[attr-defined]
+        ctx.audit.note("audit.read", "AuditEntry", subject=f"user:{me}", fields=["subject"])
+        rows = (
+            await AuditEntry.filter(Q(subject=f"user:{me}") & ~Q(actor_type="user", actor_id=me))
+            .order_by("-seq")
+            .limit(page_size(first))
+        )
+        return [data_access(row) for row in rows]
 
     @strawberry.field(description="Your latest sign-in attempts (at most 100).")
     async def login_history(self, info: Info, first: int = 20) -> list[LoginEvent]:

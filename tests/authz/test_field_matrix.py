@@ -53,7 +53,8 @@ order_done          A   A   A   O   O    -   -   -   -    O   A   O    -   -
 granted_order       A   A   A   O   O    -   A   -   -    O   A   O    -   -
 ticket              A   A   A   A   A    -   A   -   -    -   -   -    -   A
 message             A   A   A   A   A    -   A   -   -    -   -   -    -   A
-audit_entry         -   -   -   -   -    -   -   O   -    -   -   -    -   -
+audit_entry         -   -   -   -   -    A   -   A   O    -   -   -    -   -
+org_audit_entry     O   -   -   -   -    A   -   A   O    -   -   -    -   -
 own_outbox          -   -   -   -   -    -   -   -   -    -   -   -    -   -
 """
 
@@ -101,6 +102,12 @@ async def situations(demo, persona: str) -> dict[str, object]:
         "own_login": await LoginEvent.filter(user_id=me.id).first(),
         "other_login": await LoginEvent.filter(user_id=other.id).first(),
         "audit_entry": AuditEntry(actor_type="user", action="read", resource_type="Order"),
+        "org_audit_entry": AuditEntry(
+            actor_type="user",
+            action="read",
+            resource_type="Order",
+            organization_id=demo.objects["organization"].id,
+        ),
         "own_outbox": EmailOutbox(user_id=me.id, to_address=me.email, template="reset"),
     }
 

@@ -1,0 +1,74 @@
+"""GraphQL types of the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from api import ids
+
+
+@strawberry.type(description="One audit entry: who did what to whose data, never the values.")
+class AuditEntry:
+    seq: strawberry.ID = strawberry.field(description="Position in the hash chain.")
+    occurred_at: datetime
+    request_id: str | None
+    actor_type: str = strawberry.field(description="user, token, system or anonymous")
+    actor_id: int | None = strawberry.field(description="User id, or partner token id.")
+    on_behalf_of: int | None = strawberry.field(description="A token's creator (user id).")
+    action: str
+    resource_type: str
+    resource_id: str | None
+    subject: str | None = strawberry.field(description='Whose data: "customer:12", "user:3".')
+    outcome: str = strawberry.field(description="allowed, denied or error")
+    justification: str | None
+    ip: str | None = strawberry.field(description="The actor's address. Reviewers only.")
+    user_agent: str | None = strawberry.field(description="The actor's client. Reviewers only.")
+    hash: str
+    prev_hash: str
+
+    @strawberry.field(name="fields", description="Names of the fields read or written.")
+    def fields_accessed_(self) -> list[str]:
+        return list(self.fields_accessed)  # type: ignore[attr-defined]
+
+    @strawberry.field(description="The organization the data belongs to.")
+    def organization_id(self) -> strawberry.ID | None:
+        org = self.__dict__.get("organization_id")
+        return None if org is None else strawberry.ID(ids.encode("Organization", org))
+
+
+@strawberry.type(description="Someone accessed your personal data.")
+class DataAccess:
+    occurred_at: datetime
+    actor_kind: str = strawberry.field(
+        description="A person at a seller, a partner integration, Mandi staff, or the system."
+    )
+    action: str
+    fields: list[str]
+    purpose: str | None = strawberry.field(description="The justification given, if any.")
+    outcome: str
+    organization_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="The seller (or Mandi) on whose behalf it happened.")
+    async def organization_name(self, info: strawberry.Info) -> str | None:
+        if self.organization_id is None:
+            return None
+        org = await info.context.loaders.organization.load(self.organization_id)
+        return None if org is None else (org.trade_name or org.legal_name)
+
+
+_ACTOR_KINDS = {"user": "person", "token": "partner integration", "system": "system"}
+
+
+def data_access(entry: object) -> DataAccess:
+    """An audit entry as its data subject sees it: no actor identity, no network details."""
+    return DataAccess(
+        occurred_at=entry.occurred_at,  # type: ignore[attr-defined]
+        actor_kind=_ACTOR_KINDS.get(entry.actor_type, "anonymous"),  # type: ignore[attr-defined]
+        action=entry.action,  # type: ignore[attr-defined]
+        fields=list(entry.fields_accessed),  # type: ignore[attr-defined]
+        purpose=entry.justification,  # type: ignore[attr-defined]
+        outcome=entry.outcome,  # type: ignore[attr-defined]
+        organization_id=entry.organization_id,  # type: ignore[attr-defined]
+    )
