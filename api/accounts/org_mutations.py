@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 from tortoise.transactions import in_transaction
 
-from api.access import authorize, get_readable
+from api.access import authorize, authorize_fields, get_readable
 from api.accounts.types import Organization
 from api.audit_notes import wrote
 from api.errors import MutationError
@@ -92,6 +92,7 @@ class OrganizationMutations:
                 for name in _UPDATABLE
                 if getattr(input, name) is not strawberry.UNSET
             }
+            authorize_fields(info.context, org, changes)
             updated = await services.update_organization(organization=org, changes=changes)
             wrote(info.context, updated, changes)
             return updated

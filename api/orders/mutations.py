@@ -8,13 +8,15 @@ from decimal import Decimal
 import strawberry
 from strawberry.types import Info
 
-from api.access import authorize, get_readable
+from api.access import authorize, authorize_fields, get_readable
+from api.audit_notes import wrote
 from api.errors import MutationError
 from api.marketplaces.types import Marketplace
 from api.orders.types import Order, OrderStatus
 from api.payloads import attempt
 from domain.accounts.models import Organization
 from domain.orders import models, services
+from domain.personal import declaration
 
 
 @strawberry.input
@@ -61,6 +63,11 @@ class OrderPayload:
     errors: list[MutationError]
 
 
+def personal_fields(model: type) -> list[str]:
+    decl = declaration(model)
+    return list(decl.fields) if decl else []
+
+
 @strawberry.type
 class OrderMutations:
     @strawberry.mutation(description="Import an order. Needs owner, admin or manager.")
@@ -69,8 +76,14 @@ class OrderMutations:
             org = await get_readable(
                 info.context, Organization, input.organization_id, field="organizationId"
             )
-            authorize(info.context, "order.import", org)
-            return await services.import_order(
+            ctx = info.context
+            authorize(ctx, "order.import", org)
+            # The buyer's data is written: check the field rules on stand-ins of what is created.
+            draft_customer = models.Customer(organization_id=org.id)
+            authorize_fields(ctx, draft_customer, personal_fields(models.Customer))
+            draft_order = models.Order(organization_id=org.id, status=models.OrderStatus.PLACED)
+            authorize_fields(ctx, draft_order, personal_fields(models.Order))
+            order = await services.import_order(
                 organization_id=org.id,
                 marketplace=input.marketplace,
                 external_order_id=input.external_order_id,
@@ -80,6 +93,9 @@ class OrderMutations:
                 currency=input.currency,
                 placed_at=input.placed_at,
             )
+            wrote(ctx, order, action="create")
+            wrote(ctx, await models.Customer.get(id=order.customer_id))
+            return order
 
         order, errors = await attempt(run)
         return OrderPayload(order=order, errors=errors)  # type: ignore[arg-type]

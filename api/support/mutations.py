@@ -6,6 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.access import authorize, get_readable
+from api.audit_notes import wrote
 from api.errors import MutationError
 from api.payloads import attempt
 from api.support.types import Ticket
@@ -36,12 +37,14 @@ class SupportMutations:
                 info.context, Organization, input.organization_id, field="organizationId"
             )
             authorize(info.context, "ticket.open", org)
-            return await services.open_ticket(
+            ticket = await services.open_ticket(
                 organization_id=org.id,
                 user_id=info.context.principal.user_id,
                 subject=input.subject,
                 body=input.body,
             )
+            wrote(info.context, ticket, action="create")
+            return ticket
 
         ticket, errors = await attempt(run)
         return TicketPayload(ticket=ticket, errors=errors)  # type: ignore[arg-type]
@@ -52,12 +55,13 @@ class SupportMutations:
             ticket = await get_readable(info.context, models.Ticket, id)
             authorize(info.context, "ticket.reply", ticket)
             principal = info.context.principal
-            await services.reply_ticket(
+            message = await services.reply_ticket(
                 ticket=ticket,
                 user_id=principal.user_id,
                 body=body,
                 by_support=policy.answers_as_support(principal, ticket),
             )
+            wrote(info.context, message, action="create")
             return ticket
 
         ticket, errors = await attempt(run)
