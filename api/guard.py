@@ -50,8 +50,13 @@ class Guard:
 
     @property
     def evaluations(self) -> int:
-        """Oso evaluations made for this request's decisions so far."""
+        """Policy evaluations this request's decisions needed so far (one per distinct key)."""
         return self.decisions.evaluations
+
+    @property
+    def oso_calls(self) -> int:
+        """How many of them Oso answered; the others came from the process memo."""
+        return self.decisions.oso_calls
 
     def decision(self, obj: Any) -> Decision:
         entry = self._by_object.get(id(obj))

@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from api import ids
 from api.access import Forbidden, authorize, get_readable
+from api.context import RequestContext
 from api.errors import MutationError
 from api.payloads import attempt
 from api.privacy.types import SUBJECT_TYPES, AccessGrant, AccessGrantSubject
@@ -34,6 +35,17 @@ class AccessGrantPayload:
     errors: list[MutationError]
 
 
+def _note(ctx: RequestContext, action: str, grant: models.AccessGrant) -> None:
+    ctx.audit.note(
+        action,
+        "AccessGrant",
+        grant.id,
+        subject=f"{grant.subject_kind.value}:{grant.subject_id}",
+        organization_id=grant.organization_id,
+        justification=grant.justification,
+    )
+
+
 @strawberry.type
 class PrivacyMutations:
     @strawberry.mutation(description="Open an access grant for yourself (support agents).")
@@ -50,13 +62,15 @@ class PrivacyMutations:
             )
             if not ctx.guard.decisions.allows("create", planned):
                 raise Forbidden("only support agents open access grants")
-            return await services.create_grant(
+            grant = await services.create_grant(
                 grantee_id=ctx.principal.user_id,
                 kind=kind,
                 subject_id=subject_id,
                 justification=input.justification,
                 duration_minutes=input.duration_minutes,
             )
+            _note(ctx, "access_grant.create", grant)
+            return grant
 
         grant, errors = await attempt(run)
         return AccessGrantPayload(grant=grant, errors=errors)  # type: ignore[arg-type]
@@ -68,6 +82,7 @@ class PrivacyMutations:
             ctx.require_session()
             grant = await get_readable(ctx, models.AccessGrant, id)
             authorize(ctx, "revoke", grant)
+            _note(ctx, "access_grant.revoke", grant)
             return await services.revoke_grant(grant=grant)
 
         grant, errors = await attempt(run)

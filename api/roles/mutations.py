@@ -61,6 +61,26 @@ class PlatformRolePayload:
     errors: list[MutationError]
 
 
+def _note(
+    ctx: RequestContext,
+    action: str,
+    resource_type: str,
+    resource_id: int,
+    role: object,
+    user_id: int,
+    organization_id: int | None = None,
+) -> None:
+    """An authorization change for the audit log: which role, whose, where."""
+    ctx.audit.note(
+        action,
+        resource_type,
+        resource_id,
+        fields=[str(getattr(role, "value", role))],
+        subject=f"user:{user_id}",
+        organization_id=organization_id,
+    )
+
+
 async def _target(ctx: RequestContext, user_id: str | None, username: str | None) -> User:
     pk = ids.decode(user_id, "User", field="userId") if user_id is not None else None
     user = await roles.find_user(user_id=pk, username=username)
@@ -93,7 +113,9 @@ class RoleMutations:
                 _require(ctx, "delete", current, _ABOVE_OWN, "userId")
             planned = Membership(organization_id=org.id, user_id=user.id, role=input.role)
             _require(ctx, "create", planned, _ABOVE_OWN, "role")
-            return await roles.set_org_role(organization_id=org.id, user=user, role=input.role)
+            member = await roles.set_org_role(organization_id=org.id, user=user, role=input.role)
+            _note(ctx, "role.grant", "Membership", member.id, input.role, user.id, org.id)
+            return member
 
         member, errors = await attempt(run)
         return OrganizationMemberPayload(member=member, errors=errors)  # type: ignore[arg-type]
@@ -115,6 +137,7 @@ class RoleMutations:
                 raise NotFound("Membership", field="userId")
             _require(ctx, "delete", current, _ABOVE_OWN, "userId")
             await roles.remove_org_role(membership=current)
+            _note(ctx, "role.revoke", "Membership", current.id, current.role, user.id, org.id)
             return current
 
         member, errors = await attempt(run)
@@ -133,9 +156,13 @@ class RoleMutations:
             user = await _target(ctx, input.user_id, input.username)
             planned = PlatformRoleGrant(user_id=user.id, role=input.role)
             _require(ctx, "create", planned, _OWN_ROLES, "userId")
-            return await roles.grant_platform_role(
+            assignment = await roles.grant_platform_role(
                 user=user, role=input.role, granted_by_id=ctx.principal.user_id
             )
+            _note(
+                ctx, "platform_role.grant", "PlatformRoleGrant", assignment.id, input.role, user.id
+            )
+            return assignment
 
         assignment, errors = await attempt(run)
         return PlatformRolePayload(assignment=assignment, errors=errors)  # type: ignore[arg-type]
@@ -155,6 +182,7 @@ class RoleMutations:
                 raise NotFound("PlatformRoleGrant", field="role")
             _require(ctx, "delete", grant, _OWN_ROLES, "userId")
             await roles.revoke_platform_role(grant=grant)
+            _note(ctx, "platform_role.revoke", "PlatformRoleGrant", grant.id, input.role, user.id)
             return grant
 
         assignment, errors = await attempt(run)

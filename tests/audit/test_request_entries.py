@@ -92,3 +92,21 @@ async def test_a_mutation_and_its_entries_commit_together(team, monkeypatch):
     }
     await team.org.refresh_from_db()
     assert team.org.city is None
+
+
+async def test_role_changes_are_audited(team):
+    newcomer = await make_user()
+    grant = """mutation($input: OrganizationRoleGrantInput!) {
+      organizationRoleGrant(input: $input) { member { role } errors { code } } }"""
+    start = await _head()
+    data = await gql_data(
+        team.clients["owner"],
+        grant,
+        input={"organizationId": team.org_id, "username": newcomer.username, "role": "STAFF"},
+    )
+    assert data["organizationRoleGrant"]["errors"] == []
+    entry = next(e for e in await _entries_after(start) if e.action == "role.grant")
+    assert entry.subject == f"user:{newcomer.id}"
+    assert entry.fields_accessed == ["staff"]
+    assert entry.actor_id == team.users["owner"].id
+    assert entry.organization_id == team.org.id
