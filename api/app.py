@@ -17,6 +17,7 @@ from tortoise import Tortoise
 
 from api.auth import PrincipalMiddleware
 from api.context import RequestContext, from_scope
+from api.error_reports import init_error_reports
 from api.schema import schema
 from api.stats import StatsMiddleware
 from authz.engine import init_oso
@@ -69,6 +70,7 @@ def create_app(
     """The ASGI app. With ``manage_db`` it opens and closes the database in its lifespan."""
     settings = settings or Settings.from_env()
     throttle = throttle or build_throttle(settings)
+    init_error_reports(settings)
     db.install_statement_counter()
     init_oso()  # build the policy engine once, before serving (not thread-safe to build)
 
