@@ -22,7 +22,6 @@ from audit.models import Outcome
 from audit.subjects import describe
 from authz.decisions import Decision, Decisions, guarded_fields
 from authz.principal import Principal
-from domain.personal import declaration
 
 _plans: dict[type, dict[str, str] | None] = {}
 
@@ -47,6 +46,7 @@ class Guard:
         self.principal = principal
         self.decisions = Decisions(principal)
         self._by_object: dict[int, tuple[Any, Decision]] = {}
+        self._described: dict[int, tuple[Any, dict[str, Any]]] = {}
 
     @property
     def evaluations(self) -> int:
@@ -69,44 +69,46 @@ class Guard:
     def may_read(self, obj: Any, field_name: str) -> bool:
         return self.decision(obj).may_read(field_name)
 
-
-_personal: dict[type, frozenset[str]] = {}
-
-
-def personal_fields_of(cls: type) -> frozenset[str]:
-    found = _personal.get(cls)
-    if found is None:
-        decl = declaration(cls)
-        found = _personal[cls] = frozenset(decl.fields) if decl else frozenset()
-    return found
+    def describe(self, obj: Any) -> dict[str, Any]:
+        """How the audit log names ``obj`` (once per object: each personal field is noted)."""
+        entry = self._described.get(id(obj))
+        if entry is not None and entry[0] is obj:
+            return entry[1]
+        found = describe(obj)
+        self._described[id(obj)] = (obj, found)
+        return found
 
 
 class FieldGuard(SchemaExtension):
-    """Decide each field, and note every personal-field read and every denial for the audit."""
+    """Decide each field, and note every personal-field read and every denial for the audit.
+
+    Runs for every field of a response, so the common paths return early: a parent that is no
+    model, and a field of a readable object that needs no rule (guarded fields are exactly the
+    personal ones: authz/decisions.py ``guarded_fields``).
+    """
 
     def resolve(
         self, _next: Callable[..., Any], root: Any, info: Any, *args: Any, **kwargs: Any
     ) -> Any:
-        if root is not None:
-            plan = field_plan(type(root))
-            if plan is not None:
-                context = info.context
-                decision = context.guard.decision(root)
-                if not decision.readable:
-                    context.audit.note("read", **describe(root), outcome=Outcome.DENIED)
-                    raise NotFoundError(type(root).__name__)
-                model_field = plan.get(info.field_name)
-                if model_field is not None:
-                    personal = model_field in personal_fields_of(type(root))
-                    if not decision.may_read(model_field):
-                        if personal:
-                            context.audit.note(
-                                "read",
-                                **describe(root),
-                                fields=[model_field],
-                                outcome=Outcome.DENIED,
-                            )
-                        raise ForbiddenError(f"not allowed to read {info.field_name}")
-                    if personal:
-                        context.audit.note("read", **describe(root), fields=[model_field])
+        if root is None:
+            return _next(root, info, *args, **kwargs)
+        cls = type(root)
+        plan = _plans[cls] if cls in _plans else field_plan(cls)
+        if plan is None:
+            return _next(root, info, *args, **kwargs)
+        context = info.context
+        guard = context.guard
+        decision = guard.decision(root)
+        if not decision.readable:
+            context.audit.note("read", **guard.describe(root), outcome=Outcome.DENIED)
+            raise NotFoundError(cls.__name__)
+        model_field = plan.get(info.field_name)
+        if model_field is None:
+            return _next(root, info, *args, **kwargs)
+        if not decision.may_read(model_field):
+            context.audit.note(
+                "read", **guard.describe(root), fields=[model_field], outcome=Outcome.DENIED
+            )
+            raise ForbiddenError(f"not allowed to read {info.field_name}")
+        context.audit.note("read", **guard.describe(root), fields=[model_field])
         return _next(root, info, *args, **kwargs)

@@ -43,6 +43,25 @@ _COLUMNS = (
 )
 
 
+# PostgreSQL: one statement text whatever the number of rows (one array per column, unnested),
+# so it is prepared once per connection instead of once per row count, and a request's entries
+# never approach the 32,767-parameter limit of a multi-row VALUES list.
+_PG_TYPES = {
+    "seq": "bigint",
+    "occurred_at": "timestamptz",
+    "actor_id": "integer",
+    "on_behalf_of": "integer",
+    "organization_id": "integer",
+}
+_PG_INSERT = (
+    f"INSERT INTO audit_entry ({', '.join(_COLUMNS)}) SELECT "
+    + ", ".join(f"{c}::jsonb" if c == "fields_accessed" else c for c in _COLUMNS)
+    + " FROM unnest("
+    + ", ".join(f"${i + 1}::{_PG_TYPES.get(c, 'text')}[]" for i, c in enumerate(_COLUMNS))
+    + f") AS t({', '.join(_COLUMNS)})"
+)
+
+
 def _placeholders(dialect: str, rows: int, width: int) -> str:
     groups = []
     for row in range(rows):
@@ -74,18 +93,23 @@ async def append(entries: list[dict[str, Any]]) -> int:
             "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1"
         )
         seq, prev = (head[0]["seq"], head[0]["hash"]) if head else (0, GENESIS)
-        values: list[Any] = []
+        rows: list[list[Any]] = []
         for entry in entries:
             seq += 1
             row = {**entry, "seq": seq, "prev_hash": prev}
             row["occurred_at"] = row["occurred_at"].astimezone(UTC)
             row["hash"] = prev = entry_hash(prev, row)
-            values.extend(_db_value(name, row.get(name)) for name in _COLUMNS)
-        sql = (
-            f"INSERT INTO audit_entry ({', '.join(_COLUMNS)}) VALUES "
-            f"{_placeholders(dialect, len(entries), len(_COLUMNS))}"
-        )
-        await conn.execute_query(sql, values)
+            rows.append([_db_value(name, row.get(name)) for name in _COLUMNS])
+        if dialect == "postgres":
+            await conn.execute_query(
+                _PG_INSERT, [list(column) for column in zip(*rows, strict=True)]
+            )
+        else:
+            sql = (
+                f"INSERT INTO audit_entry ({', '.join(_COLUMNS)}) VALUES "
+                f"{_placeholders(dialect, len(entries), len(_COLUMNS))}"
+            )
+            await conn.execute_query(sql, [value for row in rows for value in row])
         first = seq - len(entries) + 1
         if (seq // CHECKPOINT_EVERY) > ((first - 1) // CHECKPOINT_EVERY):
             await _checkpoint(conn, seq, prev)

@@ -1,12 +1,23 @@
-"""Decisions on objects, cached by decision key for one principal.
+"""Decisions on objects, cached by decision key for one principal, and memoised per process.
 
 A decision is made on a stand-in carrying only the object's decision inputs
 (authz/resources.py), so every object with the same key gets the same answer: a cached decision
 is never wrong, and a page of rows costs one evaluation per distinct key, not per row or field.
+
+The policy is loaded once and reads nothing about a principal but its facts
+(``engine.principal_facts``: kind, user, roles, scopes, open grants, all loaded afresh for each
+request), so the answer to (facts, model, key, question) never changes while the process runs.
+Oso's answers are therefore also kept in a bounded process-wide memo: a request asks the same
+questions as before (``evaluations`` counts them, one per distinct key and question), but only
+the first request with those facts pays for Oso (``oso_calls``). A changed role, scope or grant
+changes the facts, hence the key: nothing stale is ever answered.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,12 +51,48 @@ def guarded_fields(model: type) -> frozenset[str]:
     return frozenset(decl.fields) if decl else frozenset()
 
 
+class _Memo:
+    """A bounded least-recently-used map of Oso answers, shared by the process's requests."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._answers: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], Any]) -> tuple[Any, bool]:
+        """The answer for ``key`` and whether it had to be computed now."""
+        with self._lock:
+            if key in self._answers:
+                self._answers.move_to_end(key)
+                return self._answers[key], False
+        answer = compute()
+        with self._lock:
+            self._answers[key] = answer
+            if len(self._answers) > self.size:
+                self._answers.popitem(last=False)
+        return answer, True
+
+    def clear(self) -> None:
+        with self._lock:
+            self._answers.clear()
+
+
+MEMO = _Memo(size=50_000)
+
+
 class Decisions:
-    """One principal's decisions, each made once per decision key. Counts Oso evaluations."""
+    """One principal's decisions, each made once per decision key.
+
+    ``evaluations`` counts the policy questions this principal's requests asked (one per distinct
+    key and question); ``oso_calls`` how many of them Oso had to answer (the rest came from the
+    process memo).
+    """
 
     def __init__(self, principal: Principal) -> None:
         self.principal = principal
+        self.facts = engine.principal_facts(principal)
         self.evaluations = 0
+        self.oso_calls = 0
         self._reads: dict[Any, Decision] = {}
         self._actions: dict[Any, bool] = {}
         self._field_actions: dict[Any, frozenset[str] | None] = {}
@@ -69,9 +116,10 @@ class Decisions:
         cache_key = (key, action)
         found = self._actions.get(cache_key)
         if found is None:
-            self.evaluations += 1
-            found = engine.is_allowed(self.principal, action, self._stand_in(key))
-            self._actions[cache_key] = found
+            found = self._actions[cache_key] = self._ask(
+                ("allows", key, action),
+                lambda: engine.is_allowed(self.principal, action, self._stand_in(key)),
+            )
         return found
 
     def fields_for(self, action: str, obj: Any) -> frozenset[str] | None:
@@ -84,22 +132,32 @@ class Decisions:
             return frozenset()
         cache_key = (key, action)
         if cache_key not in self._field_actions:
-            self.evaluations += 1
-            self._field_actions[cache_key] = engine.allowed_fields(
-                self.principal, action, self._stand_in(key)
+            self._field_actions[cache_key] = self._ask(
+                ("fields", key, action),
+                lambda: engine.allowed_fields(self.principal, action, self._stand_in(key)),
             )
         return self._field_actions[cache_key]
+
+    def _ask(self, question: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """One policy question: counted, answered by the memo or, the first time, by Oso."""
+        self.evaluations += 1
+        answer, computed = MEMO.get((self.facts, *question), compute)
+        self.oso_calls += computed
+        return answer
 
     def _decide(self, key: tuple[type, tuple[Any, ...]]) -> Decision:
         model = key[0]
         stand_in = self._stand_in(key)
-        self.evaluations += 1
-        if not engine.is_allowed(self.principal, READ, stand_in):
+        if not self._ask(
+            ("allows", key, READ), lambda: engine.is_allowed(self.principal, READ, stand_in)
+        ):
             return Decision(readable=False, fields=frozenset())
         if not guarded_fields(model):
             return NO_FIELDS
-        self.evaluations += 1
-        return Decision(readable=True, fields=engine.allowed_fields(self.principal, READ, stand_in))
+        fields = self._ask(
+            ("fields", key, READ), lambda: engine.allowed_fields(self.principal, READ, stand_in)
+        )
+        return Decision(readable=True, fields=fields)
 
     @staticmethod
     def _stand_in(key: tuple[type, tuple[Any, ...]]) -> Any:

@@ -1,0 +1,511 @@
+# ruff: noqa: S603, S607 -- a local benchmark driver: fixed commands, its own databases
+"""``make bench``: seed, serve Mandi and the baseline, load them with wrk, write RESULTS.md.
+
+    python -m bench.run [--volume full|tenth|small] [--compare tenth|none] [--rounds 3]
+                        [--duration 10] [--connections 8] [--reseed]
+
+Each volume has its own PostgreSQL database (mandi_bench_<volume>), created, migrated with
+``mandi migrate`` and seeded by bench/seed.py once, then reused (``--reseed`` starts afresh).
+Sessions and the partner token are made anew on every run through the domain services.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+
+from bench import workloads as w
+from bench.seed import VOLUMES, hot_subject, seed
+
+ROOT = Path(__file__).resolve().parent.parent
+STATE = ROOT / "var" / "bench"
+RESULTS = ROOT / "bench" / "RESULTS.md"
+LUA = ROOT / "bench" / "wrk" / "post.lua"
+PG = os.environ.get("MANDI_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+MANDI_PORT, BASELINE_PORT = 8110, 8111
+
+
+def say(text: str) -> None:
+    print(f"[bench] {text}", file=sys.stderr, flush=True)
+
+
+def keys() -> dict[str, str]:
+    """Audit signing and data keys kept across runs (the seeded checkpoints are signed)."""
+    from audit.signing import new_seed
+    from domain.secretbox import new_key
+
+    STATE.mkdir(parents=True, exist_ok=True)
+    found = {}
+    for name, variable, make in (
+        ("audit.key", "MANDI_AUDIT_KEY", new_seed),
+        ("data.key", "MANDI_DATA_KEY", new_key),
+    ):
+        path = STATE / name
+        if not path.exists():
+            path.write_text(make())
+            path.chmod(0o600)
+        found[variable] = path.read_text().strip()
+    return found
+
+
+def env_for(url: str, **extra: str) -> dict[str, str]:
+    return {**os.environ, **keys(), "DATABASE_URL": url, **extra}
+
+
+# --- the database ------------------------------------------------------------------------------
+
+
+async def _seeded_volume(url: str) -> str | None:
+    try:
+        conn = await asyncpg.connect(url)
+    except asyncpg.InvalidCatalogNameError:
+        return None
+    try:
+        return await conn.fetchval("SELECT volume FROM bench_seeded LIMIT 1")
+    except asyncpg.UndefinedTableError:
+        return None
+    finally:
+        await conn.close()
+
+
+async def _recreate(name: str) -> None:
+    admin = await asyncpg.connect(f"{PG}/postgres")
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+
+
+def prepare_database(volume: str, reseed: bool) -> tuple[str, float | None]:
+    """The URL of a seeded database of ``volume``; the seeding time when it was seeded now."""
+    name = f"mandi_bench_{volume}"
+    url = f"{PG}/{name}"
+    if not reseed and asyncio.run(_seeded_volume(url)) == volume:
+        say(f"reusing {name} (seeded earlier; --reseed to start afresh)")
+        return url, None
+    say(f"creating {name}, migrating, seeding {volume}: {VOLUMES[volume]}")
+    asyncio.run(_recreate(name))
+    subprocess.run([sys.executable, "-m", "api.cli", "migrate"], env=env_for(url), check=True)
+    started = time.perf_counter()
+    os.environ.update(keys())
+    asyncio.run(seed(url, VOLUMES[volume]))
+    return url, time.perf_counter() - started
+
+
+@dataclass
+class Personas:
+    manager: str
+    staff: str
+    reviewer: str
+    token: str
+    org_id: str
+    adjust_targets: list[tuple[str, str]]
+    log_entries: int = 0
+
+
+async def _personas(url: str) -> Personas:
+    """Fresh sessions and a partner token, through the domain services (real hashes)."""
+    from api import ids
+    from authz.scopes import SCOPES
+    from domain import db
+    from domain.accounts import tokens
+    from domain.accounts.models import User
+    from domain.accounts.sessions import create_session
+    from domain.inventory.models import StockLevel
+
+    await db.init_db(url)
+    try:
+
+        async def session(username: str) -> str:
+            user = await User.get(username=username)
+            return (await create_session(user=user, ip="127.0.0.1", user_agent="wrk")).token
+
+        owner = await User.get(username="bench-owner-1")
+        org = (await owner.memberships.all().first()).organization_id  # type: ignore[union-attr]
+        issued = await tokens.issue(
+            organization_id=org,
+            creator=owner,
+            name=f"bench {datetime.now(UTC):%Y%m%d%H%M%S}",
+            scopes=["catalog:read", "inventory:read"],
+            known_scopes=set(SCOPES),
+            days=1,
+        )
+        stock = await StockLevel.filter(organization_id=org).order_by("id").limit(200)
+        from audit.models import AuditEntry
+
+        return Personas(
+            manager=await session("bench-manager-1"),
+            staff=await session("bench-staff-1"),
+            reviewer=await session("bench-security-reviewer"),
+            token=issued.secret,
+            org_id=ids.encode("Organization", org),
+            adjust_targets=[
+                (ids.encode("Product", s.product_id), ids.encode("Warehouse", s.warehouse_id))
+                for s in stock
+            ],
+            log_entries=await AuditEntry.all().count(),
+        )
+    finally:
+        await db.close_db()
+
+
+# --- servers -----------------------------------------------------------------------------------
+
+
+@contextmanager
+def serving(command: list[str], env: dict[str, str], port: int, log: Path):
+    with log.open("w") as out:
+        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=out)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"server exited; see {log}")
+                try:
+                    httpx.post(f"http://127.0.0.1:{port}/graphql", json={"query": "{__typename}"})
+                    break
+                except httpx.TransportError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.3)
+            yield
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def mandi_server(url: str):
+    env = env_for(url, MANDI_EXPOSE_STATS="1", PORT=str(MANDI_PORT))
+    return serving([sys.executable, "-m", "api.cli", "serve"], env, MANDI_PORT, STATE / "mandi.log")
+
+
+def baseline_server(url: str):
+    env = env_for(url, PORT=str(BASELINE_PORT))
+    return serving(
+        [sys.executable, "-m", "bench.baseline.app"], env, BASELINE_PORT, STATE / "baseline.log"
+    )
+
+
+# --- workloads ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Workload:
+    key: str
+    title: str
+    port: int
+    header: str
+    bodies: list[dict[str, Any]]
+    expect: str  # the top-level field the data must carry
+    allowed_errors: set[str] = field(default_factory=set)
+    rounds: list[dict[str, float]] = field(default_factory=list)
+    counts: dict[str, str] = field(default_factory=dict)
+
+
+def body(query: str, **variables: Any) -> dict[str, Any]:
+    return {"query": query, "variables": variables}
+
+
+def audit_query_landed() -> bool:
+    return "auditEntries(" in (ROOT / "api" / "schema.graphql").read_text()
+
+
+def make_workloads(p: Personas, only: set[str] | None = None) -> list[Workload]:
+    cookie = "Cookie: mandi_session="
+    adjust = [
+        body(
+            w.STOCK_ADJUST,
+            input={"productId": pid, "warehouseId": wid, "delta": 1, "reason": "RECEIPT"},
+        )
+        for pid, wid in p.adjust_targets
+    ]
+    found = [
+        Workload(
+            "W1",
+            "100 orders + lines, products, buyer contact (manager)",
+            MANDI_PORT,
+            cookie + p.manager,
+            [body(w.ORDERS, org=p.org_id, first=100)],
+            "orders",
+        ),
+        Workload(
+            "W2",
+            "the same page as staff (buyer contact denied)",
+            MANDI_PORT,
+            cookie + p.staff,
+            [body(w.ORDERS, org=p.org_id, first=100)],
+            "orders",
+            {"FORBIDDEN"},
+        ),
+        Workload(
+            "W3",
+            "100 products with stock (partner token)",
+            MANDI_PORT,
+            f"Authorization: Bearer {p.token}",
+            [body(w.PRODUCTS, first=100)],
+            "products",
+        ),
+        Workload(
+            "W4",
+            "stockAdjust mutation (manager)",
+            MANDI_PORT,
+            cookie + p.manager,
+            adjust,
+            "stockAdjust",
+        ),
+        Workload(
+            "B1",
+            "baseline of W1",
+            BASELINE_PORT,
+            "",
+            [body(w.ORDERS, org=p.org_id, first=100)],
+            "orders",
+        ),
+        Workload(
+            "B3",
+            "baseline of W3",
+            BASELINE_PORT,
+            "",
+            [body(w.PRODUCTS_BASELINE, org=p.org_id, first=100)],
+            "products",
+        ),
+    ]
+    if audit_query_landed():
+        found.append(
+            Workload(
+                "W5",
+                "audit log by data subject (security reviewer)",
+                MANDI_PORT,
+                cookie + p.reviewer,
+                [body(w.AUDIT_ENTRIES, subject=hot_subject(), first=100)],
+                "auditEntries",
+            )
+        )
+    return [x for x in found if only is None or x.key in only]
+
+
+def _headers(header: str) -> dict[str, str]:
+    headers = {"X-Requested-With": "mandi-bench"}
+    if header:
+        name, _, value = header.partition(":")
+        headers[name.strip()] = value.strip()
+    return headers
+
+
+def probe(load: Workload, page_sizes: tuple[int, ...] = ()) -> None:
+    """One request: check the answer and read the counters; SQL per page size for lists."""
+    url = f"http://127.0.0.1:{load.port}/graphql"
+    response = httpx.post(url, json=load.bodies[0], headers=_headers(load.header), timeout=60)
+    response.raise_for_status()
+    answer = response.json()
+    codes = {e.get("extensions", {}).get("code") for e in answer.get("errors", [])}
+    if not (answer.get("data") or {}).get(load.expect) or codes - load.allowed_errors:
+        raise RuntimeError(f"{load.key}: unexpected answer {json.dumps(answer)[:600]}")
+    if load.allowed_errors and not codes:
+        raise RuntimeError(f"{load.key}: expected {load.allowed_errors} errors, got none")
+    for name in ("sql", "policy-evaluations", "audit-inserts"):
+        load.counts[name] = response.headers.get(f"x-mandi-{name}", "-")
+    load.counts["bytes"] = str(len(response.content))
+    sizes = []
+    for size in page_sizes:
+        varied = {**load.bodies[0], "variables": {**load.bodies[0]["variables"], "first": size}}
+        again = httpx.post(url, json=varied, headers=_headers(load.header), timeout=60)
+        sizes.append(f"{size}:{again.headers.get('x-mandi-sql')}")
+    if sizes:
+        load.counts["sql_by_page"] = " ".join(sizes)
+
+
+def wrk(load: Workload, seconds: int, connections: int) -> dict[str, float]:
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as handle:
+        handle.write("\n".join(json.dumps(b) for b in load.bodies) + "\n")
+    try:
+        env = {**os.environ, "BENCH_BODIES": handle.name, "BENCH_HEADER": load.header}
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t1",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--timeout",
+                "30s",
+                "-s",
+                str(LUA),
+                f"http://127.0.0.1:{load.port}",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(handle.name)
+    found = json.loads(re.search(r"WRKJSON (\{.*\})", out).group(1))  # type: ignore[union-attr]
+    if found["non2xx"] or found["socket_errors"]:
+        raise RuntimeError(f"{load.key}: wrk saw errors: {found}")
+    return {
+        "rps": found["requests"] / (found["duration_us"] / 1e6),
+        "p50": found["p50_us"] / 1000,
+        "p99": found["p99_us"] / 1000,
+    }
+
+
+def median(load: Workload, key: str) -> float:
+    return statistics.median(r[key] for r in load.rounds)
+
+
+async def _sql_load(url: str, sql: str, arg: str, seconds: int, connections: int) -> dict:
+    """W5 at the SQL level: ``connections`` clients running the resolver's query in a loop."""
+    pool = await asyncpg.create_pool(url, min_size=connections, max_size=connections)
+    latencies: list[float] = []
+    plan = await pool.fetchval("EXPLAIN (FORMAT JSON) " + sql, arg)
+    deadline = time.perf_counter() + seconds
+
+    async def client() -> None:
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            async with pool.acquire() as conn:
+                rows = await conn.fetch(sql, arg)
+            assert len(rows) == 100
+            latencies.append((time.perf_counter() - started) * 1000)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(connections)))
+    elapsed = time.perf_counter() - started
+    await pool.close()
+    latencies.sort()
+    node = json.loads(plan)[0]["Plan"] if isinstance(plan, str) else plan[0]["Plan"]
+    while node.get("Plans") and "Index" not in node["Node Type"]:
+        node = node["Plans"][0]
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50": latencies[len(latencies) // 2],
+        "p99": latencies[int(len(latencies) * 0.99)],
+        "plan": f"{node['Node Type']} on {node.get('Index Name', node.get('Relation Name'))}",
+    }
+
+
+def verify_throughput(url: str) -> tuple[int, float]:
+    started = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-m", "api.cli", "audit", "verify"],
+        env=env_for(url),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    elapsed = time.perf_counter() - started
+    if "chain verifies" not in out:
+        raise RuntimeError(f"audit verify failed: {out}")
+    entries = int(re.search(r"entries: (\d+)", out).group(1))  # type: ignore[union-attr]
+    return entries, elapsed
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+
+@dataclass
+class VolumeRun:
+    volume: str
+    seeded_seconds: float | None
+    log_entries: int
+    loads: list[Workload]
+    w5_sql: dict | None = None
+
+
+def run_volume(volume: str, args: argparse.Namespace, only: set[str] | None) -> VolumeRun:
+    url, seeded = prepare_database(volume, args.reseed)
+    personas = asyncio.run(_personas(url))
+    loads = make_workloads(personas, only)
+    say(f"{volume}: {personas.log_entries:,} audit entries; workloads {[x.key for x in loads]}")
+    with mandi_server(url), baseline_server(url):
+        for load in loads:
+            probe(load, (10, 50, 100) if load.key in {"W1", "W3"} else ())
+            wrk(load, 2, args.connections)  # warm-up
+        for number in range(args.rounds):
+            for load in loads:
+                load.rounds.append(wrk(load, args.duration, args.connections))
+                say(f"{volume} round {number + 1} {load.key}: {load.rounds[-1]}")
+    result = VolumeRun(volume, seeded, personas.log_entries, loads)
+    if not audit_query_landed() and (only is None or "W5" in only):
+        say(f"{volume}: W5 at the SQL level (auditEntries is not in the schema yet)")
+        rounds = [
+            asyncio.run(_sql_load(url, w.AUDIT_SQL, hot_subject(), args.duration, args.connections))
+            for _ in range(args.rounds)
+        ]
+        result.w5_sql = {
+            k: statistics.median(r[k] for r in rounds) for k in ("rps", "p50", "p99")
+        } | {"plan": rounds[0]["plan"]}
+    return result
+
+
+def machine() -> str:
+    cores = os.cpu_count()
+    python = platform.python_version()
+    pg = subprocess.run(
+        ["psql", f"{PG}/postgres", "-Atc", "SHOW server_version"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    cpu = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        match = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        cpu = f" ({match.group(1).strip()})" if match else ""
+    return f"{cores} cores{cpu}, Python {python}, PostgreSQL {pg}, {platform.system()}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--volume", choices=sorted(VOLUMES), default="full")
+    parser.add_argument("--compare", choices=[*sorted(VOLUMES), "none"], default="tenth")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk round")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--reseed", action="store_true")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--only", help="comma-separated workloads, e.g. W1,B1 (for iterating)")
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: `apt-get install -y wrk` (make bench does it)")
+    os.chdir(ROOT)
+    os.environ.update(keys())
+
+    main_url, _ = prepare_database(args.volume, args.reseed)
+    entries, seconds = verify_throughput(main_url)
+    say(f"audit verify: {entries:,} entries in {seconds:.1f} s")
+    only = set(args.only.split(",")) if args.only else None
+    runs = [run_volume(args.volume, args, only)]
+    if args.compare != "none" and args.compare != args.volume:
+        runs.append(run_volume(args.compare, args, {"W1", "W5"}))
+
+    from bench.report import write
+
+    write(args, runs, machine(), (entries, seconds))
+    say(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
