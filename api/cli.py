@@ -97,8 +97,11 @@ def _serve(settings: Settings, host: str) -> None:
     import uvicorn
 
     from api.app import create_app
+    from api.gc_tuning import tune_for_serving
 
-    uvicorn.run(create_app(settings), host=host, port=settings.port, log_level="info")
+    app = create_app(settings)
+    tune_for_serving()
+    uvicorn.run(app, host=host, port=settings.port, log_level="info")
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -23,7 +23,8 @@ from audit.subjects import describe
 from authz.decisions import Decision, Decisions, guarded_fields
 from authz.principal import Principal
 
-_plans: dict[type, dict[str, str] | None] = {}
+_plans: dict[type, dict[str, str] | None] = {type(None): None}
+_UNPLANNED: Any = object()
 
 
 def field_plan(cls: type) -> dict[str, str] | None:
@@ -45,7 +46,7 @@ class Guard:
     def __init__(self, principal: Principal) -> None:
         self.principal = principal
         self.decisions = Decisions(principal)
-        self._by_object: dict[int, tuple[Any, Decision]] = {}
+        self.seen: dict[int, tuple[Any, Decision]] = {}  # id -> (object, its decision)
         self._described: dict[int, tuple[Any, dict[str, Any]]] = {}
 
     @property
@@ -59,11 +60,11 @@ class Guard:
         return self.decisions.oso_calls
 
     def decision(self, obj: Any) -> Decision:
-        entry = self._by_object.get(id(obj))
+        entry = self.seen.get(id(obj))
         if entry is not None and entry[0] is obj:
             return entry[1]
         found = self.decisions.on(obj)
-        self._by_object[id(obj)] = (obj, found)  # holding obj keeps its id from being reused
+        self.seen[id(obj)] = (obj, found)  # holding obj keeps its id from being reused
         return found
 
     def may_read(self, obj: Any, field_name: str) -> bool:
@@ -90,18 +91,20 @@ class FieldGuard(SchemaExtension):
     def resolve(
         self, _next: Callable[..., Any], root: Any, info: Any, *args: Any, **kwargs: Any
     ) -> Any:
-        if root is None:
+        plan = _plans.get(type(root), _UNPLANNED)
+        if plan is None:  # not a model (None, a connection, an edge, a payload)
             return _next(root, info, *args, **kwargs)
-        cls = type(root)
-        plan = _plans[cls] if cls in _plans else field_plan(cls)
-        if plan is None:
-            return _next(root, info, *args, **kwargs)
+        if plan is _UNPLANNED:
+            plan = field_plan(type(root))
+            if plan is None:
+                return _next(root, info, *args, **kwargs)
         context = info.context
         guard = context.guard
-        decision = guard.decision(root)
+        seen = guard.seen.get(id(root))
+        decision = seen[1] if seen is not None and seen[0] is root else guard.decision(root)
         if not decision.readable:
             context.audit.note("read", **guard.describe(root), outcome=Outcome.DENIED)
-            raise NotFoundError(cls.__name__)
+            raise NotFoundError(type(root).__name__)
         model_field = plan.get(info.field_name)
         if model_field is None:
             return _next(root, info, *args, **kwargs)

@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -77,6 +78,15 @@ Mutation = merge_types(
 )
 
 
+# The limits' validation rules, made once. QueryDepthLimiter and MaxAliasesLimiter make a new rule
+# class each time they are built, and extensions are built per request: the rules would differ
+# on every request, and ValidationCache (keyed by document and rules) would never hit.
+LIMIT_RULES = (
+    *QueryDepthLimiter(max_depth=10).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=30).validation_rules,
+)
+
+
 class MandiSchema(strawberry.Schema):
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:  # type: ignore[override]
         result = await super().execute(*args, **kwargs)
@@ -100,8 +110,7 @@ def build_schema() -> strawberry.Schema:
         extensions=[
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
-            lambda: QueryDepthLimiter(max_depth=10),
-            lambda: MaxAliasesLimiter(max_alias_count=30),
+            lambda: AddValidationRules(list(LIMIT_RULES)),
             lambda: MaxTokensLimiter(max_token_count=4000),
             FieldGuard,
             AuditFlush,

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 NOTES = Path(__file__).with_name("NOTES.md")
+READS_PERSONAL_DATA = {"W1", "W2", "W5"}
 
 
 def _find(run: Any, key: str) -> Any:
@@ -72,8 +73,9 @@ def _targets(main: Any, small: Any, verify: tuple[int, float]) -> list[str]:
             )
     inserts = {x.key: x.counts.get("audit-inserts") for x in main.loads if x.key.startswith("W")}
     check(
-        all(v == "1" for v in inserts.values()),
-        f"one audit insert per request: {inserts}",
+        all(v == ("1" if key in READS_PERSONAL_DATA else "0") for key, v in inserts.items()),
+        "one audit insert per request that reads personal data (W1, W2, W5), none for W3 and "
+        f"W4 (no personal data): {inserts}",
     )
     evaluations = {
         x.key: x.counts.get("policy-evaluations") for x in main.loads if x.key.startswith("W")

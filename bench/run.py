@@ -330,9 +330,18 @@ def probe(load: Workload, page_sizes: tuple[int, ...] = ()) -> None:
     load.counts["bytes"] = str(len(response.content))
     sizes = []
     for size in page_sizes:
+        # The fewest of three: the request that crosses a multiple of 1,000 audit entries also
+        # writes the signed checkpoint, and a session's last-seen time is touched now and then.
         varied = {**load.bodies[0], "variables": {**load.bodies[0]["variables"], "first": size}}
-        again = httpx.post(url, json=varied, headers=_headers(load.header), timeout=60)
-        sizes.append(f"{size}:{again.headers.get('x-mandi-sql')}")
+        counts = [
+            int(
+                httpx.post(url, json=varied, headers=_headers(load.header), timeout=60).headers[
+                    "x-mandi-sql"
+                ]
+            )
+            for _ in range(3)
+        ]
+        sizes.append(f"{size}:{min(counts)}")
     if sizes:
         load.counts["sql_by_page"] = " ".join(sizes)
 

@@ -221,5 +221,8 @@ def create_app(database_url: str) -> Starlette:
 
 
 if __name__ == "__main__":
+    from api.gc_tuning import tune_for_serving
+
     app = create_app(os.environ["DATABASE_URL"])
+    tune_for_serving()  # the same collector settings as `mandi serve`: only the guards differ
     uvicorn.run(app, host="127.0.0.1", port=int(os.environ.get("PORT", "8001")), log_level="info")
