@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from json.encoder import encode_basestring
+from operator import attrgetter
 from typing import Any
 
 GENESIS = "0" * 64
@@ -29,27 +32,79 @@ CHAINED = (
     "user_agent",
 )
 
+# The chained fields in the order the canonical JSON lists them (sorted).
+FIELDS = tuple(sorted(CHAINED))
 
-# One encoder, built once: json.dumps with options builds a new encoder on every call, which
-# was a third of the cost of verifying the chain. Same options, so the same bytes.
+# The canonical bytes are this encoder's output for the dict of chained fields, datetimes as
+# UTC ISO text. `_TEMPLATE` writes the same object a value at a time (the encoder's set-up on
+# every call and the dict cost more than the JSON); an entry's hash covers `_PREIMAGE`.
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+_TEMPLATE = "{" + ",".join(f"{encode_basestring(name)}:%s" for name in FIELDS) + "}"
+_PREIMAGE = "%s\n" + _TEMPLATE  # the previous entry's hash, a newline, the canonical JSON
 
 
-def _normal(value: Any) -> Any:
+class Encoded:
+    """A value its reader already encoded (to encode a recurring value once); written as is."""
+
+    __slots__ = ("json",)
+
+    def __init__(self, value: Any) -> None:
+        self.json = encode(value)
+
+
+# The commonest types, written as the encoder writes them: a column of one of them is encoded
+# without a Python call per value.
+_EXACT: dict[type, Callable[[Any], str]] = {
+    str: encode_basestring,
+    int: int.__repr__,
+    type(None): lambda _: "null",
+    Encoded: attrgetter("json"),
+}
+
+
+def timestamp(value: datetime) -> str:
+    """A datetime as the chain writes it (verify reads it from PostgreSQL as text)."""
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def encode(value: Any) -> str:
+    """One value as `_ENCODER` writes it inside the entry's object."""
+    write = _EXACT.get(type(value))
+    if write is not None:
+        return write(value)
     if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat(timespec="microseconds")
-    return value
+        return encode_basestring(timestamp(value))
+    return _ENCODER.encode(value)
 
 
 def canonical(entry: dict[str, Any]) -> bytes:
     """The bytes hashed for an entry: its chained fields as sorted, compact JSON."""
     get = entry.get
-    content = {
-        name: _normal(value) if isinstance(value := get(name), datetime) else value
-        for name in CHAINED
-    }
-    return _ENCODER.encode(content).encode()
+    return (_TEMPLATE % tuple([encode(get(name)) for name in FIELDS])).encode()
 
 
 def entry_hash(prev_hash: str, entry: dict[str, Any]) -> str:
-    return hashlib.sha256(prev_hash.encode() + b"\n" + canonical(entry)).hexdigest()
+    """sha256 of ``prev_hash``, a newline and `canonical(entry)`, in hex."""
+    get = entry.get
+    preimage = _PREIMAGE % (prev_hash, *[encode(get(name)) for name in FIELDS])
+    return hashlib.sha256(preimage.encode()).hexdigest()
+
+
+def column_hashes(prev_hashes: Sequence[str], columns: Sequence[Sequence[Any]]) -> list[str]:
+    """`entry_hash` of many entries, given as their ``prev_hash`` values and one column of
+    values per field in `FIELDS` order."""
+    encoded = [_encode_column(column) for column in columns]
+    sha256 = hashlib.sha256
+    return [
+        sha256((_PREIMAGE % row).encode()).hexdigest()
+        for row in zip(prev_hashes, *encoded, strict=True)
+    ]
+
+
+def _encode_column(column: Sequence[Any]) -> list[str]:
+    try:
+        return list(map(encode_basestring, column))  # any str as the encoder writes it; else raises
+    except TypeError:
+        kinds = set(map(type, column))
+        write = _EXACT.get(kinds.pop(), encode) if len(kinds) == 1 else encode
+        return list(map(write, column))

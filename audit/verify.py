@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from tortoise import connections
 
-from audit import signing
+from audit import postgres_batch, signing
 from audit.chain import GENESIS, entry_hash
 from audit.models import AuditCheckpoint, AuditEntry
 
@@ -40,6 +39,11 @@ class Report:
         return not self.problems
 
 
+# An entry as the walk checks it: seq, prev_hash, hash, and the hash its content gives
+# (None when a tampered value cannot even be encoded).
+Checked = tuple[int, str, str, str | None]
+
+
 @dataclass
 class _Walker:
     report: Report
@@ -47,26 +51,41 @@ class _Walker:
     prev: str = GENESIS
     hashes: dict[int, str] = field(default_factory=dict)
 
-    def step(self, entry: dict[str, Any], *, keep: set[int]) -> bool:
-        """Check one entry; False (with the problem recorded) stops the walk."""
-        seq = entry["seq"]
-        if seq != self.expected_seq:
-            missing = "removed" if seq > self.expected_seq else "out of order"
-            self.report.problems.append(f"entry {self.expected_seq}: {missing} (found {seq})")
-            return False
-        if entry["prev_hash"] != self.prev:
-            self.report.problems.append(f"entry {seq}: does not link to entry {seq - 1}")
-            return False
-        if entry_hash(self.prev, entry) != entry["hash"]:
-            self.report.problems.append(f"entry {seq}: content does not match its hash")
-            return False
-        self.prev = entry["hash"]
-        self.expected_seq += 1
-        self.report.entries += 1
-        self.report.head_seq, self.report.head_hash = seq, self.prev
-        if seq in keep:
-            self.hashes[seq] = self.prev
-        return True
+    def walk(self, entries: Iterable[Checked], *, keep: set[int]) -> bool:
+        """Check entries in order; False (with the problem recorded) stops the walk."""
+        report, prev, expected = self.report, self.prev, self.expected_seq
+        try:
+            for seq, prev_hash, stored, computed in entries:
+                if seq != expected:
+                    missing = "removed" if seq > expected else "out of order"
+                    report.problems.append(f"entry {expected}: {missing} (found {seq})")
+                    return False
+                if prev_hash != prev:
+                    report.problems.append(f"entry {seq}: does not link to entry {seq - 1}")
+                    return False
+                if computed != stored:
+                    report.problems.append(f"entry {seq}: content does not match its hash")
+                    return False
+                prev = stored
+                if seq in keep:
+                    self.hashes[seq] = prev
+                expected += 1
+            return True
+        finally:
+            if expected > self.expected_seq:
+                report.entries += expected - self.expected_seq
+                report.head_seq, report.head_hash = expected - 1, prev
+            self.prev, self.expected_seq = prev, expected
+
+
+def _checked(entries: Iterable[dict[str, Any]]) -> Iterator[Checked]:
+    for entry in entries:
+        prev_hash = entry["prev_hash"]
+        try:
+            computed: str | None = entry_hash(prev_hash, entry)
+        except (ValueError, RecursionError):
+            computed = None
+        yield entry["seq"], prev_hash, entry["hash"], computed
 
 
 def _check_checkpoints(
@@ -98,41 +117,22 @@ def _check_head(report: Report, expected_head: tuple[int, str] | None) -> None:
         report.problems.append(f"entries {report.head_seq + 1}..{seq} are missing (head was {seq})")
 
 
-async def _batch_orm(after: int) -> list[dict[str, Any]]:
-    return await AuditEntry.filter(seq__gt=after).order_by("seq").limit(BATCH).values()
-
-
-async def _batch_postgres(after: int) -> list[dict[str, Any]]:
-    """The same rows without the ORM's per-row conversion (half the cost of a row)."""
-    _, rows = await connections.get("default").execute_query(_PG_BATCH, [after, BATCH])
-    return [{**row, "fields_accessed": _field_list(row["fields_accessed"])} for row in rows]
-
-
-@functools.lru_cache(maxsize=4096)
-def _field_list(text: str) -> Any:
-    """A ``fields_accessed`` value, decoded once per distinct text (few repeat a million times).
-
-    A list comes back as a tuple (shared, so immutable), which the chain hashes like the list;
-    anything else (a tampered value) comes back as decoded, to fail its hash.
-    """
-    value = json.loads(text)
-    return tuple(value) if isinstance(value, list) else value
-
-
-_PG_BATCH = "SELECT * FROM audit_entry WHERE seq > $1 ORDER BY seq LIMIT $2"
+async def _batch_orm(after: int, size: int) -> list[dict[str, Any]]:
+    return await AuditEntry.filter(seq__gt=after).order_by("seq").limit(size).values()
 
 
 async def _walk(walker: _Walker, keep: set[int]) -> None:
     """Walk the chain in batches; the next batch is read while this one is hashed."""
-    dialect = connections.get("default").capabilities.dialect
-    fetch = _batch_postgres if dialect == "postgres" else _batch_orm
-    pending = asyncio.ensure_future(fetch(0))
+    postgres = connections.get("default").capabilities.dialect == "postgres"
+    fetch = postgres_batch.fetch if postgres else _batch_orm
+    check = postgres_batch.checked if postgres else _checked
+    pending = asyncio.ensure_future(fetch(0, BATCH))
     try:
         while rows := await pending:
-            pending = asyncio.ensure_future(fetch(rows[-1]["seq"]))
-            for entry in rows:
-                if not walker.step(entry, keep=keep):
-                    return
+            pending = asyncio.ensure_future(fetch(rows[-1]["seq"], BATCH))
+            await asyncio.sleep(0)  # sends the next query before this batch is hashed
+            if not walker.walk(check(rows), keep=keep):
+                return
     finally:
         if not pending.done():
             pending.cancel()
@@ -177,12 +177,10 @@ def verify_file(path: str, *, public_key: str | None = None) -> Report:
         elif record.get("type") == "checkpoint":
             checkpoints.append(record)
     keep = {c["seq"] for c in checkpoints}
-    for record in records:
-        if record.get("type") != "entry":
-            continue
-        if walker is None:
-            walker = _Walker(report, expected_seq=record["seq"], prev=record["prev_hash"])
-        if not walker.step(record, keep=keep):
+    entries = [record for record in records if record.get("type") == "entry"]
+    if entries:
+        walker = _Walker(report, expected_seq=entries[0]["seq"], prev=entries[0]["prev_hash"])
+        if not walker.walk(_checked(entries), keep=keep):
             return report
     if header and report.ok and header.get("entries") != report.entries:
         report.problems.append(

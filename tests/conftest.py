@@ -104,3 +104,21 @@ async def team(app) -> AsyncIterator[Team]:
     current = await make_team(app)
     yield current
     await current.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "postgres_only: the behaviour exists only on PostgreSQL (not run on SQLite)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect (not skip) the SQLite runs of tests marked ``postgres_only``."""
+    keep, drop = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        sqlite_run = callspec is not None and callspec.params.get("backend") == "sqlite"
+        (drop if sqlite_run and item.get_closest_marker("postgres_only") else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
