@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from enum import Enum
+from operator import attrgetter
 from typing import Any
 
 from audit.models import AuditCheckpoint, AuditEntry
@@ -70,6 +71,15 @@ class Inputs:
 
     def __init__(self, **attributes: tuple[str, type, Normalizer]) -> None:
         self.attributes = attributes
+        columns = [column for column, _, _ in attributes.values()]
+        self._normalizers = tuple(normalize for _, _, normalize in attributes.values())
+        self._read = attrgetter(*columns) if columns else (lambda _: ())
+        self._single = len(columns) == 1
+        # Integer columns seen as they are (organization ids) need no call per value: the key
+        # of most rows is read in one step (it is made for every object a response holds).
+        self._as_is = all(
+            normalize is plain and kind is int for _, kind, normalize in attributes.values()
+        )
 
     @property
     def filter_fields(self) -> dict[str, type]:
@@ -82,9 +92,14 @@ class Inputs:
         return self.attributes[attribute][0]
 
     def key(self, principal: Principal, obj: Any) -> tuple[Any, ...]:
+        values = self._read(obj)
+        if self._single:
+            values = (values,)
+        if self._as_is:
+            return values
         return tuple(
-            normalize(principal, getattr(obj, column))
-            for column, _, normalize in self.attributes.values()
+            normalize(principal, value)
+            for normalize, value in zip(self._normalizers, values, strict=True)
         )
 
     def stand_in(self, model: type, key: tuple[Any, ...]) -> Any:

@@ -228,10 +228,6 @@ def body(query: str, **variables: Any) -> dict[str, Any]:
     return {"query": query, "variables": variables}
 
 
-def audit_query_landed() -> bool:
-    return "auditEntries(" in (ROOT / "api" / "schema.graphql").read_text()
-
-
 def make_workloads(p: Personas, only: set[str] | None = None) -> list[Workload]:
     cookie = "Cookie: mandi_session="
     adjust = [
@@ -292,17 +288,16 @@ def make_workloads(p: Personas, only: set[str] | None = None) -> list[Workload]:
             "products",
         ),
     ]
-    if audit_query_landed():
-        found.append(
-            Workload(
-                "W5",
-                "audit log by data subject (security reviewer)",
-                MANDI_PORT,
-                cookie + p.reviewer,
-                [body(w.AUDIT_ENTRIES, subject=hot_subject(), first=100)],
-                "auditEntries",
-            )
+    found.append(
+        Workload(
+            "W5",
+            "audit log by data subject (security reviewer)",
+            MANDI_PORT,
+            cookie + p.reviewer,
+            [body(w.AUDIT_ENTRIES, subject=hot_subject(), first=100)],
+            "auditEntries",
         )
+    )
     return [x for x in found if only is None or x.key in only]
 
 
@@ -384,35 +379,25 @@ def median(load: Workload, key: str) -> float:
     return statistics.median(r[key] for r in load.rounds)
 
 
-async def _sql_load(url: str, sql: str, arg: str, seconds: int, connections: int) -> dict:
-    """W5 at the SQL level: ``connections`` clients running the resolver's query in a loop."""
-    pool = await asyncpg.create_pool(url, min_size=connections, max_size=connections)
-    latencies: list[float] = []
-    plan = await pool.fetchval("EXPLAIN (FORMAT JSON) " + sql, arg)
-    deadline = time.perf_counter() + seconds
-
-    async def client() -> None:
-        while time.perf_counter() < deadline:
-            started = time.perf_counter()
-            async with pool.acquire() as conn:
-                rows = await conn.fetch(sql, arg)
-            assert len(rows) == 100
-            latencies.append((time.perf_counter() - started) * 1000)
-
-    started = time.perf_counter()
-    await asyncio.gather(*(client() for _ in range(connections)))
-    elapsed = time.perf_counter() - started
-    await pool.close()
-    latencies.sort()
-    node = json.loads(plan)[0]["Plan"] if isinstance(plan, str) else plan[0]["Plan"]
-    while node.get("Plans") and "Index" not in node["Node Type"]:
-        node = node["Plans"][0]
-    return {
-        "rps": len(latencies) / elapsed,
-        "p50": latencies[len(latencies) // 2],
-        "p99": latencies[int(len(latencies) * 0.99)],
-        "plan": f"{node['Node Type']} on {node.get('Index Name', node.get('Relation Name'))}",
-    }
+async def _w5_plans(url: str, subject: str) -> str:
+    """How PostgreSQL runs the statements behind W5 (count and page): the scan each one uses."""
+    conn = await asyncpg.connect(url)
+    try:
+        found = []
+        for name, sql in w.AUDIT_STATEMENTS.items():
+            plan = await conn.fetchval("EXPLAIN (FORMAT JSON) " + sql, subject)
+            top = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+            nodes, scans = [top], []
+            while nodes:
+                node = nodes.pop(0)
+                nodes.extend(node.get("Plans", []))
+                if "Scan" in node["Node Type"]:
+                    target = node.get("Index Name", node.get("Relation Name"))
+                    scans.append(f"{node['Node Type']} on {target}")
+            found.append(f"{name}: {' over '.join(scans)}")
+        return "; ".join(found)
+    finally:
+        await conn.close()
 
 
 def verify_throughput(url: str) -> tuple[int, float]:
@@ -440,7 +425,7 @@ class VolumeRun:
     seeded_seconds: float | None
     log_entries: int
     loads: list[Workload]
-    w5_sql: dict | None = None
+    w5_plan: str | None = None
 
 
 def run_volume(volume: str, args: argparse.Namespace, only: set[str] | None) -> VolumeRun:
@@ -457,15 +442,9 @@ def run_volume(volume: str, args: argparse.Namespace, only: set[str] | None) -> 
                 load.rounds.append(wrk(load, args.duration, args.connections))
                 say(f"{volume} round {number + 1} {load.key}: {load.rounds[-1]}")
     result = VolumeRun(volume, seeded, personas.log_entries, loads)
-    if not audit_query_landed() and (only is None or "W5" in only):
-        say(f"{volume}: W5 at the SQL level (auditEntries is not in the schema yet)")
-        rounds = [
-            asyncio.run(_sql_load(url, w.AUDIT_SQL, hot_subject(), args.duration, args.connections))
-            for _ in range(args.rounds)
-        ]
-        result.w5_sql = {
-            k: statistics.median(r[k] for r in rounds) for k in ("rps", "p50", "p99")
-        } | {"plan": rounds[0]["plan"]}
+    if any(load.key == "W5" for load in loads):
+        result.w5_plan = asyncio.run(_w5_plans(url, hot_subject()))
+        say(f"{volume} W5 plan: {result.w5_plan}")
     return result
 
 

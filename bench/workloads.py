@@ -40,9 +40,10 @@ AUDIT_ENTRIES = """query W5($subject: String!, $first: Int!) {
     } }
   } }"""
 
-# What the auditEntries resolver runs (the fallback while the query is not in the schema).
-AUDIT_SQL = (
-    "SELECT seq, occurred_at, request_id, actor_type, actor_id, on_behalf_of, organization_id, "
-    "action, resource_type, resource_id, fields_accessed, subject, outcome, justification "
-    "FROM audit_entry WHERE subject = $1 ORDER BY seq DESC LIMIT 100"
-)
+# The statements W5 costs in the database: auditEntries for a security reviewer (who may read
+# every entry, so the policy adds no condition) counts the subject's entries and reads the newest
+# page (api/audit/queries.py, api/pagination.py). The benchmark EXPLAINs them.
+AUDIT_STATEMENTS = {
+    "count": "SELECT COUNT(*) FROM audit_entry WHERE subject = $1",
+    "page": "SELECT * FROM audit_entry WHERE subject = $1 ORDER BY seq DESC LIMIT 101",
+}
