@@ -2,7 +2,7 @@
 """``make bench``: seed, serve Mandi and the baseline, load them with wrk, write RESULTS.md.
 
     python -m bench.run [--volume full|tenth|small] [--compare tenth|none] [--rounds 3]
-                        [--duration 10] [--connections 8] [--reseed]
+                        [--duration 20] [--connections 8] [--reseed]
 
 Each volume has its own PostgreSQL database (mandi_bench_<volume>), created, migrated with
 ``mandi migrate`` and seeded by bench/seed.py once, then reused (``--reseed`` starts afresh).
@@ -469,7 +469,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--volume", choices=sorted(VOLUMES), default="full")
     parser.add_argument("--compare", choices=[*sorted(VOLUMES), "none"], default="tenth")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk round")
+    parser.add_argument("--duration", type=int, default=20, help="seconds per wrk round")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--out", type=Path, default=RESULTS)
