@@ -32,6 +32,9 @@ CHAINED = (
     "user_agent",
 )
 
+# The columns of a stored entry: its chained content, then the links.
+STORED = (*CHAINED, "prev_hash", "hash")
+
 # The chained fields in the order the canonical JSON lists them (sorted).
 FIELDS = tuple(sorted(CHAINED))
 

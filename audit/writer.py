@@ -17,30 +17,11 @@ from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from audit import signing
-from audit.chain import GENESIS, entry_hash
+from audit.chain import GENESIS, STORED, entry_hash
 
 LOCK_KEY = 7_274_640_001
 CHECKPOINT_EVERY = 1000
-_COLUMNS = (
-    "seq",
-    "occurred_at",
-    "request_id",
-    "actor_type",
-    "actor_id",
-    "on_behalf_of",
-    "organization_id",
-    "action",
-    "resource_type",
-    "resource_id",
-    "fields_accessed",
-    "subject",
-    "outcome",
-    "justification",
-    "ip",
-    "user_agent",
-    "prev_hash",
-    "hash",
-)
+_COLUMNS = STORED
 
 
 # PostgreSQL: one statement text whatever the number of rows (one array per column, unnested),

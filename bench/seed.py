@@ -26,7 +26,7 @@ from typing import Any
 import asyncpg
 
 from audit import signing
-from audit.chain import GENESIS, entry_hash
+from audit.chain import GENESIS, STORED, entry_hash
 from audit.writer import CHECKPOINT_EVERY
 
 CHUNK = 50_000
@@ -221,26 +221,6 @@ def _orders_and_lines(
     return orders, lines
 
 
-AUDIT_COLUMNS = [
-    "seq",
-    "occurred_at",
-    "request_id",
-    "actor_type",
-    "actor_id",
-    "on_behalf_of",
-    "organization_id",
-    "action",
-    "resource_type",
-    "resource_id",
-    "fields_accessed",
-    "subject",
-    "outcome",
-    "justification",
-    "ip",
-    "user_agent",
-    "prev_hash",
-    "hash",
-]
 _READS = [
     ("Order", ["shipping_city", "shipping_name", "shipping_phone"]),
     ("Customer", ["email", "name", "phone"]),
@@ -289,7 +269,7 @@ def _audit(
         row["hash"] = prev = entry_hash(prev, row)
         if seq % CHECKPOINT_EVERY == 0:
             checkpoints.append((seq, prev, now, key_id, signing.sign(seq, prev)))
-        yield tuple(json.dumps(row[c]) if c == "fields_accessed" else row[c] for c in AUDIT_COLUMNS)
+        yield tuple(json.dumps(row[c]) if c == "fields_accessed" else row[c] for c in STORED)
 
 
 async def bulk(conn: asyncpg.Connection, volume: Volume, made: dict[str, Any]) -> None:
@@ -401,7 +381,7 @@ async def bulk(conn: asyncpg.Connection, volume: Volume, made: dict[str, Any]) -
     await copy(
         conn,
         "audit_entry",
-        AUDIT_COLUMNS,
+        STORED,
         _audit(volume, orgs, now, checkpoints),
         volume.audit_entries,
     )

@@ -122,3 +122,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+@pytest.fixture
+def guards(monkeypatch) -> list:
+    """Every request's Guard, in order (to read its evaluation counts after the request)."""
+    import api.context
+    from api.guard import Guard
+
+    made: list[Guard] = []
+
+    class Recording(Guard):
+        def __init__(self, principal) -> None:
+            super().__init__(principal)
+            made.append(self)
+
+    monkeypatch.setattr(api.context, "Guard", Recording)
+    return made

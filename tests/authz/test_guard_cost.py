@@ -6,10 +6,6 @@ guard evaluates the policy once per distinct key and question, whatever the page
 
 from __future__ import annotations
 
-import pytest
-
-import api.context
-from api.guard import Guard
 from domain.orders.models import OrderStatus
 from domain.orders.services import transition_order
 from tests.support import gql, gql_data, seed_order, seed_product
@@ -27,19 +23,6 @@ ROUTES = [
 # Order: 5 keys (status) x 2 (read, fields); Customer: 1 key x 2 (50 buyers, none granted,
 # so the same key); OrderLine: 1 key x 1 (no personal fields: read only).
 EXPECTED_EVALUATIONS = 5 * 2 + 1 * 2 + 1 * 1
-
-
-@pytest.fixture
-def guards(monkeypatch) -> list[Guard]:
-    made: list[Guard] = []
-
-    class Recording(Guard):
-        def __init__(self, principal) -> None:
-            super().__init__(principal)
-            made.append(self)
-
-    monkeypatch.setattr(api.context, "Guard", Recording)
-    return made
 
 
 async def _fifty_orders(team) -> None:

@@ -12,9 +12,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-import api.context
 from api.app import create_app
-from api.guard import Guard
 from bench import workloads
 from domain.accounts.models import Membership, OrgRole
 from domain.db import count_statements
@@ -76,19 +74,6 @@ async def audit_statements(client: httpx.AsyncClient, query: str, **variables: o
 @pytest.fixture
 def stats_app(backend):
     return create_app(Settings(expose_stats=True), manage_db=False)
-
-
-@pytest.fixture
-def guards(monkeypatch) -> list[Guard]:
-    made: list[Guard] = []
-
-    class Recording(Guard):
-        def __init__(self, principal) -> None:
-            super().__init__(principal)
-            made.append(self)
-
-    monkeypatch.setattr(api.context, "Guard", Recording)
-    return made
 
 
 async def _orders(team) -> None:
