@@ -115,7 +115,8 @@ def write(args: argparse.Namespace, runs: list[Any], machine: str, verify: tuple
         f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"- Machine: {machine}",
         f"- Load: wrk, 1 thread, {args.connections} connections, {args.rounds} rounds of "
-        f"{args.duration} s per workload (rounds interleaved), median of rounds; Mandi "
+        f"{args.duration} s per workload (rounds interleaved, a CHECKPOINT before each), "
+        "median of rounds; Mandi "
         "(`mandi serve`, one uvicorn process, MANDI_EXPOSE_STATS=1) and the baseline "
         "(bench/baseline, one uvicorn process) on the same machine and database.",
         f"- Volume `{main.volume}`: {volume.organizations} organizations, {volume.products:,} "

@@ -433,6 +433,22 @@ class VolumeRun:
     w5_plan: str | None = None
 
 
+def _round_order(load: Workload) -> tuple[str, bool]:
+    """Each workload next to its baseline (W1, B1, W2, W3, B3, ...)."""
+    return load.key[1:], load.key.startswith("W")
+
+
+async def _checkpoint(url: str) -> None:
+    """Flush what earlier rounds wrote (W1's audit entries, W4's stock), so that no round pays
+    for the writes of the one before it: PostgreSQL's background writes fell into whichever
+    round came next, and W3 came after the write-heavy W1 and W2 while B3 came after B1."""
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute("CHECKPOINT")
+    finally:
+        await conn.close()
+
+
 def run_volume(volume: str, args: argparse.Namespace, only: set[str] | None) -> VolumeRun:
     url, seeded = prepare_database(volume, args.reseed)
     personas = asyncio.run(_personas(url))
@@ -443,7 +459,8 @@ def run_volume(volume: str, args: argparse.Namespace, only: set[str] | None) -> 
             probe(load, (10, 50, 100) if load.key in {"W1", "W3"} else ())
             wrk(load, 2, args.connections)  # warm-up
         for number in range(args.rounds):
-            for load in loads:
+            for load in sorted(loads, key=_round_order):
+                asyncio.run(_checkpoint(url))
                 load.rounds.append(wrk(load, args.duration, args.connections))
                 say(f"{volume} round {number + 1} {load.key}: {load.rounds[-1]}")
     result = VolumeRun(volume, seeded, personas.log_entries, loads)
