@@ -80,16 +80,20 @@ def encode(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
+def _encoded(entry: dict[str, Any]) -> list[str]:
+    """The entry's chained values, encoded, in `FIELDS` order."""
+    get = entry.get
+    return [encode(get(name)) for name in FIELDS]
+
+
 def canonical(entry: dict[str, Any]) -> bytes:
     """The bytes hashed for an entry: its chained fields as sorted, compact JSON."""
-    get = entry.get
-    return (_TEMPLATE % tuple([encode(get(name)) for name in FIELDS])).encode()
+    return (_TEMPLATE % tuple(_encoded(entry))).encode()
 
 
 def entry_hash(prev_hash: str, entry: dict[str, Any]) -> str:
     """sha256 of ``prev_hash``, a newline and `canonical(entry)`, in hex."""
-    get = entry.get
-    preimage = _PREIMAGE % (prev_hash, *[encode(get(name)) for name in FIELDS])
+    preimage = _PREIMAGE % (prev_hash, *_encoded(entry))
     return hashlib.sha256(preimage.encode()).hexdigest()
 
 

@@ -21,9 +21,6 @@ from audit.chain import GENESIS, STORED, entry_hash
 
 LOCK_KEY = 7_274_640_001
 CHECKPOINT_EVERY = 1000
-_COLUMNS = STORED
-
-
 # PostgreSQL: one statement text whatever the number of rows (one array per column, unnested),
 # so it is prepared once per connection instead of once per row count, and a request's entries
 # never approach the 32,767-parameter limit of a multi-row VALUES list.
@@ -35,24 +32,18 @@ _PG_TYPES = {
     "organization_id": "integer",
 }
 _PG_INSERT = (
-    f"INSERT INTO audit_entry ({', '.join(_COLUMNS)}) SELECT "
-    + ", ".join(f"{c}::jsonb" if c == "fields_accessed" else c for c in _COLUMNS)
+    f"INSERT INTO audit_entry ({', '.join(STORED)}) SELECT "
+    + ", ".join(f"{c}::jsonb" if c == "fields_accessed" else c for c in STORED)
     + " FROM unnest("
-    + ", ".join(f"${i + 1}::{_PG_TYPES.get(c, 'text')}[]" for i, c in enumerate(_COLUMNS))
-    + f") AS t({', '.join(_COLUMNS)})"
+    + ", ".join(f"${i + 1}::{_PG_TYPES.get(c, 'text')}[]" for i, c in enumerate(STORED))
+    + f") AS t({', '.join(STORED)})"
 )
 
 
-def _placeholders(dialect: str, rows: int, width: int) -> str:
-    groups = []
-    for row in range(rows):
-        if dialect == "postgres":
-            marks = [f"${row * width + i + 1}" for i in range(width)]
-            marks[_COLUMNS.index("fields_accessed")] += "::jsonb"
-        else:
-            marks = ["?"] * width
-        groups.append(f"({', '.join(marks)})")
-    return ", ".join(groups)
+def _sqlite_values(rows: int) -> str:
+    """``(?, ...)`` for each of ``rows`` entries (PostgreSQL takes the unnest statement)."""
+    row = f"({', '.join('?' * len(STORED))})"
+    return ", ".join([row] * rows)
 
 
 def _db_value(name: str, value: Any) -> Any:
@@ -80,15 +71,15 @@ async def append(entries: list[dict[str, Any]]) -> int:
             row = {**entry, "seq": seq, "prev_hash": prev}
             row["occurred_at"] = row["occurred_at"].astimezone(UTC)
             row["hash"] = prev = entry_hash(prev, row)
-            rows.append([_db_value(name, row.get(name)) for name in _COLUMNS])
+            rows.append([_db_value(name, row.get(name)) for name in STORED])
         if dialect == "postgres":
             await conn.execute_query(
                 _PG_INSERT, [list(column) for column in zip(*rows, strict=True)]
             )
         else:
             sql = (
-                f"INSERT INTO audit_entry ({', '.join(_COLUMNS)}) VALUES "
-                f"{_placeholders(dialect, len(entries), len(_COLUMNS))}"
+                f"INSERT INTO audit_entry ({', '.join(STORED)}) VALUES "
+                f"{_sqlite_values(len(entries))}"
             )
             await conn.execute_query(sql, [value for row in rows for value in row])
         first = seq - len(entries) + 1

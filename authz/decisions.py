@@ -15,7 +15,6 @@ changes the facts, hence the key: nothing stale is ever answered.
 
 from __future__ import annotations
 
-import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -52,29 +51,23 @@ def guarded_fields(model: type) -> frozenset[str]:
 
 
 class _Memo:
-    """A bounded least-recently-used map of Oso answers, shared by the process's requests."""
+    """A bounded least-recently-used map of Oso answers, shared by the process's requests (all
+    asked from the event loop's thread: Oso is called synchronously)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
         self._answers: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> tuple[Any, bool]:
         """The answer for ``key`` and whether it had to be computed now."""
-        with self._lock:
-            if key in self._answers:
-                self._answers.move_to_end(key)
-                return self._answers[key], False
-        answer = compute()
-        with self._lock:
-            self._answers[key] = answer
-            if len(self._answers) > self.size:
-                self._answers.popitem(last=False)
+        answers = self._answers
+        if key in answers:
+            answers.move_to_end(key)
+            return answers[key], False
+        answer = answers[key] = compute()
+        if len(answers) > self.size:
+            answers.popitem(last=False)
         return answer, True
-
-    def clear(self) -> None:
-        with self._lock:
-            self._answers.clear()
 
 
 MEMO = _Memo(size=50_000)
@@ -146,16 +139,16 @@ class Decisions:
         return answer
 
     def _decide(self, key: tuple[type, tuple[Any, ...]]) -> Decision:
-        model = key[0]
-        stand_in = self._stand_in(key)
         if not self._ask(
-            ("allows", key, READ), lambda: engine.is_allowed(self.principal, READ, stand_in)
+            ("allows", key, READ),
+            lambda: engine.is_allowed(self.principal, READ, self._stand_in(key)),
         ):
             return Decision(readable=False, fields=frozenset())
-        if not guarded_fields(model):
+        if not guarded_fields(key[0]):
             return NO_FIELDS
         fields = self._ask(
-            ("fields", key, READ), lambda: engine.allowed_fields(self.principal, READ, stand_in)
+            ("fields", key, READ),
+            lambda: engine.allowed_fields(self.principal, READ, self._stand_in(key)),
         )
         return Decision(readable=True, fields=fields)
 

@@ -18,7 +18,6 @@ import os
 import platform
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -378,10 +377,6 @@ def wrk(load: Workload, seconds: int, connections: int) -> dict[str, float]:
         "p50": found["p50_us"] / 1000,
         "p99": found["p99_us"] / 1000,
     }
-
-
-def median(load: Workload, key: str) -> float:
-    return statistics.median(r[key] for r in load.rounds)
 
 
 async def _w5_plans(url: str, subject: str) -> str:
