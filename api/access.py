@@ -1,4 +1,9 @@
-"""How resolvers reach data: only rows the principal may read, and actions the policy allows."""
+"""The one way resolvers reach authorization: rows the principal may read, actions and fields the
+policy allows, and the audit notes of what was refused and what was written.
+
+Every refusal made here is an audit entry with a denied outcome before the error is raised, so
+no resolver can refuse without a trace, and none asks the decision objects itself.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from audit.models import Outcome
 from audit.subjects import describe
 from authz import policy
 from domain.errors import DomainError, NotFound
+from domain.personal import declaration
 
 M = TypeVar("M", bound=Model)
 
@@ -24,12 +30,12 @@ class Forbidden(DomainError):
 
 
 def readable(
-    ctx: RequestContext, model: type[M], organization_id: str | None = None
+    ctx: RequestContext, model: type[M], organization_id: str | None = None, *, action: str = "read"
 ) -> QuerySet[M]:
-    """Rows of ``model`` the principal may read (filtered in the database), optionally in one
-    organization."""
+    """Rows of ``model`` the principal may ``action`` (filtered in the database), optionally in
+    one organization."""
     principal = ctx.require_user()
-    query = policy.readable_query(principal, model)
+    query = policy.readable_query(principal, model, action=action)
     if organization_id is not None:
         query = query.filter(organization_id=ids.decode(organization_id, "Organization"))
     return query
@@ -38,35 +44,73 @@ def readable(
 async def get_readable(
     ctx: RequestContext, model: type[M], global_id: str, *, field: str = "id"
 ) -> M:
-    """The object behind ``global_id`` if the principal may read it, else NotFound."""
+    """The object behind ``global_id`` if the principal may read it, else NotFound.
+
+    A miss is a denied entry whether the object exists elsewhere or not at all: both cost the
+    same two look-ups and answer alike, so the response cannot tell them apart.
+    """
     pk = ids.decode(global_id, model.__name__, field=field)
     obj = await readable(ctx, model).filter(pk=pk).first()
     if obj is None:
+        row = await model.filter(pk=pk).first()
+        named = describe(row) if row is not None else {"resource_type": model.__name__}
+        ctx.audit.note("read", **{**named, "resource_id": pk}, outcome=Outcome.DENIED)
         raise NotFound(model.__name__, field=field)
     return obj
 
 
-def authorize(ctx: RequestContext, action: str, obj: Any) -> None:
-    """Raise FORBIDDEN (or NOT_FOUND when the object is not even readable) unless allowed."""
+def allows(ctx: RequestContext, action: str, obj: Any) -> bool:
+    """The policy's answer, for a resolver that chooses between two allowed paths (a refusal
+    goes through ``authorize``)."""
+    return ctx.guard.decisions.allows(action, obj)
+
+
+def authorize(
+    ctx: RequestContext,
+    action: str,
+    obj: Any,
+    *,
+    message: str | None = None,
+    field: str | None = None,
+    planned: bool = False,
+) -> None:
+    """Return if the policy allows ``action`` on ``obj``; else record the denial and raise
+    FORBIDDEN (NOT_FOUND when the principal may not even read the object, unless the object is
+    only ``planned``: one the action would create)."""
     ctx.require_user()
     try:
         policy.check_action(ctx.guard.decisions, action, obj)
     except policy.Denied as denied:
-        verb = policy.action_name(action)
+        verb = action
         ctx.audit.note(verb, **describe(obj), outcome=Outcome.DENIED)
-        if not denied.found:
-            raise NotFound(type(obj).__name__) from None
-        raise Forbidden(f"not allowed to {verb}") from None
+        if not denied.found and not planned:
+            raise NotFound(type(obj).__name__, field=field) from None
+        raise Forbidden(message or f"not allowed to {verb}", field=field) from None
 
 
-def authorize_fields(
-    ctx: RequestContext, obj: Any, fields: Iterable[str], *, action: str = "update"
-) -> None:
-    """Raise FORBIDDEN unless the principal may ``action`` every personal field in ``fields``
-    (model field names) on ``obj``; a mutation calls it with the fields it changes."""
+def authorize_fields(ctx: RequestContext, action: str, obj: Any, fields: Iterable[str]) -> None:
+    """Return if the principal may ``action`` every personal field among ``fields`` (model field
+    names) of ``obj``; else record the denial and raise FORBIDDEN naming the first."""
     ctx.require_user()
     denied = policy.check_fields(ctx.guard.decisions, action, obj, fields)
     if denied:
         ctx.audit.note(action, **describe(obj), fields=denied, outcome=Outcome.DENIED)
         name = to_camel_case(denied[0])
-        raise Forbidden(f"not allowed to change {name}", field=name)
+        raise Forbidden(f"not allowed to {action} {name}", field=name)
+
+
+def record_write(
+    ctx: RequestContext, obj: Any, fields: Iterable[str] | None = None, *, action: str = "update"
+) -> None:
+    """Note that exactly ``fields`` of ``obj`` were written (default: every personal field, for a
+    row just created with all of them); only personal fields are named."""
+    decl = declaration(type(obj))
+    personal = set(decl.fields) if decl else set()
+    changed = personal if fields is None else personal & set(fields)
+    if changed:
+        ctx.audit.note(action, **describe(obj), fields=sorted(changed))
+
+
+def record_refusal(ctx: RequestContext, action: str, obj: Any) -> None:
+    """Note a refusal that only a domain rule could make (e.g. an organization's last owner)."""
+    ctx.audit.note(action, **describe(obj), outcome=Outcome.DENIED)

@@ -1,19 +1,67 @@
-"""Mutation payloads: the changed object or coded errors, never both half-done."""
+"""The one shape of a mutation resolver: do the work, or say why not, never both half-done.
+
+``@payload(OrderPayload)`` under ``@strawberry.mutation`` turns a resolver that returns the
+changed object (or a dict of the payload's fields, or the payload itself) into one answering
+the payload: the object in its field, or, when a domain service or the guard refuses
+(``DomainError``), every field empty and the coded error in ``errors``. The resolver's own
+return annotation stays honest for the type checker; GraphQL sees the payload.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+import dataclasses
+import functools
+import inspect
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, ParamSpec, TypeVar
 
 from api.errors import MutationError
 from domain.errors import DomainError
 
-T = TypeVar("T")
+P = TypeVar("P")
+A = ParamSpec("A")
 
 
-async def attempt(action: Callable[[], Awaitable[T]]) -> tuple[T | None, list[MutationError]]:
-    """Run ``action``; an expected failure becomes a coded error for the payload."""
-    try:
-        return await action(), []
-    except DomainError as error:
-        return None, [MutationError.from_domain(error)]
+def _defaults(cls: type) -> dict[str, Any]:
+    """Each field of the payload but ``errors``, with its default (None when it has none)."""
+    found: dict[str, Any] = {}
+    for field in cls.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+        if field.python_name == "errors":
+            continue
+        if field.default is not dataclasses.MISSING:
+            found[field.python_name] = field.default
+        elif field.default_factory is not dataclasses.MISSING:
+            found[field.python_name] = field.default_factory()
+        else:
+            found[field.python_name] = None
+    return found
+
+
+def payload(
+    cls: type[P],
+) -> Callable[[Callable[A, Awaitable[Any]]], Callable[A, Awaitable[P]]]:
+    defaults = _defaults(cls)
+    main = next(iter(defaults))
+
+    def empty(errors: list[MutationError]) -> P:
+        return cls(**{**defaults, "errors": errors})
+
+    def decorate(resolver: Callable[A, Awaitable[Any]]) -> Callable[A, Awaitable[P]]:
+        @functools.wraps(resolver)
+        async def run(*args: A.args, **kwargs: A.kwargs) -> P:
+            try:
+                result = await resolver(*args, **kwargs)
+            except DomainError as error:
+                return empty([MutationError.from_domain(error)])
+            if isinstance(result, cls):
+                return result
+            if isinstance(result, Mapping):
+                return cls(**{**defaults, **result, "errors": []})
+            return cls(**{**defaults, main: result, "errors": []})
+
+        run.__signature__ = inspect.signature(resolver).replace(  # type: ignore[attr-defined]
+            return_annotation=cls
+        )
+        return run
+
+    return decorate

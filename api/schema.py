@@ -30,7 +30,7 @@ from api.audit_flush import AuditFlush
 from api.catalog.mutations import CatalogMutations
 from api.catalog.queries import CatalogQueries
 from api.errors import with_code
-from api.guard import FieldGuard
+from api.guard_build import install_guard
 from api.inventory.mutations import InventoryMutations
 from api.inventory.queries import InventoryQueries
 from api.marketplaces.queries import MarketplaceQueries
@@ -42,6 +42,7 @@ from api.roles.mutations import RoleMutations
 from api.roles.queries import RoleQueries
 from api.support.mutations import SupportMutations
 from api.support.queries import SupportQueries
+from api.type_map import TYPES
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 log = logging.getLogger("mandi.graphql")
@@ -103,7 +104,7 @@ class MandiSchema(strawberry.Schema):
             log.info("graphql error %s at %s", cause, error.path)
 
 
-def build_schema() -> strawberry.Schema:
+def build_schema() -> MandiSchema:
     return MandiSchema(
         query=Query,
         mutation=Mutation,
@@ -112,10 +113,11 @@ def build_schema() -> strawberry.Schema:
             lambda: ValidationCache(maxsize=256),
             lambda: AddValidationRules(list(LIMIT_RULES)),
             lambda: MaxTokensLimiter(max_token_count=4000),
-            FieldGuard,
             AuditFlush,
         ],
     )
 
 
 schema = build_schema()
+# The guard is part of the schema: built once, here, from the type map and the declaration.
+GUARD_PLAN = install_guard(schema._schema, TYPES)

@@ -2,28 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from domain.personal import declaration
 
+NO_GRANTS: Mapping[tuple[str, int], str] = {}
 
-def subject_of(obj: Any) -> str | None:
+
+def subject_of(obj: Any, model: type | None = None) -> str | None:
     """``"customer:12"`` style id of the person ``obj`` holds data about, if any."""
-    decl = declaration(type(obj))
+    decl = declaration(model or type(obj))
     if decl is None or decl.subject is None:
         return None
     subject_id = decl.subject.subject_id(obj)
     return None if subject_id is None else f"{decl.subject.kind.value}:{subject_id}"
 
 
-def describe(obj: Any) -> dict[str, Any]:
-    """Keyword arguments for ``AuditBuffer.note`` naming ``obj``."""
+def describe(
+    obj: Any, model: type | None = None, *, grants: Mapping[tuple[str, int], str] = NO_GRANTS
+) -> dict[str, Any]:
+    """Keyword arguments for ``AuditBuffer.note`` naming ``obj`` (shown as ``model``).
+
+    ``grants`` are the caller's open access grants by subject: an access to a subject under a
+    grant carries that grant's justification.
+    """
+    model = model or type(obj)
+    meta = getattr(model, "_meta", None)
+    pk = getattr(obj, meta.pk_attr, None) if meta is not None else None
     organization_id = getattr(obj, "organization_id", None)
-    if organization_id is None and type(obj).__name__ == "Organization":
-        organization_id = obj.pk
-    return {
-        "resource_type": type(obj).__name__,
-        "resource_id": obj.pk,
-        "subject": subject_of(obj),
+    if organization_id is None and model.__name__ == "Organization":
+        organization_id = pk
+    subject = subject_of(obj, model)
+    found = {
+        "resource_type": model.__name__,
+        "resource_id": pk,
+        "subject": subject,
         "organization_id": organization_id,
     }
+    if subject is not None and grants:
+        kind, _, subject_id = subject.partition(":")
+        reason = grants.get((kind, int(subject_id))) if subject_id.isdigit() else None
+        if reason is not None:
+            found["justification"] = reason
+    return found

@@ -90,9 +90,10 @@ class Decisions:
         self._actions: dict[Any, bool] = {}
         self._field_actions: dict[Any, frozenset[str] | None] = {}
 
-    def on(self, obj: Any) -> Decision:
-        """May the principal read ``obj``, and which of its guarded fields."""
-        key = decision_key(self.principal, obj)
+    def on(self, obj: Any, model: type | None = None) -> Decision:
+        """May the principal read ``obj`` (a row of ``model``, by default its own type), and
+        which of its guarded fields."""
+        key = decision_key(self.principal, obj, model)
         if key is None:
             return NO_FIELDS  # no resource of its own: see THROUGH_PARENT
         found = self._reads.get(key)

@@ -103,15 +103,18 @@ def _situations(
         if not granted:
             return {SOMEONE: "any"}
         return {GRANTED_CUSTOMER: "under your grant", SOMEONE: "not under your grant"}
+    if normalize is plain and attribute == "subject":  # a search of the audit log
+        return {"customer:1": "one data subject", None: "none"}
     # the same answer whether or not Tortoise has initialized (which adds the *_id fields)
-    fields_map = model._meta.fields_map
+    meta = getattr(model, "_meta", None)
+    fields_map = meta.fields_map if meta is not None else {}
     field = fields_map.get(column) or fields_map.get(column.removesuffix("_id"))
     enum_type = getattr(field, "enum_type", None)
     if enum_type is not None and issubclass(enum_type, Enum):
         return {member.value: member.value for member in enum_type}
     if normalize is plain and attribute == "organization_id":
         values = {ORG: "yours", OTHER_ORG: "another"}
-        if field is not None and field.null:
+        if field is None or field.null:
             values[None] = "none"
         return values
     raise ValueError(f"{model.__name__}.{attribute}: no situations known for the matrix")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -16,7 +17,8 @@ class Principal:
     For a token, ``user_id`` is its creator, ``org_roles`` holds only the creator's current role in
     the token's organization, and ``scopes`` limits what that role may do; for a user ``scopes``
     is None (no scope limit). ``grants`` are the open support access grants, as
-    (subject kind, subject id) pairs.
+    (subject kind, subject id) pairs; ``grant_reasons`` their justifications, for the audit log
+    (the policy never reads them).
     """
 
     kind: str
@@ -26,6 +28,7 @@ class Principal:
     scopes: frozenset[str] | None = None
     token_id: int | None = None
     grants: frozenset[tuple[str, int]] = frozenset()
+    grant_reasons: Mapping[tuple[str, int], str] = field(default_factory=dict)
 
     @property
     def is_authenticated(self) -> bool:
@@ -49,16 +52,21 @@ async def load_user_principal(user: User) -> Principal:
         PlatformRole(r)
         for r in await PlatformRoleGrant.filter(user_id=user.id).values_list("role", flat=True)
     )
-    grants: frozenset[tuple[str, int]] = frozenset()
+    reasons: dict[tuple[str, int], str] = {}
     if PlatformRole.SUPPORT_AGENT in platform:
-        rows = await AccessGrant.filter(
-            grantee_id=user.id, revoked_at=None, expires_at__gt=datetime.now(UTC)
-        ).values_list("subject_kind", "subject_id")
-        grants = frozenset((str(kind), subject_id) for kind, subject_id in rows)
+        rows = (
+            await AccessGrant.filter(
+                grantee_id=user.id, revoked_at=None, expires_at__gt=datetime.now(UTC)
+            )
+            .order_by("id")
+            .values_list("subject_kind", "subject_id", "justification")
+        )
+        reasons = {(str(kind), subject_id): why for kind, subject_id, why in rows}
     return Principal(
         kind="user",
         user_id=user.id,
         org_roles={org_id: OrgRole(role) for org_id, role in memberships},
         platform_roles=platform,
-        grants=grants,
+        grants=frozenset(reasons),
+        grant_reasons=reasons,
     )

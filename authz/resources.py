@@ -41,6 +41,24 @@ from domain.support.models import Ticket, TicketMessage
 
 NOBODY = 0  # stands for "an id that is neither yours nor granted to you"
 
+
+class Platform:
+    """Mandi itself: the resource of actions that belong to no organization yet (creating
+    one)."""
+
+
+PLATFORM = Platform()
+
+
+class AuditSearch:
+    """A search of the audit log, as asked: who may run it, and may they read every entry it
+    matches (authz/policies/audit.polar)."""
+
+    def __init__(self, *, subject: str | None, organization_id: int | None) -> None:
+        self.subject = subject
+        self.organization_id = organization_id
+
+
 Normalizer = Callable[[Principal, Any], Any]
 
 
@@ -153,8 +171,16 @@ INPUTS: Mapping[type, Inputs] = {
     # decided by platform role, or by owning the entry's organization
     AuditEntry: Inputs(organization_id=("organization_id", int, plain)),
     AuditCheckpoint: Inputs(),
+    AuditSearch: Inputs(
+        subject=("subject", str, plain), organization_id=("organization_id", int, plain)
+    ),
+    Platform: Inputs(),
 }
 
+
+# The resources that are rows of a table (the others, Platform and AuditSearch, are questions
+# asked of the policy, never rows to filter).
+ROW_MODELS: tuple[type, ...] = tuple(model for model in INPUTS if hasattr(model, "_meta"))
 
 # Models the policy cannot decide on by their own columns: reachable only through a parent that
 # was decided (no list, no lookup of their own) and holding no personal data.
@@ -165,12 +191,16 @@ def inputs_of(model: type) -> Inputs | None:
     return INPUTS.get(model)
 
 
-def decision_key(principal: Principal, obj: Any) -> tuple[type, tuple[Any, ...]] | None:
-    """What the policy can tell about ``obj`` for this principal; None if it is no resource."""
-    inputs = INPUTS.get(type(obj))
+def decision_key(
+    principal: Principal, obj: Any, model: type | None = None
+) -> tuple[type, tuple[Any, ...]] | None:
+    """What the policy can tell about ``obj`` (a row of ``model``, by default its own type) for
+    this principal; None if it is no resource."""
+    model = model or type(obj)
+    inputs = INPUTS.get(model)
     if inputs is None:
         return None
-    return type(obj), inputs.key(principal, obj)
+    return model, inputs.key(principal, obj)
 
 
 def stand_in_for(principal: Principal, obj: Any) -> Any:

@@ -140,25 +140,32 @@ async def seed_demo(*, if_empty: bool = False) -> bool:
         for n in range(18):
             name, email, phone, line1, city, pin = _BUYERS[n % len(_BUYERS)]
             picks = rng.sample(products, k=rng.randint(1, 3))
-            order = await import_order(
-                organization_id=org.id,
-                marketplace=[Marketplace.AMAZON, Marketplace.FLIPKART][n % 2],
-                external_order_id=f"DEMO-{40000 + n}",
-                buyer=BuyerInput(name=name, email=email, phone=phone),
-                shipping=AddressInput(
-                    name=name, line1=line1, city=city, postal_code=pin, country="IN", phone=phone
-                ),
-                lines=[
-                    LineInput(sku=p.sku, quantity=rng.randint(1, 3), unit_price=p.price)
-                    for p in picks
-                ],
-                placed_at=start + timedelta(days=n * 1.5),
-            )
+            order = (
+                await import_order(
+                    organization_id=org.id,
+                    marketplace=[Marketplace.AMAZON, Marketplace.FLIPKART][n % 2],
+                    external_order_id=f"DEMO-{40000 + n}",
+                    buyer=BuyerInput(name=name, email=email, phone=phone),
+                    shipping=AddressInput(
+                        name=name,
+                        line1=line1,
+                        city=city,
+                        postal_code=pin,
+                        country="IN",
+                        phone=phone,
+                    ),
+                    lines=[
+                        LineInput(sku=p.sku, quantity=rng.randint(1, 3), unit_price=p.price)
+                        for p in picks
+                    ],
+                    placed_at=start + timedelta(days=n * 1.5),
+                )
+            ).order
             for status in _ROUTES[n % len(_ROUTES)]:
                 order = await transition_order(
                     order=order, to_status=status, actor_id=users["staff"].id
                 )
-        ticket = await open_ticket(
+        ticket, _ = await open_ticket(
             organization_id=org.id,
             user_id=users["owner"].id,
             subject="Flipkart listings stopped syncing",

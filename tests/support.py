@@ -197,24 +197,27 @@ async def seed_order(
     from domain.orders.services import AddressInput, BuyerInput, LineInput, import_order
 
     name = unique("Buyer ")
-    return await import_order(
-        organization_id=organization_id,
-        marketplace=Marketplace.AMAZON,
-        external_order_id=external_id or unique("EXT-"),
-        buyer=BuyerInput(name=name, email=email or f"{unique('b')}@example.test"),
-        shipping=AddressInput(
-            name=name, line1="1 Main Road", city=city, postal_code="411001", country="IN"
-        ),
-        lines=[LineInput(sku=s, quantity=q, unit_price=Decimal(p)) for s, q, p in lines],
-    )
+    return (
+        await import_order(
+            organization_id=organization_id,
+            marketplace=Marketplace.AMAZON,
+            external_order_id=external_id or unique("EXT-"),
+            buyer=BuyerInput(name=name, email=email or f"{unique('b')}@example.test"),
+            shipping=AddressInput(
+                name=name, line1="1 Main Road", city=city, postal_code="411001", country="IN"
+            ),
+            lines=[LineInput(sku=s, quantity=q, unit_price=Decimal(p)) for s, q, p in lines],
+        )
+    ).order
 
 
 async def seed_ticket(organization_id: int, user_id: int, subject: str = "Help") -> Any:
     from domain.support.services import open_ticket
 
-    return await open_ticket(
+    ticket, _ = await open_ticket(
         organization_id=organization_id, user_id=user_id, subject=subject, body="Please help."
     )
+    return ticket
 
 
 BUSINESS_MODELS = (

@@ -6,11 +6,11 @@ import strawberry
 from strawberry.types import Info
 from tortoise.transactions import in_transaction
 
-from api.access import authorize, authorize_fields, get_readable
+from api.access import authorize, authorize_fields, get_readable, record_write
 from api.accounts.types import Organization
-from api.audit_notes import wrote
 from api.errors import MutationError
-from api.payloads import attempt
+from api.payloads import payload
+from authz.resources import PLATFORM
 from domain.accounts import models, services
 
 
@@ -63,39 +63,38 @@ _UPDATABLE = (
 @strawberry.type
 class OrganizationMutations:
     @strawberry.mutation(description="Create a seller organization; you become its owner.")
+    @payload(OrganizationPayload)
     async def organization_create(
         self, info: Info, input: OrganizationCreateInput
-    ) -> OrganizationPayload:
-        async def run() -> models.Organization:
-            principal = info.context.require_user()
-            async with in_transaction():
-                org = await services.create_organization(**vars(input))
-                await models.Membership.create(
-                    user_id=principal.user_id, organization=org, role=models.OrgRole.OWNER
-                )
-            info.context.grant_role(org.id, models.OrgRole.OWNER)
-            wrote(info.context, org, action="create")
-            return org
-
-        org, errors = await attempt(run)
-        return OrganizationPayload(organization=org, errors=errors)  # type: ignore[arg-type]
+    ) -> models.Organization:
+        ctx = info.context
+        principal = ctx.require_user()
+        authorize(ctx, "create_organization", PLATFORM, planned=True)
+        async with in_transaction():
+            org = await services.create_organization(**vars(input))
+            await models.Membership.create(
+                user_id=principal.user_id, organization=org, role=models.OrgRole.OWNER
+            )
+        ctx.grant_role(org.id, models.OrgRole.OWNER)
+        given = [name for name, value in vars(input).items() if value is not None]
+        record_write(ctx, org, given, action="create")
+        return org
 
     @strawberry.mutation(description="Change an organization. Needs owner or admin.")
+    @payload(OrganizationPayload)
     async def organization_update(
         self, info: Info, input: OrganizationUpdateInput
-    ) -> OrganizationPayload:
-        async def run() -> models.Organization:
-            org = await get_readable(info.context, models.Organization, input.id)
-            authorize(info.context, "organization.update", org)
-            changes = {
-                name: getattr(input, name)
-                for name in _UPDATABLE
-                if getattr(input, name) is not strawberry.UNSET
-            }
-            authorize_fields(info.context, org, changes)
-            updated = await services.update_organization(organization=org, changes=changes)
-            wrote(info.context, updated, changes)
-            return updated
-
-        org, errors = await attempt(run)
-        return OrganizationPayload(organization=org, errors=errors)  # type: ignore[arg-type]
+    ) -> models.Organization:
+        org = await get_readable(info.context, models.Organization, input.id)
+        authorize(info.context, "update", org)
+        changes = {
+            name: getattr(input, name)
+            for name in _UPDATABLE
+            if getattr(input, name) is not strawberry.UNSET
+        }
+        authorize_fields(info.context, "update", org, changes)
+        before = {name: getattr(org, name) for name in changes}
+        updated = await services.update_organization(organization=org, changes=changes)
+        changed = [name for name, value in before.items() if getattr(updated, name) != value]
+        record_write(info.context, updated, changed)
+        return updated

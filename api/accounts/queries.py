@@ -86,7 +86,7 @@ class AccountQueries:
     ) -> list[PartnerToken]:
         ctx = info.context
         org = await get_readable(ctx, models.Organization, organization_id, field="organizationId")
-        authorize(ctx, "partner_token.manage", org)
+        authorize(ctx, "manage_tokens", org)
         query = PartnerTokenModel.filter(organization_id=org.id).order_by("-id").limit(200)
         return await query  # type: ignore[return-value]
 

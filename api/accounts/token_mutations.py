@@ -8,7 +8,7 @@ from strawberry.types import Info
 from api.access import authorize, get_readable
 from api.accounts.types import PartnerToken
 from api.errors import MutationError
-from api.payloads import attempt
+from api.payloads import payload
 from authz.scopes import SCOPES
 from domain.accounts import tokens
 from domain.accounts.auth_models import PartnerToken as PartnerTokenModel
@@ -41,50 +41,40 @@ class PartnerTokenPayload:
 @strawberry.type
 class TokenMutations:
     @strawberry.mutation(description="Create a partner token for an organization.")
+    @payload(PartnerTokenCreatePayload)
     async def partner_token_create(
         self, info: Info, input: PartnerTokenCreateInput
-    ) -> PartnerTokenCreatePayload:
-        async def run() -> tokens.IssuedToken:
-            ctx = info.context
-            ctx.require_step_up()
-            org = await get_readable(
-                ctx, Organization, input.organization_id, field="organizationId"
-            )
-            authorize(ctx, "partner_token.manage", org)
-            return await tokens.issue(
-                organization_id=org.id,
-                creator=await User.get(id=ctx.principal.user_id),
-                name=input.name,
-                scopes=input.scopes[:50],
-                known_scopes=set(SCOPES),
-                days=input.expires_in_days,
-            )
-
-        issued, errors = await attempt(run)
-        if issued is not None:
-            token = issued.token
-            info.context.audit.note(
-                "token.create",
-                "PartnerToken",
-                token.id,
-                fields=sorted(token.scopes),
-                organization_id=token.organization_id,
-            )
-        if issued is None:
-            return PartnerTokenCreatePayload(token=None, secret=None, errors=errors)
-        return PartnerTokenCreatePayload(token=issued.token, secret=issued.secret, errors=[])  # type: ignore[arg-type]
+    ) -> dict[str, object]:
+        ctx = info.context
+        ctx.require_step_up()
+        org = await get_readable(ctx, Organization, input.organization_id, field="organizationId")
+        authorize(ctx, "manage_tokens", org)
+        issued = await tokens.issue(
+            organization_id=org.id,
+            creator=await User.get(id=ctx.principal.user_id),
+            name=input.name,
+            scopes=input.scopes[:50],
+            known_scopes=set(SCOPES),
+            days=input.expires_in_days,
+        )
+        token = issued.token
+        ctx.audit.note(
+            "token.create",
+            "PartnerToken",
+            token.id,
+            fields=sorted(token.scopes),
+            organization_id=token.organization_id,
+        )
+        return {"token": token, "secret": issued.secret}
 
     @strawberry.mutation(description="Revoke a partner token; it stops working at once.")
-    async def partner_token_revoke(self, info: Info, id: strawberry.ID) -> PartnerTokenPayload:
-        async def run() -> PartnerTokenModel:
-            ctx = info.context
-            ctx.require_session()
-            token = await get_readable(ctx, PartnerTokenModel, id)
-            authorize(ctx, "partner_token.manage", token)
-            ctx.audit.note(
-                "token.revoke", "PartnerToken", token.id, organization_id=token.organization_id
-            )
-            return await tokens.revoke(token=token)
-
-        token, errors = await attempt(run)
-        return PartnerTokenPayload(token=token, errors=errors)  # type: ignore[arg-type]
+    @payload(PartnerTokenPayload)
+    async def partner_token_revoke(self, info: Info, id: strawberry.ID) -> PartnerTokenModel:
+        ctx = info.context
+        ctx.require_session()
+        token = await get_readable(ctx, PartnerTokenModel, id)
+        authorize(ctx, "manage_tokens", token)
+        ctx.audit.note(
+            "token.revoke", "PartnerToken", token.id, organization_id=token.organization_id
+        )
+        return await tokens.revoke(token=token)

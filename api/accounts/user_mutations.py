@@ -5,11 +5,11 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from api.access import record_write
 from api.accounts.session_mutations import start_session
 from api.accounts.types import User
-from api.audit_notes import wrote
 from api.errors import MutationError
-from api.payloads import attempt
+from api.payloads import payload
 from domain.accounts import passwords_flow
 from domain.accounts.models import User as UserModel
 from domain.accounts.password_policy import check_password
@@ -38,50 +38,44 @@ class UserPayload:
 
 @strawberry.type
 class OkPayload:
-    ok: bool
+    ok: bool = False
     errors: list[MutationError]
 
 
 @strawberry.type
 class UserMutations:
     @strawberry.mutation(description="Create an account and sign in to it.")
-    async def user_sign_up(self, info: Info, input: UserSignUpInput) -> UserPayload:
-        async def run() -> UserModel:
-            check_password(input.password, personal=(input.username, input.email))
-            return await create_user(
-                username=input.username,
-                email=input.email,
-                full_name=input.full_name,
-                password=input.password,
-                country=input.country,
-                adult_attested=input.adult_attested,
-                phone=input.phone,
-                locale=input.locale,
-            )
-
-        user, errors = await attempt(run)
-        if user is not None:
-            wrote(info.context, user, action="create")
-            await start_session(info.context, user)
-        return UserPayload(user=user, errors=errors)  # type: ignore[arg-type]
+    @payload(UserPayload)
+    async def user_sign_up(self, info: Info, input: UserSignUpInput) -> UserModel:
+        check_password(input.password, personal=(input.username, input.email))
+        user = await create_user(
+            username=input.username,
+            email=input.email,
+            full_name=input.full_name,
+            password=input.password,
+            country=input.country,
+            adult_attested=input.adult_attested,
+            phone=input.phone,
+            locale=input.locale,
+        )
+        record_write(info.context, user, action="create")
+        await start_session(info.context, user)
+        return user
 
     @strawberry.mutation(
         description="Set a new password (needs a recent sign-in or sessionReauthenticate); "
         "signs out every other session."
     )
-    async def password_change(self, info: Info, new_password: str) -> OkPayload:
-        async def run() -> bool:
-            ctx = info.context
-            session = ctx.require_step_up()
-            user = await UserModel.get(id=ctx.principal.user_id)
-            await passwords_flow.change_password(
-                user=user, new_password=new_password, keep_session_id=session.id
-            )
-            wrote(ctx, user, ["password_hash"], action="password.change")
-            return True
-
-        ok, errors = await attempt(run)
-        return OkPayload(ok=bool(ok), errors=errors)
+    @payload(OkPayload)
+    async def password_change(self, info: Info, new_password: str) -> bool:
+        ctx = info.context
+        session = ctx.require_step_up()
+        user = await UserModel.get(id=ctx.principal.user_id)
+        await passwords_flow.change_password(
+            user=user, new_password=new_password, keep_session_id=session.id
+        )
+        record_write(ctx, user, ["password_hash"], action="password.change")
+        return True
 
     @strawberry.mutation(
         description="Mail a reset link if an account has this email. Always answers ok, so it "
@@ -97,11 +91,8 @@ class UserMutations:
         return OkPayload(ok=True, errors=[])
 
     @strawberry.mutation(description="Set a new password with a reset token; signs out everywhere.")
-    async def password_reset_complete(self, info: Info, token: str, new_password: str) -> OkPayload:
-        async def run() -> bool:
-            user = await passwords_flow.complete_reset(token=token, new_password=new_password)
-            wrote(info.context, user, ["password_hash"], action="password.reset")
-            return True
-
-        ok, errors = await attempt(run)
-        return OkPayload(ok=bool(ok), errors=errors)
+    @payload(OkPayload)
+    async def password_reset_complete(self, info: Info, token: str, new_password: str) -> bool:
+        user = await passwords_flow.complete_reset(token=token, new_password=new_password)
+        record_write(info.context, user, ["password_hash"], action="password.reset")
+        return True

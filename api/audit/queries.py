@@ -8,15 +8,12 @@ import strawberry
 from strawberry.types import Info
 
 from api import ids
-from api.access import readable
+from api.access import allows, authorize, readable
 from api.audit.types import AuditEntry
 from api.pagination import Connection, paginate
 from audit import models
+from authz.resources import AuditSearch
 from domain import validation as v
-from domain.accounts.models import PlatformRole
-from domain.errors import ValidationFailed
-
-_BROAD = frozenset({PlatformRole.SECURITY_REVIEWER, PlatformRole.PLATFORM_ADMIN})
 
 
 @strawberry.input(description="All given conditions must hold.")
@@ -54,8 +51,9 @@ def _conditions(spec: AuditFilter) -> dict[str, object]:
 class AuditQueries:
     @strawberry.field(
         description="The audit log, newest first. Security reviewers and platform admins see "
-        "every entry, an organization's owner its entries, a privacy officer the entries of "
-        "one data subject (filter.subject required). Reading it is itself audited."
+        "every entry, an organization's owner its organizations' entries, a privacy officer "
+        "every entry of one data subject (filter.subject required). Reading it is itself "
+        "audited."
     )
     async def audit_entries(
         self,
@@ -65,22 +63,32 @@ class AuditQueries:
         after: str | None = None,
     ) -> Connection[AuditEntry]:
         ctx = info.context
-        principal = ctx.require_session() and ctx.principal
+        ctx.require_session()
         spec = filter or AuditFilter()
         conditions = _conditions(spec)
-        if (
-            not principal.platform_roles & _BROAD
-            and PlatformRole.PRIVACY_OFFICER in (principal.platform_roles)
-            and not principal.org_roles
-            and "subject" not in conditions
-        ):
-            raise ValidationFailed("search the log by data subject", field="filter.subject")
+        organization_id = conditions.get("organization_id")
+        search = AuditSearch(
+            subject=conditions.get("subject"),  # type: ignore[arg-type]
+            organization_id=organization_id,  # type: ignore[arg-type]
+        )
+        authorize(
+            ctx,
+            "run",
+            search,
+            planned=True,
+            message="not allowed to search the audit log like this (privacy officers search by "
+            "data subject)",
+            field="filter",
+        )
         ctx.audit.note(
             "audit.read",
             "AuditEntry",
             fields=sorted(conditions),
             subject=spec.subject,
-            organization_id=conditions.get("organization_id"),  # type: ignore[arg-type]
+            organization_id=organization_id,  # type: ignore[arg-type]
         )
-        query = readable(ctx, models.AuditEntry).filter(**conditions)
+        if allows(ctx, "read_every_match", search):
+            query = models.AuditEntry.filter(**conditions)
+        else:
+            query = readable(ctx, models.AuditEntry, action="list").filter(**conditions)
         return await paginate(query, first=first, after=after)

@@ -44,9 +44,16 @@ class DataAccess:
     actor_kind: str = strawberry.field(
         description="A person at a seller, a partner integration, Mandi staff, or the system."
     )
+    actor_role: str = strawberry.field(
+        description="In which role: support (Mandi staff under an access grant you can see), "
+        "seller (a person at the seller that holds your data), partner (an integration the "
+        "seller connected), system, or anonymous."
+    )
     action: str
     fields: list[str]
-    purpose: str | None = strawberry.field(description="The justification given, if any.")
+    purpose: str | None = strawberry.field(
+        description="Why: the justification of the access grant it was made under, if any."
+    )
     outcome: str
     organization_id: strawberry.Private[int | None]
 
@@ -59,6 +66,7 @@ class DataAccess:
 
 
 _ACTOR_KINDS = {"user": "person", "token": "partner integration", "system": "system"}
+_ROLES = {"user": "seller", "token": "partner", "system": "system"}
 
 
 def data_access(entry: object) -> DataAccess:
@@ -66,6 +74,10 @@ def data_access(entry: object) -> DataAccess:
     return DataAccess(
         occurred_at=entry.occurred_at,  # type: ignore[attr-defined]
         actor_kind=_ACTOR_KINDS.get(entry.actor_type, "anonymous"),  # type: ignore[attr-defined]
+        # only accesses under a support access grant carry a grant's justification
+        actor_role="support"
+        if entry.justification is not None and entry.actor_type == "user"  # type: ignore[attr-defined]
+        else _ROLES.get(entry.actor_type, "anonymous"),  # type: ignore[attr-defined]
         action=entry.action,  # type: ignore[attr-defined]
         fields=list(entry.fields_accessed),  # type: ignore[attr-defined]
         purpose=entry.justification,  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from strawberry.types import Info
 from api.access import authorize, get_readable
 from api.catalog.types import Product
 from api.errors import MutationError
-from api.payloads import attempt
+from api.payloads import payload
 from domain.accounts.models import Organization
 from domain.catalog import models, services
 
@@ -46,49 +46,40 @@ class ProductPayload:
 @strawberry.type
 class CatalogMutations:
     @strawberry.mutation(description="Create a product. Needs owner, admin or manager.")
-    async def product_create(self, info: Info, input: ProductCreateInput) -> ProductPayload:
-        async def run() -> models.Product:
-            org = await get_readable(
-                info.context, Organization, input.organization_id, field="organizationId"
-            )
-            authorize(info.context, "product.create", org)
-            return await services.create_product(
-                organization_id=org.id,
-                sku=input.sku,
-                title=input.title,
-                price=input.price,
-                hsn_code=input.hsn_code,
-                gst_rate=input.gst_rate,
-                description=input.description,
-                currency=input.currency,
-            )
-
-        product, errors = await attempt(run)
-        return ProductPayload(product=product, errors=errors)  # type: ignore[arg-type]
+    @payload(ProductPayload)
+    async def product_create(self, info: Info, input: ProductCreateInput) -> models.Product:
+        org = await get_readable(
+            info.context, Organization, input.organization_id, field="organizationId"
+        )
+        authorize(info.context, "create_product", org)
+        return await services.create_product(
+            organization_id=org.id,
+            sku=input.sku,
+            title=input.title,
+            price=input.price,
+            hsn_code=input.hsn_code,
+            gst_rate=input.gst_rate,
+            description=input.description,
+            currency=input.currency,
+        )
 
     @strawberry.mutation(description="Change a product. Needs owner, admin or manager.")
-    async def product_update(self, info: Info, input: ProductUpdateInput) -> ProductPayload:
-        async def run() -> models.Product:
-            product = await get_readable(info.context, models.Product, input.id)
-            authorize(info.context, "product.update", product)
-            return await services.update_product(
-                product=product,
-                title=input.title,
-                description=input.description,
-                price=input.price,
-                hsn_code=input.hsn_code,
-                gst_rate=input.gst_rate,
-            )
-
-        product, errors = await attempt(run)
-        return ProductPayload(product=product, errors=errors)  # type: ignore[arg-type]
+    @payload(ProductPayload)
+    async def product_update(self, info: Info, input: ProductUpdateInput) -> models.Product:
+        product = await get_readable(info.context, models.Product, input.id)
+        authorize(info.context, "update", product)
+        return await services.update_product(
+            product=product,
+            title=input.title,
+            description=input.description,
+            price=input.price,
+            hsn_code=input.hsn_code,
+            gst_rate=input.gst_rate,
+        )
 
     @strawberry.mutation(description="Archive a product. Needs owner, admin or manager.")
-    async def product_archive(self, info: Info, id: strawberry.ID) -> ProductPayload:
-        async def run() -> models.Product:
-            product = await get_readable(info.context, models.Product, id)
-            authorize(info.context, "product.archive", product)
-            return await services.archive_product(product=product)
-
-        product, errors = await attempt(run)
-        return ProductPayload(product=product, errors=errors)  # type: ignore[arg-type]
+    @payload(ProductPayload)
+    async def product_archive(self, info: Info, id: strawberry.ID) -> models.Product:
+        product = await get_readable(info.context, models.Product, id)
+        authorize(info.context, "archive", product)
+        return await services.archive_product(product=product)

@@ -8,7 +8,7 @@ from strawberry.types import Info
 from api.access import authorize, get_readable
 from api.errors import MutationError
 from api.inventory.types import InventoryMovement, MovementReason, StockLevel, Warehouse
-from api.payloads import attempt
+from api.payloads import payload
 from domain.accounts.models import Organization
 from domain.catalog.models import Product
 from domain.inventory import models, services
@@ -46,55 +46,45 @@ class StockAdjustInput:
 class StockAdjustPayload:
     stock: StockLevel | None
     movement: InventoryMovement | None
-    replayed: bool = strawberry.field(description="True when an earlier request with this key won.")
+    replayed: bool = strawberry.field(
+        default=False, description="True when an earlier request with this key won."
+    )
     errors: list[MutationError]
 
 
 @strawberry.type
 class InventoryMutations:
     @strawberry.mutation(description="Create a warehouse. Needs owner, admin or manager.")
-    async def warehouse_create(self, info: Info, input: WarehouseCreateInput) -> WarehousePayload:
-        async def run() -> models.Warehouse:
-            org = await get_readable(
-                info.context, Organization, input.organization_id, field="organizationId"
-            )
-            authorize(info.context, "warehouse.create", org)
-            return await services.create_warehouse(
-                organization_id=org.id,
-                code=input.code,
-                name=input.name,
-                city=input.city,
-                country=input.country,
-            )
-
-        warehouse, errors = await attempt(run)
-        return WarehousePayload(warehouse=warehouse, errors=errors)  # type: ignore[arg-type]
+    @payload(WarehousePayload)
+    async def warehouse_create(self, info: Info, input: WarehouseCreateInput) -> models.Warehouse:
+        org = await get_readable(
+            info.context, Organization, input.organization_id, field="organizationId"
+        )
+        authorize(info.context, "create_warehouse", org)
+        return await services.create_warehouse(
+            organization_id=org.id,
+            code=input.code,
+            name=input.name,
+            city=input.city,
+            country=input.country,
+        )
 
     @strawberry.mutation(description="Adjust stock atomically. Needs staff or above.")
-    async def stock_adjust(self, info: Info, input: StockAdjustInput) -> StockAdjustPayload:
-        async def run() -> services.Adjustment:
-            ctx = info.context
-            product = await get_readable(ctx, Product, input.product_id, field="productId")
-            warehouse = await get_readable(
-                ctx, models.Warehouse, input.warehouse_id, field="warehouseId"
-            )
-            authorize(ctx, "stock.adjust", product)
-            return await services.adjust_stock(
-                product=product,
-                warehouse=warehouse,
-                delta=input.delta,
-                reason=input.reason,
-                actor_id=ctx.principal.user_id,
-                idempotency_key=input.idempotency_key,
-                note=input.note,
-            )
-
-        result, errors = await attempt(run)
-        if result is None:
-            return StockAdjustPayload(stock=None, movement=None, replayed=False, errors=errors)
-        return StockAdjustPayload(
-            stock=result.stock,  # type: ignore[arg-type]
-            movement=result.movement,  # type: ignore[arg-type]
-            replayed=result.replayed,
-            errors=[],
+    @payload(StockAdjustPayload)
+    async def stock_adjust(self, info: Info, input: StockAdjustInput) -> dict[str, object]:
+        ctx = info.context
+        product = await get_readable(ctx, Product, input.product_id, field="productId")
+        warehouse = await get_readable(
+            ctx, models.Warehouse, input.warehouse_id, field="warehouseId"
         )
+        authorize(ctx, "adjust_stock", product)
+        result = await services.adjust_stock(
+            product=product,
+            warehouse=warehouse,
+            delta=input.delta,
+            reason=input.reason,
+            actor_id=ctx.principal.user_id,
+            idempotency_key=input.idempotency_key,
+            note=input.note,
+        )
+        return {"stock": result.stock, "movement": result.movement, "replayed": result.replayed}

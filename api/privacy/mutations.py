@@ -10,10 +10,10 @@ import strawberry
 from strawberry.types import Info
 
 from api import ids
-from api.access import Forbidden, authorize, get_readable
+from api.access import authorize, get_readable
 from api.context import RequestContext
 from api.errors import MutationError
-from api.payloads import attempt
+from api.payloads import payload
 from api.privacy.types import SUBJECT_TYPES, AccessGrant, AccessGrantSubject
 from domain.privacy import models, services
 
@@ -49,41 +49,35 @@ def _note(ctx: RequestContext, action: str, grant: models.AccessGrant) -> None:
 @strawberry.type
 class PrivacyMutations:
     @strawberry.mutation(description="Open an access grant for yourself (support agents).")
+    @payload(AccessGrantPayload)
     async def access_grant_create(
         self, info: Info, input: AccessGrantCreateInput
-    ) -> AccessGrantPayload:
-        async def run() -> models.AccessGrant:
-            ctx = info.context
-            ctx.require_session()
-            kind = models.GrantSubject(input.subject_kind)
-            subject_id = ids.decode(input.subject_id, SUBJECT_TYPES[kind], field="subjectId")
-            planned = models.AccessGrant(
-                grantee_id=ctx.principal.user_id, subject_kind=kind, subject_id=subject_id
-            )
-            if not ctx.guard.decisions.allows("create", planned):
-                raise Forbidden("only support agents open access grants")
-            grant = await services.create_grant(
-                grantee_id=ctx.principal.user_id,
-                kind=kind,
-                subject_id=subject_id,
-                justification=input.justification,
-                duration_minutes=input.duration_minutes,
-            )
-            _note(ctx, "access_grant.create", grant)
-            return grant
-
-        grant, errors = await attempt(run)
-        return AccessGrantPayload(grant=grant, errors=errors)  # type: ignore[arg-type]
+    ) -> models.AccessGrant:
+        ctx = info.context
+        ctx.require_session()
+        kind = models.GrantSubject(input.subject_kind)
+        subject_id = ids.decode(input.subject_id, SUBJECT_TYPES[kind], field="subjectId")
+        planned = models.AccessGrant(
+            grantee_id=ctx.principal.user_id, subject_kind=kind, subject_id=subject_id
+        )
+        message = "only support agents open access grants"
+        authorize(ctx, "create", planned, message=message, planned=True)
+        grant = await services.create_grant(
+            grantee_id=ctx.principal.user_id,
+            kind=kind,
+            subject_id=subject_id,
+            justification=input.justification,
+            duration_minutes=input.duration_minutes,
+        )
+        _note(ctx, "access_grant.create", grant)
+        return grant
 
     @strawberry.mutation(description="Close an access grant now.")
-    async def access_grant_revoke(self, info: Info, id: strawberry.ID) -> AccessGrantPayload:
-        async def run() -> models.AccessGrant:
-            ctx = info.context
-            ctx.require_session()
-            grant = await get_readable(ctx, models.AccessGrant, id)
-            authorize(ctx, "revoke", grant)
-            _note(ctx, "access_grant.revoke", grant)
-            return await services.revoke_grant(grant=grant)
-
-        grant, errors = await attempt(run)
-        return AccessGrantPayload(grant=grant, errors=errors)  # type: ignore[arg-type]
+    @payload(AccessGrantPayload)
+    async def access_grant_revoke(self, info: Info, id: strawberry.ID) -> models.AccessGrant:
+        ctx = info.context
+        ctx.require_session()
+        grant = await get_readable(ctx, models.AccessGrant, id)
+        authorize(ctx, "revoke", grant)
+        _note(ctx, "access_grant.revoke", grant)
+        return await services.revoke_grant(grant=grant)

@@ -4,6 +4,15 @@
 # sign-in and mail delivery), and every credential field (password_hash, mfa_secret_encrypted,
 # token_hash, code_hash, body_encrypted).
 
+# Creating an organization (its creator becomes its owner) is for people, never partner tokens:
+# no scope covers it.
+resource Platform {
+    permissions = ["create_organization"];
+}
+
+has_permission(actor: Principal, "create_organization", _platform: Platform) if
+    actor.kind = "user";
+
 resource Organization {
     permissions = [
         "read", "update", "create_product", "create_warehouse", "import_order", "open_ticket",

@@ -7,7 +7,7 @@
 # data that was not addressed to support (a user's account data, a buyer's contact data).
 
 resource Ticket {
-    permissions = ["read", "reply"];
+    permissions = ["read", "reply", "reply_as_support"];
     roles = ["viewer", "staff", "support_agent"];
 
     "read" if "viewer";
@@ -15,6 +15,12 @@ resource Ticket {
     "read" if "support_agent";
     "reply" if "support_agent";
 }
+
+# A support agent who is no member of the ticket's organization answers as Mandi's support team
+# (a member answers as the seller, whatever platform role they also hold).
+has_permission(actor: Principal, "reply_as_support", ticket: Ticket) if
+    has_role(actor, "support_agent", ticket) and
+    not ticket.organization_id in actor.organization_ids;
 
 resource TicketMessage {
     permissions = ["read"];

@@ -7,7 +7,7 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
-from domain.personal import NO_PERSONAL_DATA, Category, PersonalData, Subject, SubjectKind
+from domain.personal import Category, PersonalData, Subject, SubjectKind
 
 
 class OrgRole(StrEnum):
@@ -108,7 +108,11 @@ class Membership(Model):
     role = fields.CharEnumField(OrgRole, max_length=16)
     created_at = fields.DatetimeField(auto_now_add=True)
 
-    personal_data = NO_PERSONAL_DATA.because("links a user id to an organization and a role")
+    # About a person (their role), holding no personal value: the user is named by id.
+    personal_data = PersonalData(
+        subject=Subject(SubjectKind.USER, via="user_id"),
+        reason="links a user id to an organization and a role",
+    )
 
     class Meta:
         table = "membership"
@@ -126,7 +130,9 @@ class PlatformRoleGrant(Model):
     )
     created_at = fields.DatetimeField(auto_now_add=True)
 
-    personal_data = NO_PERSONAL_DATA.because("links user ids to a platform role")
+    personal_data = PersonalData(
+        subject=Subject(SubjectKind.USER, via="user_id"), reason="links user ids to a platform role"
+    )
 
     class Meta:
         table = "platform_role_grant"

@@ -15,6 +15,13 @@ from domain.accounts.models import Membership, OrgRole, PlatformRole, PlatformRo
 from domain.errors import Conflict, NotFound, ValidationFailed
 
 
+class LastOwner(Conflict):
+    """An organization must keep at least one owner."""
+
+    def __init__(self, field: str) -> None:
+        super().__init__("an organization needs at least one owner", field=field)
+
+
 async def find_user(*, user_id: int | None = None, username: str | None = None) -> User:
     """The user named by id or username (exactly one of them), else NotFound."""
     if (user_id is None) == (username is None):
@@ -33,13 +40,15 @@ async def membership_of(*, organization_id: int, user_id: int) -> Membership | N
 
 
 async def _other_owners(organization_id: int, user_id: int) -> int:
-    """Owners of the organization besides ``user_id``, with their rows locked (PostgreSQL)."""
-    owners = await (
-        Membership.filter(organization_id=organization_id, role=OrgRole.OWNER)
-        .select_for_update()
-        .values_list("user_id", flat=True)
-    )
-    return sum(1 for owner in owners if owner != user_id)
+    """Owners of the organization besides ``user_id``, with their rows locked (PostgreSQL).
+
+    Whole rows, not ``values_list``: Tortoise drops FOR UPDATE from a values query, and two
+    owners removing each other at once would both see the other still there.
+    """
+    owners = await Membership.filter(
+        organization_id=organization_id, role=OrgRole.OWNER
+    ).select_for_update()
+    return sum(1 for owner in owners if owner.user_id != user_id)
 
 
 async def set_org_role(*, organization_id: int, user: User, role: OrgRole) -> Membership:
@@ -59,7 +68,7 @@ async def set_org_role(*, organization_id: int, user: User, role: OrgRole) -> Me
         if current.role == role:
             return current
         if current.role == OrgRole.OWNER and not await _other_owners(organization_id, user.id):
-            raise Conflict("an organization needs at least one owner", field="role")
+            raise LastOwner(field="role")
         current.role = role
         await current.save(update_fields=["role"])
         return current
@@ -71,7 +80,7 @@ async def remove_org_role(*, membership: Membership) -> None:
         if membership.role == OrgRole.OWNER and not await _other_owners(
             membership.organization_id, membership.user_id
         ):
-            raise Conflict("an organization needs at least one owner", field="userId")
+            raise LastOwner(field="userId")
         await Membership.filter(id=membership.id).delete()
 
 

@@ -48,6 +48,16 @@ class AddressInput:
 
 
 @dataclass(frozen=True)
+class Imported:
+    """An imported order, and which of its buyer's records the import created."""
+
+    order: Order
+    customer: Customer
+    customer_created: bool
+    address: CustomerAddress | None  # the address-book entry it added, if any
+
+
+@dataclass(frozen=True)
 class LineInput:
     sku: str
     quantity: int
@@ -86,8 +96,11 @@ async def import_order(
     lines: list[LineInput],
     currency: str = "INR",
     placed_at: datetime | None = None,
-) -> Order:
-    """Record an order received from a marketplace, with its buyer and lines, all or nothing."""
+) -> Imported:
+    """Record an order received from a marketplace, with its buyer and lines, all or nothing.
+
+    A buyer with an email the organization already knows is that customer (the caller decides
+    beforehand whether it may see them); otherwise a new customer is created."""
     external_id = v.text(external_order_id, field="externalOrderId", max_length=64)
     buyer_values = _buyer(buyer)
     shipping_values = _shipping(shipping)
@@ -118,8 +131,8 @@ async def import_order(
     v.money(total, field="lines")
     try:
         async with in_transaction():
-            customer = await _customer(organization_id, buyer_values)
-            await _remember_address(customer, shipping_values)
+            customer, created = await _customer(organization_id, buyer_values)
+            address = await _remember_address(customer, shipping_values)
             order = await Order.create(
                 organization_id=organization_id,
                 marketplace=marketplace,
@@ -139,7 +152,7 @@ async def import_order(
             await OrderStatusChange.create(order_id=order.id, to_status=OrderStatus.PLACED)
     except IntegrityError:
         raise Conflict("this order was already imported", field="externalOrderId") from None
-    return order
+    return Imported(order=order, customer=customer, customer_created=created, address=address)
 
 
 def _placed_at(value: datetime | None) -> datetime:
@@ -151,24 +164,25 @@ def _placed_at(value: datetime | None) -> datetime:
     )
 
 
-async def _customer(organization_id: int, values: dict) -> Customer:
-    """The organization's customer with this email, else a new one."""
+async def _customer(organization_id: int, values: dict) -> tuple[Customer, bool]:
+    """The organization's customer with this email, else a new one (and whether it is new)."""
     if values["email"]:
         existing = await Customer.filter(
             organization_id=organization_id, email=values["email"]
         ).first()
         if existing:
-            return existing
-    return await Customer.create(organization_id=organization_id, **values)
+            return existing, False
+    return await Customer.create(organization_id=organization_id, **values), True
 
 
-async def _remember_address(customer: Customer, shipping_values: dict) -> None:
-    """Keep the shipping address in the customer's address book, once."""
+async def _remember_address(customer: Customer, shipping_values: dict) -> CustomerAddress | None:
+    """Keep the shipping address in the customer's address book, once; the entry if added."""
     address = {part: shipping_values[f"shipping_{part}"] for part in ADDRESS_PARTS}
-    if not await CustomerAddress.filter(customer_id=customer.id, **address).exists():
-        await CustomerAddress.create(
-            organization_id=customer.organization_id, customer_id=customer.id, **address
-        )
+    if await CustomerAddress.filter(customer_id=customer.id, **address).exists():
+        return None
+    return await CustomerAddress.create(
+        organization_id=customer.organization_id, customer_id=customer.id, **address
+    )
 
 
 async def transition_order(*, order: Order, to_status: OrderStatus, actor_id: int | None) -> Order:

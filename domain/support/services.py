@@ -9,17 +9,20 @@ from domain.errors import ValidationFailed
 from domain.support.models import Ticket, TicketMessage, TicketStatus
 
 
-async def open_ticket(*, organization_id: int, user_id: int, subject: str, body: str) -> Ticket:
+async def open_ticket(
+    *, organization_id: int, user_id: int, subject: str, body: str
+) -> tuple[Ticket, TicketMessage]:
+    """A new ticket and its first message."""
     subject = v.text(subject, field="subject", max_length=200)
     body = v.text(body, field="body", max_length=10_000)
     async with in_transaction():
         ticket = await Ticket.create(
             organization_id=organization_id, opened_by_id=user_id, subject=subject
         )
-        await TicketMessage.create(
+        message = await TicketMessage.create(
             ticket=ticket, organization_id=organization_id, author_id=user_id, body=body
         )
-    return ticket
+    return ticket, message
 
 
 async def reply_ticket(

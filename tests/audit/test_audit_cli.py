@@ -48,7 +48,7 @@ async def test_verify_export_and_verify_offline(backend, tmp_path):
     )
     assert code == 0 and "exported" in out, out
     code, key = await mandi(backend, "audit", "public-key")
-    code, out = await mandi(backend, "audit", "verify", "--file", str(path), "--public-key", key)
+    code, out = await mandi(backend, "audit", "verify", "--file", str(path), f"--public-key={key}")
     assert code == 0 and "chain verifies" in out, out
 
     lines = path.read_text().splitlines()

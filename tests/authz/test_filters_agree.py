@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import pytest
 
+from audit.models import AuditEntry
 from authz import policy
 from authz.decisions import Decisions
-from authz.resources import INPUTS
+from authz.resources import ROW_MODELS
 from tests.authz.conftest import TOKEN_SCOPES
 
 PERSONAS = [
@@ -33,11 +34,16 @@ PERSONAS = [
 async def test_filter_and_decision_agree_on_every_row(demo, persona):
     principal = demo.principals[persona]
     decisions = Decisions(principal)
-    for model in INPUTS:
+    for model in ROW_MODELS:
         pk = model._meta.pk_attr
         filtered = set(await policy.readable_query(principal, model).values_list(pk, flat=True))
         decided = {row.pk for row in await model.all() if decisions.on(row).readable}
         assert filtered == decided, model.__name__
+    # the audit log's "list" rows (searches without read_every_match) agree too
+    listed = policy.readable_query(principal, AuditEntry, action="list")
+    filtered = set(await listed.values_list("seq", flat=True))
+    decided = {row.seq for row in await AuditEntry.all() if decisions.allows("list", row)}
+    assert filtered == decided
 
 
 async def test_the_demo_gives_every_persona_something_to_see(demo):
