@@ -20,6 +20,7 @@ from api.context import RequestContext, from_scope
 from api.error_reports import init_error_reports
 from api.schema import schema
 from api.stats import StatsMiddleware
+from audit.refusals import RefusalLog
 from authz.engine import init_oso
 from domain import db
 from domain.accounts.throttle import LoginThrottle, MemoryFailureStore, RedisFailureStore
@@ -73,6 +74,7 @@ def create_app(
     init_error_reports(settings)
     db.install_statement_counter()
     init_oso()  # build the policy engine once, before serving (not thread-safe to build)
+    refusals = RefusalLog()
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Any) -> AsyncIterator[None]:
@@ -81,6 +83,7 @@ def create_app(
         try:
             yield
         finally:
+            await refusals.close()
             if isinstance(throttle.store, RedisFailureStore):
                 await throttle.store.close()
             if manage_db:
@@ -95,9 +98,12 @@ def create_app(
         ],
         middleware=[
             Middleware(StatsMiddleware, expose=settings.expose_stats),
-            Middleware(PrincipalMiddleware, allowed_origins=settings.allowed_origins),
+            Middleware(
+                PrincipalMiddleware, allowed_origins=settings.allowed_origins, refusals=refusals
+            ),
         ],
         lifespan=lifespan,
     )
     app.state.throttle = throttle
+    app.state.refusals = refusals
     return app

@@ -1,8 +1,10 @@
 """Fail closed: a request's audit entries are written before its response leaves.
 
 Mutations run in one database transaction with their audit entries, so writes and entries
-commit together or not at all. For queries the entries are written after execution; if that
-write fails, the client gets an error and no data.
+commit together or not at all. Security events (sign-in attempts) commit with them too, and when
+the transaction rolls back they are written on their own once it has ended (never while it holds
+SQLite's write lock). For queries the entries are written after execution; if that write fails,
+the client gets an error and no data.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 from tortoise.transactions import in_transaction
 
+from audit.recorder import AuditBuffer
 from domain.errors import DomainError
 
 log = logging.getLogger("mandi.audit")
@@ -82,6 +85,16 @@ class AuditFlush(SchemaExtension):
                 await buffer.flush()
         except _RollBack:
             _replace(context, "the operation failed; nothing was changed", "INTERNAL_SERVER_ERROR")
+            await _keep_security_events(buffer)
         except Exception as error:  # the writes rolled back with the entries
             log.error("audit write failed, mutation rolled back: %s", type(error).__name__)
             _replace(context, _UNAVAILABLE, "AUDIT_UNAVAILABLE")
+            await _keep_security_events(buffer)
+
+
+async def _keep_security_events(buffer: AuditBuffer) -> None:
+    """The rolled-back mutation's sign-in attempts and refusals, written on their own."""
+    try:
+        await buffer.flush_kept()
+    except Exception as error:  # the client already has an error; say what was lost
+        log.error("security events of a rolled-back mutation lost: %s", type(error).__name__)

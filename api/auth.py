@@ -9,13 +9,15 @@ carries an ``X-Requested-With`` header, which a cross-site form cannot add.
 from __future__ import annotations
 
 import json
+import uuid
 from http.cookies import CookieError, SimpleCookie
+from typing import Any
 
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from audit.models import Outcome
-from audit.recorder import Actor, record
+from audit.recorder import Actor
+from audit.refusals import RefusalLog
 from authz.principal import Principal, load_user_principal
 from domain.accounts import tokens
 from domain.accounts.sessions import resolve_session
@@ -57,35 +59,29 @@ def same_site(scope: Scope, headers: Headers, allowed_origins: frozenset[str]) -
     return origin == own or origin in allowed_origins
 
 
-async def _reject(send: Send, status: int, code: str, message: str) -> None:
-    body = json.dumps(
-        {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
-    )
+async def _reject(send: Send, request_id: str, status: int, code: str, message: str) -> None:
+    error = {"message": message, "extensions": {"code": code, "requestId": request_id}}
+    body = json.dumps({"data": None, "errors": [error]})
     await send(
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"application/json")],
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"x-request-id", request_id.encode()),
+            ],
         }
     )
     await send({"type": "http.response.body", "body": body.encode()})
 
 
-async def _audit_rejected_token(scope: Scope, headers: Headers, raw: str) -> None:
-    """Record the use of an unknown, revoked or expired token, naming it only by prefix."""
-    prefix = raw[len(tokens.TOKEN_PREFIX) :].partition("_")[0][:16] if raw else ""
+def _actor(scope: Scope, headers: Headers, request_id: str, **who: Any) -> Actor:
     client = scope.get("client")
-    actor = Actor(
-        type="token",
+    return Actor(
         ip=client[0] if client else None,
         user_agent=headers.get("user-agent"),
-    )
-    await record(
-        actor,
-        "token.rejected",
-        "PartnerToken",
-        resource_id=prefix or None,
-        outcome=Outcome.DENIED,
+        request_id=request_id,
+        **who,
     )
 
 
@@ -97,10 +93,12 @@ class PrincipalMiddleware:
         app: ASGIApp,
         paths: tuple[str, ...] = ("/graphql",),
         allowed_origins: frozenset[str] = frozenset(),
+        refusals: RefusalLog | None = None,
     ) -> None:
         self.app = app
         self.paths = paths
         self.allowed_origins = allowed_origins
+        self.refusals = refusals or RefusalLog()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] not in self.paths:
@@ -108,22 +106,46 @@ class PrincipalMiddleware:
             return
         headers = Headers(scope=scope)
         state = scope.setdefault("state", {})
+        request_id = state["request_id"] = uuid.uuid4().hex
         authorization = headers.get("authorization")
         if authorization is not None:
             scheme, _, value = authorization.partition(" ")
-            identity = await tokens.resolve(value.strip()) if scheme.lower() == "bearer" else None
+            raw = value.strip()
+            identity = await tokens.resolve(raw) if scheme.lower() == "bearer" else None
             if identity is None:
-                await _audit_rejected_token(scope, headers, value.strip())
-                await _reject(send, 401, "UNAUTHENTICATED", "invalid, expired or revoked token")
+                await self._refuse_token(scope, headers, request_id, raw)
+                await _reject(
+                    send, request_id, 401, "UNAUTHENTICATED", "invalid, expired or revoked token"
+                )
                 return
             state["principal"] = token_principal(identity)
         elif (token := _cookie(headers, SESSION_COOKIE)) and (
             found := await resolve_session(token)
         ):
-            if scope["method"] != "GET" and not same_site(scope, headers, self.allowed_origins):
-                await _reject(send, 403, "CSRF_REJECTED", "cross-site request refused")
-                return
             session, user = found
+            if scope["method"] != "GET" and not same_site(scope, headers, self.allowed_origins):
+                await self.refusals.refused(
+                    _actor(scope, headers, request_id, type="user", id=user.id),
+                    "csrf.rejected",
+                    "WebSession",
+                    resource_id=session.id,
+                    subject=f"user:{user.id}",
+                )
+                await _reject(send, request_id, 403, "CSRF_REJECTED", "cross-site request refused")
+                return
             state["principal"] = await load_user_principal(user)
             state["session"] = session
         await self.app(scope, receive, send)
+
+    async def _refuse_token(
+        self, scope: Scope, headers: Headers, request_id: str, raw: str
+    ) -> None:
+        """Record the use of an unknown, revoked or expired token, naming it only by prefix."""
+        prefix = raw[len(tokens.TOKEN_PREFIX) :].partition("_")[0][:16] if raw else ""
+        await self.refusals.refused(
+            _actor(scope, headers, request_id, type="token"),
+            "token.rejected",
+            "PartnerToken",
+            resource_id=prefix or None,
+            organization_id=await tokens.refused_token_organization(raw),
+        )

@@ -63,7 +63,8 @@ class RequestContext:
         return self.session.id if self.session else None
 
     def become(self, principal: Principal, session: WebSession | None) -> None:
-        """Switch identity mid-request (after signing in or out); decisions start afresh."""
+        """Switch identity mid-request (after signing in or out); decisions start afresh, and
+        what is noted from now on names the new actor (earlier notes keep theirs)."""
         self.principal = principal
         self.session = session
         self.guard = Guard(principal)
@@ -112,6 +113,7 @@ def from_scope(
         throttle=throttle,
         principal=state.get("principal", ANONYMOUS),
         session=state.get("session"),
+        request_id=state.get("request_id") or uuid.uuid4().hex,
     )
     response.headers["X-Request-Id"] = context.request_id
     return context

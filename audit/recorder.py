@@ -1,4 +1,7 @@
-"""The per-request audit buffer: reads are merged per object, then written in one insert."""
+"""The per-request audit buffer: reads are merged per object and actor, then written in one
+insert. Each note names the actor of the moment it was noted (a request that signs in or out
+changes its actor midway). Security events (sign-in attempts, refusals) are kept apart: they are
+written even when the request's transaction rolls back."""
 
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ SYSTEM = Actor(type="system")
 
 @dataclass
 class _Note:
+    actor: Actor
     action: str
     resource_type: str
     resource_id: str | None
@@ -42,8 +46,9 @@ class AuditBuffer:
     """Collects a request's audit entries; ``flush`` appends them to the chain at once."""
 
     def __init__(self, actor: Actor) -> None:
-        self.actor = actor
+        self.actor = actor  # who acts from now on; each note keeps the actor of its moment
         self._notes: dict[tuple, _Note] = {}
+        self._kept: dict[tuple, _Note] = {}  # security events: they survive a rollback
         self.flushed = 0
 
     def note(
@@ -57,50 +62,66 @@ class AuditBuffer:
         organization_id: int | None = None,
         outcome: Outcome = Outcome.ALLOWED,
         justification: str | None = None,
+        security: bool = False,
     ) -> None:
+        """Note an access; ``security`` marks an authentication event, written even when the
+        request's writes roll back."""
         rid = None if resource_id is None else str(resource_id)
-        key = (action, resource_type, rid, outcome, justification)
-        note = self._notes.get(key)
+        actor = self.actor
+        key = (actor, action, resource_type, rid, outcome, justification)
+        notes = self._kept if security else self._notes
+        note = notes.get(key)
         if note is None:
-            note = self._notes[key] = _Note(
-                action, resource_type, rid, subject, organization_id, outcome, justification
+            note = notes[key] = _Note(
+                actor, action, resource_type, rid, subject, organization_id, outcome, justification
             )
         note.fields.update(fields)
 
     def __len__(self) -> int:
-        return len(self._notes)
+        return len(self._notes) + len(self._kept)
 
-    def entries(self, now: datetime | None = None) -> list[dict[str, Any]]:
+    def entries(self, now: datetime | None = None, *, kept_only: bool = False) -> list[dict]:
         moment = now or datetime.now(UTC)
-        actor = self.actor
-        return [
-            {
-                "occurred_at": moment,
-                "request_id": actor.request_id,
-                "actor_type": actor.type,
-                "actor_id": actor.id,
-                "on_behalf_of": actor.on_behalf_of,
-                "organization_id": note.organization_id,
-                "action": note.action,
-                "resource_type": note.resource_type,
-                "resource_id": note.resource_id,
-                "fields_accessed": sorted(note.fields),
-                "subject": note.subject,
-                "outcome": note.outcome.value,
-                "justification": note.justification,
-                "ip": actor.ip,
-                "user_agent": (actor.user_agent or "")[:300] or None,
-            }
-            for note in self._notes.values()
-        ]
+        notes = [*self._kept.values()]
+        if not kept_only:
+            notes += self._notes.values()
+        return [_entry(note, moment) for note in notes]
 
     async def flush(self) -> None:
         """Append the buffered entries (one INSERT) and empty the buffer."""
-        entries = self.entries()
+        await self._write(self.entries())
+
+    async def flush_kept(self) -> None:
+        """After a rollback: append only the security events, and empty the buffer."""
+        await self._write(self.entries(kept_only=True))
+
+    async def _write(self, entries: list[dict[str, Any]]) -> None:
         if entries:
             await append(entries)
             self.flushed += 1
         self._notes.clear()
+        self._kept.clear()
+
+
+def _entry(note: _Note, moment: datetime) -> dict[str, Any]:
+    actor = note.actor
+    return {
+        "occurred_at": moment,
+        "request_id": actor.request_id,
+        "actor_type": actor.type,
+        "actor_id": actor.id,
+        "on_behalf_of": actor.on_behalf_of,
+        "organization_id": note.organization_id,
+        "action": note.action,
+        "resource_type": note.resource_type,
+        "resource_id": note.resource_id,
+        "fields_accessed": sorted(note.fields),
+        "subject": note.subject,
+        "outcome": note.outcome.value,
+        "justification": note.justification,
+        "ip": actor.ip,
+        "user_agent": (actor.user_agent or "")[:300] or None,
+    }
 
 
 async def record(actor: Actor, action: str, resource_type: str, **details: Any) -> None:

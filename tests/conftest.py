@@ -87,7 +87,9 @@ async def backend(request: pytest.FixtureRequest, tmp_path_factory) -> AsyncIter
 
 @pytest_asyncio.fixture
 async def app(backend: Backend):
-    return create_app(manage_db=False)
+    current = create_app(manage_db=False)
+    yield current
+    await current.state.refusals.close()  # what the lifespan does (ASGITransport runs none)
 
 
 @pytest_asyncio.fixture

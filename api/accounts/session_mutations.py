@@ -76,22 +76,25 @@ _AUDIT_ACTIONS = {
 
 
 def audit_auth(ctx: RequestContext, action: str, user: UserModel | None, outcome: Outcome) -> None:
-    """Note a security event about ``user``'s account (no values, just who and what)."""
+    """Note a security event about ``user``'s account (no values, just who and what); it is
+    written even if the operation's writes roll back."""
     ctx.audit.note(
         action,
         "User",
         user.id if user else None,
         subject=f"user:{user.id}" if user else None,
         outcome=outcome,
+        security=True,
     )
 
 
 async def _finish(ctx: RequestContext, result: login.LoginResult) -> SessionPayload:
     action, outcome = _AUDIT_ACTIONS[result.outcome]
-    audit_auth(ctx, action, result.user, outcome)
     if result.outcome is LoginOutcome.SUCCESS and result.session and result.user:
         await start_session(ctx, result.user, result.session)
+        audit_auth(ctx, action, result.user, outcome)  # by the person now signed in
         return SessionPayload(user=result.user)  # type: ignore[arg-type]
+    audit_auth(ctx, action, result.user, outcome)  # by the caller before: anonymous
     if result.outcome is LoginOutcome.MFA_REQUIRED:
         return SessionPayload(user=None, mfa_required=True, mfa_challenge=result.challenge)
     if result.outcome is LoginOutcome.LOCKED:

@@ -96,6 +96,16 @@ async def resolve(raw: str) -> TokenIdentity | None:
     return TokenIdentity(token=token, creator_role=OrgRole(role[0]))
 
 
+async def refused_token_organization(raw: str) -> int | None:
+    """The organization of a refused token whose prefix names a real one (revoked, expired, its
+    creator gone, or a wrong secret), so its owners see attempts on it; None when unknown."""
+    prefix = raw[len(TOKEN_PREFIX) :].partition("_")[0]
+    if not raw.startswith(TOKEN_PREFIX) or not prefix or len(raw) > 200:
+        return None
+    found = await PartnerToken.filter(prefix=prefix).values_list("organization_id", flat=True)
+    return found[0] if found else None
+
+
 async def revoke(*, token: PartnerToken) -> PartnerToken:
     if token.revoked_at is None:
         token.revoked_at = datetime.now(UTC)
