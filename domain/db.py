@@ -41,7 +41,7 @@ def _connection(database_url: str) -> str | dict:
         ensure_sqlite_dir(database_url)
         path = database_url.removeprefix("sqlite://")
         return {
-            "engine": "tortoise.backends.sqlite",
+            "engine": "domain.sqlite_client",
             "credentials": {
                 "file_path": path,
                 "journal_mode": "WAL",

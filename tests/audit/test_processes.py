@@ -1,0 +1,77 @@
+"""The server and a CLI command appending at once, as separate processes: no append is lost, no
+client is told the log is unavailable, and the chain stays one."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import sys
+from pathlib import Path
+
+import httpx
+
+from audit.models import AuditEntry
+from audit.verify import verify_database
+from domain.accounts.sessions import create_session
+from tests.support import make_user
+
+MANDI = str(Path(sys.executable).with_name("mandi"))
+READ_ME = {"query": "{ viewer { user { email } } }"}
+REQUESTS = 150
+CLI_APPENDS = 150
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def _serve(backend, port: int) -> asyncio.subprocess.Process:
+    env = {**os.environ, "DATABASE_URL": backend.url, "PORT": str(port), "MANDI_ENV": "development"}
+    server = await asyncio.create_subprocess_exec(
+        MANDI, "serve", env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
+    )
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+        for _ in range(200):
+            try:
+                if (await client.get("/healthz")).status_code == 200:
+                    return server
+            except httpx.TransportError:
+                await asyncio.sleep(0.05)
+    server.kill()
+    raise AssertionError((await server.stderr.read()).decode()[-2000:])
+
+
+async def test_server_and_cli_append_at_once_and_lose_nothing(backend):
+    user = await make_user()
+    session = await create_session(user=user, ip="127.0.0.1", user_agent="pytest")
+    before = await AuditEntry.all().count()
+    port = _free_port()
+    server = await _serve(backend, port)
+    try:
+        writer = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "tests.audit.append_writer", backend.url, str(CLI_APPENDS)
+        )
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{port}",
+            cookies={"mandi_session": session.token},
+            headers={"X-Requested-With": "mandi-tests"},
+            timeout=30,
+        ) as client:
+            answers = []
+            for _ in range(REQUESTS // 5):
+                batch = [client.post("/graphql", json=READ_ME) for _ in range(5)]
+                answers += [r.json() for r in await asyncio.gather(*batch)]
+        assert await writer.wait() == 0
+    finally:
+        server.terminate()
+        await server.wait()
+    refused = [a for a in answers if "errors" in a]
+    assert not refused, refused[:3]
+    assert all(a["data"]["viewer"]["user"]["email"] == user.email for a in answers)
+    assert await AuditEntry.all().count() == before + REQUESTS + CLI_APPENDS
+    assert await AuditEntry.filter(action="test.cli_append").count() >= CLI_APPENDS
+    report = await verify_database()
+    assert report.ok, report.problems
