@@ -21,6 +21,7 @@ from api.error_reports import init_error_reports
 from api.schema import schema
 from api.stats import StatsMiddleware
 from audit.refusals import RefusalLog
+from audit.witness import publish_logged
 from authz.engine import init_oso
 from domain import db
 from domain.accounts.throttle import LoginThrottle, MemoryFailureStore, RedisFailureStore
@@ -80,6 +81,7 @@ def create_app(
     async def lifespan(_: Any) -> AsyncIterator[None]:
         if manage_db and not Tortoise._inited:
             await db.init_db(settings.database_url)
+            await publish_logged()  # checkpoints a stopped server committed but did not witness
         try:
             yield
         finally:

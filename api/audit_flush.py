@@ -83,6 +83,7 @@ class AuditFlush(SchemaExtension):
                 if _unexpected(context.result):
                     raise _RollBack()
                 await buffer.flush()
+            await buffer.witness()
         except _RollBack:
             _replace(context, "the operation failed; nothing was changed", "INTERNAL_SERVER_ERROR")
             await _keep_security_events(buffer)

@@ -13,6 +13,7 @@ from audit.export import export
 from audit.models import Outcome
 from audit.recorder import SYSTEM, record
 from audit.verify import Report, verify_database, verify_file
+from audit.witness import DirectoryWitness
 from audit.writer import checkpoint_now
 
 
@@ -23,6 +24,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     verify.add_argument("--file", help="verify an export offline instead of the database")
     verify.add_argument("--public-key", help="the trusted checkpoint key (default: this host's)")
     verify.add_argument("--head", help="SEQ:HASH of a head kept elsewhere; detects truncation")
+    verify.add_argument(
+        "--witness", help="a copy of the witness directory (default: MANDI_AUDIT_WITNESS)"
+    )
     out = commands.add_parser("export", help="write a time range as JSON Lines")
     out.add_argument("--since", required=True, type=_when, help="ISO date or time (UTC)")
     out.add_argument("--until", required=True, type=_when, help="ISO date or time (UTC)")
@@ -37,7 +41,10 @@ def _when(text: str) -> datetime:
 
 
 def _print(report: Report) -> int:
-    print(f"entries: {report.entries}  checkpoints: {report.checkpoints}  head: {report.head_seq}")
+    print(
+        f"entries: {report.entries}  checkpoints: {report.checkpoints}  "
+        f"witnessed: {report.witnessed}  head: {report.head_seq}"
+    )
     for problem in report.problems:
         print(f"TAMPERED: {problem}", file=sys.stderr)
     print("chain verifies" if report.ok else "chain does NOT verify")
@@ -68,7 +75,10 @@ async def run(args: argparse.Namespace) -> int:
         # The walk makes no reference cycles, and the collector would scan each batch's rows
         # over and over (a sixth of the time); this process ends after the command.
         gc.disable()
-        report = await verify_database(public_key=args.public_key, expected_head=_head(args.head))
+        witness = DirectoryWitness(Path(args.witness)) if args.witness else None
+        report = await verify_database(
+            public_key=args.public_key, expected_head=_head(args.head), witness=witness
+        )
         await record(SYSTEM, "audit.verify", "AuditEntry", outcome=_outcome(report))
         return _print(report)
     if args.audit_command == "export":

@@ -9,8 +9,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from tortoise import connections
+from tortoise.backends.base.client import TransactionalDBClient
+
 from audit.models import Outcome
-from audit.writer import append
+from audit.witness import publish_logged
+from audit.writer import append, crossed_boundary
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ class AuditBuffer:
         self._notes: dict[tuple, _Note] = {}
         self._kept: dict[tuple, _Note] = {}  # security events: they survive a rollback
         self.flushed = 0
+        self.checkpointed = False  # a checkpoint was made: the witness is due once it commits
 
     def note(
         self,
@@ -97,10 +102,20 @@ class AuditBuffer:
 
     async def _write(self, entries: list[dict[str, Any]]) -> None:
         if entries:
-            await append(entries)
+            last = await append(entries)
             self.flushed += 1
+            if crossed_boundary(last, len(entries)):
+                self.checkpointed = True
+                if not isinstance(connections.get("default"), TransactionalDBClient):
+                    await self.witness()  # committed already; else the caller does it
         self._notes.clear()
         self._kept.clear()
+
+    async def witness(self) -> None:
+        """After the commit: hand new checkpoints to the witness."""
+        if self.checkpointed:
+            self.checkpointed = False
+            await publish_logged()
 
 
 def _entry(note: _Note, moment: datetime) -> dict[str, Any]:

@@ -2,14 +2,17 @@
 
 The first entry that does not fit is named: a changed entry fails its own hash; a removed one
 leaves a gap in the sequence; an inserted or reordered one breaks the link to its predecessor.
-Removing the newest entries (with their checkpoints) is only visible against a head kept
-outside the database: pass ``expected_head`` (seq and hash from an earlier export or
-checkpoint).
+Someone who can write the database can also recompute every later hash and delete the
+checkpoints; the witness (audit/witness.py), kept outside the database, still holds the signed
+heads: a rewritten entry is named from its locator, removed checkpoints and the newest entries
+cut off are reported from the witness alone. Every ``CHECKPOINT_EVERY``-th entry must have its
+signed checkpoint. ``expected_head`` (seq and hash kept elsewhere) adds one more known head.
 """
 
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextlib
 import json
 from collections.abc import Iterable, Iterator
@@ -22,6 +25,8 @@ from tortoise import connections
 from audit import postgres_batch, signing
 from audit.chain import GENESIS, entry_hash
 from audit.models import AuditCheckpoint, AuditEntry
+from audit.witness import Witness, WitnessConflict, WitnessedCheckpoint, configured
+from audit.writer import CHECKPOINT_EVERY
 
 BATCH = 10_000
 
@@ -30,6 +35,7 @@ BATCH = 10_000
 class Report:
     entries: int = 0
     checkpoints: int = 0
+    witnessed: int = 0
     head_seq: int = 0
     head_hash: str = GENESIS
     problems: list[str] = field(default_factory=list)
@@ -141,18 +147,82 @@ async def _walk(walker: _Walker, keep: set[int]) -> None:
 
 
 async def verify_database(
-    *, public_key: str | None = None, expected_head: tuple[int, str] | None = None
+    *,
+    public_key: str | None = None,
+    expected_head: tuple[int, str] | None = None,
+    witness: Witness | None = None,
 ) -> Report:
     report = Report()
     checkpoints = await AuditCheckpoint.all().order_by("seq").values()
+    try:
+        witnessed = (witness or configured()).points()
+    except WitnessConflict as error:
+        report.problems.append(f"witness: {error}")
+        witnessed = []
     walker = _Walker(report)
-    keep = {c["seq"] for c in checkpoints}
-    await _walk(walker, keep)
+    stored = {c["seq"] for c in checkpoints}
+    await _walk(walker, stored | {w.seq for w in witnessed})
     if not report.ok:
         return report
+    await _check_witness(report, witnessed, walker.hashes, stored, public_key)
     _check_checkpoints(report, checkpoints, walker.hashes, public_key)
+    _check_boundaries(report, sorted(stored))
     _check_head(report, expected_head)
     return report
+
+
+async def _check_witness(
+    report: Report,
+    witnessed: list[WitnessedCheckpoint],
+    hashes: dict[int, str],
+    stored: set[int],
+    public: str | None,
+) -> None:
+    """The log must extend every witnessed checkpoint: same head at each, none cut off."""
+    removed: list[str] = []
+    for point in witnessed:
+        report.witnessed += 1
+        seq = point.seq
+        if not signing.verify(seq, point.head_hash, point.signature, public):
+            report.problems.append(f"witnessed checkpoint at entry {seq}: bad signature")
+            return
+        if seq > report.head_seq:
+            report.problems.append(
+                f"entries {report.head_seq + 1}..{seq} are missing "
+                f"(the witness holds a checkpoint at entry {seq})"
+            )
+            break
+        if hashes.get(seq) != point.head_hash:
+            report.problems.append(await _first_rewritten(point))
+            break
+        if seq not in stored:
+            removed.append(f"checkpoint at entry {seq}: removed from the database (witnessed)")
+    report.problems.extend(removed)
+
+
+async def _first_rewritten(point: WitnessedCheckpoint) -> str:
+    """The first entry after the previous witnessed checkpoint whose hash is not the one the
+    witness recorded."""
+    rows = await (
+        AuditEntry.filter(seq__gt=point.after, seq__lte=point.seq)
+        .order_by("seq")
+        .values_list("seq", "hash")
+    )
+    where = f"the witnessed checkpoint at entry {point.seq}"
+    for (seq, stored_hash), prefix in zip(rows, point.locator, strict=False):
+        if not stored_hash.startswith(prefix):
+            return f"entry {seq}: rewritten (its hash differs from {where})"
+    return f"entries {point.after + 1}..{point.seq}: rewritten (the chain differs from {where})"
+
+
+def _check_boundaries(report: Report, stored: list[int]) -> None:
+    """Every CHECKPOINT_EVERY-th entry has a signed checkpoint (older logs signed the end of the
+    batch that crossed it: within the next CHECKPOINT_EVERY entries)."""
+    for boundary in range(CHECKPOINT_EVERY, report.head_seq + 1, CHECKPOINT_EVERY):
+        at = bisect.bisect_left(stored, boundary)
+        if at == len(stored) or stored[at] >= boundary + CHECKPOINT_EVERY:
+            report.problems.append(f"checkpoint at entry {boundary}: missing")
+            return
 
 
 def _parse(line: str) -> dict[str, Any]:

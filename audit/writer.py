@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 
 from audit import signing
 from audit.chain import GENESIS, STORED, entry_hash
+from audit.witness import publish_pending
 
 LOCK_KEY = 7_274_640_001
 CHECKPOINT_EVERY = 1000
@@ -66,12 +67,15 @@ async def append(entries: list[dict[str, Any]]) -> int:
         )
         seq, prev = (head[0]["seq"], head[0]["hash"]) if head else (0, GENESIS)
         rows: list[list[Any]] = []
+        boundaries: list[tuple[int, str]] = []
         for entry in entries:
             seq += 1
             row = {**entry, "seq": seq, "prev_hash": prev}
             row["occurred_at"] = row["occurred_at"].astimezone(UTC)
             row["hash"] = prev = entry_hash(prev, row)
             rows.append([_db_value(name, row.get(name)) for name in STORED])
+            if seq % CHECKPOINT_EVERY == 0:
+                boundaries.append((seq, prev))
         if dialect == "postgres":
             await conn.execute_query(
                 _PG_INSERT, [list(column) for column in zip(*rows, strict=True)]
@@ -82,10 +86,14 @@ async def append(entries: list[dict[str, Any]]) -> int:
                 f"{_sqlite_values(len(entries))}"
             )
             await conn.execute_query(sql, [value for row in rows for value in row])
-        first = seq - len(entries) + 1
-        if (seq // CHECKPOINT_EVERY) > ((first - 1) // CHECKPOINT_EVERY):
-            await _checkpoint(conn, seq, prev)
+        for at, head_hash in boundaries:  # every CHECKPOINT_EVERY-th entry is signed
+            await _checkpoint(conn, at, head_hash)
     return seq
+
+
+def crossed_boundary(last: int, count: int) -> bool:
+    """True when appending ``count`` entries up to ``last`` made a checkpoint."""
+    return last // CHECKPOINT_EVERY > (last - count) // CHECKPOINT_EVERY
 
 
 async def _checkpoint(conn: Any, seq: int, head_hash: str) -> None:
@@ -106,7 +114,14 @@ async def _checkpoint(conn: Any, seq: int, head_hash: str) -> None:
 
 
 async def checkpoint_now() -> tuple[int, str] | None:
-    """Sign the current head (on demand); None when the log is empty or already signed there."""
+    """Sign the current head (on demand) and witness it; None when the log is empty or already
+    signed there."""
+    made = await _sign_head()
+    await publish_pending()
+    return made
+
+
+async def _sign_head() -> tuple[int, str] | None:
     async with in_transaction() as conn:
         dialect = conn.capabilities.dialect
         if dialect == "postgres":

@@ -73,6 +73,8 @@ async def backend(request: pytest.FixtureRequest, tmp_path_factory) -> AsyncIter
         current = await _create_postgres()
     else:
         raise pytest.UsageError(f"unknown backend {request.param}")
+    # Each database has its own witness (this process and the CLI processes it starts).
+    os.environ["MANDI_AUDIT_WITNESS"] = str(tmp_path_factory.mktemp(f"witness-{current.kind}"))
     try:
         await migrate(config=db.tortoise_config(current.url))
         await db.close_db()

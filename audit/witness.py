@@ -1,0 +1,142 @@
+"""Signed checkpoints witnessed outside the database, so the database's owner cannot rewrite or
+cut history unnoticed.
+
+Every checkpoint, once committed, is also written to the witness: by default a directory (from
+``MANDI_AUDIT_WITNESS``, else ``var/audit-witness``) holding one file per checkpoint, created
+once and never rewritten (``<seq>.json``, read-only). Put it where the database's owner cannot
+write: another host's mount, an append-only (``chattr +a``) or WORM volume, a synced bucket with
+object lock (README: "Running the witness"). A file also holds a short prefix of the hash of
+each entry since the previous witnessed checkpoint (its *locator*), so verify can name the first
+rewritten entry from the witness alone.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from audit import signing
+from audit.models import AuditCheckpoint, AuditEntry
+
+log = logging.getLogger("mandi.audit")
+
+DEFAULT_DIRECTORY = Path("var/audit-witness")
+LOCATOR_MAX = 10_000  # entries between two checkpoints a locator covers (16 bytes each)
+LOCATOR_CHARS = 16
+
+
+@dataclass(frozen=True)
+class WitnessedCheckpoint:
+    seq: int
+    head_hash: str
+    key_id: str
+    signature: str
+    created_at: str
+    after: int = 0  # the previous witnessed checkpoint
+    locator: list[str] = field(default_factory=list)  # hash prefixes of entries after..seq
+
+
+class Witness(Protocol):
+    def publish(self, point: WitnessedCheckpoint) -> None: ...
+    def points(self) -> list[WitnessedCheckpoint]: ...
+    def last_seq(self) -> int: ...
+
+
+class WitnessConflict(RuntimeError):
+    """The witness already holds a different head at this sequence number: the log forked or
+    was rewritten."""
+
+
+class DirectoryWitness:
+    """One read-only file per checkpoint, created with O_EXCL (never replaced)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def _file(self, seq: int) -> Path:
+        return self.path / f"{seq:016d}.json"
+
+    def publish(self, point: WitnessedCheckpoint) -> None:
+        self.path.mkdir(parents=True, exist_ok=True)
+        data = json.dumps(asdict(point), sort_keys=True).encode()
+        try:
+            fd = os.open(self._file(point.seq), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
+        except FileExistsError:  # another process witnessed it first: it must agree
+            held = self._read(self._file(point.seq))
+            if held is None or held.head_hash != point.head_hash:
+                raise WitnessConflict(f"the witness holds another head at {point.seq}") from None
+            return
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    @staticmethod
+    def _read(path: Path) -> WitnessedCheckpoint | None:
+        try:
+            return WitnessedCheckpoint(**json.loads(path.read_text()))
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def points(self) -> list[WitnessedCheckpoint]:
+        if not self.path.is_dir():
+            return []
+        found = [self._read(p) for p in sorted(self.path.glob("*.json"))]
+        unreadable = found.count(None)
+        if unreadable:
+            raise WitnessConflict(f"{unreadable} witness file(s) cannot be read")
+        return sorted((p for p in found if p is not None), key=lambda p: p.seq)
+
+    def last_seq(self) -> int:
+        if not self.path.is_dir():
+            return 0
+        names = [p.stem for p in self.path.glob("*.json")]
+        return max((int(n) for n in names if n.isdigit()), default=0)
+
+
+def configured() -> DirectoryWitness:
+    return DirectoryWitness(Path(os.environ.get("MANDI_AUDIT_WITNESS") or DEFAULT_DIRECTORY))
+
+
+async def publish_pending(witness: Witness | None = None) -> int:
+    """Witness every committed checkpoint the witness lacks (in order); returns how many."""
+    witness = witness or configured()
+    last = witness.last_seq()
+    pending = await AuditCheckpoint.filter(seq__gt=last).order_by("seq").values()
+    for row in pending:
+        if not signing.verify(row["seq"], row["head_hash"], row["signature"]):
+            log.error("checkpoint at entry %s is not signed by this key: not witnessed", row["seq"])
+            continue
+        hashes: list[str] = []
+        if row["seq"] - last <= LOCATOR_MAX:
+            hashes = await (
+                AuditEntry.filter(seq__gt=last, seq__lte=row["seq"])
+                .order_by("seq")
+                .values_list("hash", flat=True)
+            )
+        witness.publish(
+            WitnessedCheckpoint(
+                seq=row["seq"],
+                head_hash=row["head_hash"],
+                key_id=row["key_id"],
+                signature=row["signature"],
+                created_at=row["created_at"].isoformat(),
+                after=last,
+                locator=[h[:LOCATOR_CHARS] for h in hashes],
+            )
+        )
+        last = row["seq"]
+    return len(pending)
+
+
+async def publish_logged() -> None:
+    """`publish_pending`, for callers whose own work already succeeded: failures are logged
+    (the checkpoint is committed; the next publish catches up)."""
+    try:
+        await publish_pending()
+    except Exception as error:  # never turn a committed write into an error answer
+        log.error("audit witness not updated: %s: %s", type(error).__name__, error)
