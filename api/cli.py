@@ -21,11 +21,39 @@ log = logging.getLogger("mandi.cli")
 async def _migrate(settings: Settings) -> None:
     from tortoise.migrations.api import migrate
 
+    from audit.triggers import TABLES
+    from domain.db_roles import grant_service_role, service_role
+
+    owner_url = os.environ.get("MANDI_MIGRATE_DATABASE_URL") or settings.database_url
+    role = service_role(settings.database_url, owner_url)
     try:
-        await migrate(config=db.tortoise_config(settings.database_url))
+        await migrate(config=db.tortoise_config(owner_url))
     finally:
         await db.close_db()
     print("migrations applied")
+    if role is None:
+        return
+    await db.init_db(owner_url)
+    try:
+        await grant_service_role(role, append_only=TABLES)
+    finally:
+        await db.close_db()
+    print(f"service role {role.name}: may read and append to the audit log, never change it")
+
+
+async def _preflight(settings: Settings) -> list[str]:
+    """Why this process must not serve: missing keys, or (outside development) a database
+    user that could rewrite the audit log."""
+    from api.preflight import check_database_user, check_keys
+
+    problems = check_keys(settings)
+    if not settings.is_development:
+        await db.init_db(settings.database_url)
+        try:
+            problems += await check_database_user()
+        finally:
+            await db.close_db()
+    return problems
 
 
 async def _makemigrations(settings: Settings, name: str | None) -> None:
@@ -93,15 +121,21 @@ async def _create_admin(settings: Settings, username: str, email: str) -> None:
     await _with_db(settings, run)
 
 
-def _serve(settings: Settings, host: str) -> None:
+def _serve(settings: Settings, host: str) -> int:
     import uvicorn
 
     from api.app import create_app
     from api.gc_tuning import tune_for_serving
 
+    problems = asyncio.run(_preflight(settings))
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if problems:
+        return 2
     app = create_app(settings)
     tune_for_serving()
     uvicorn.run(app, host=host, port=settings.port, log_level="info")
+    return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -130,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.command == "serve":
-            _serve(settings, args.host)
+            return _serve(settings, args.host)
         elif args.command == "migrate":
             asyncio.run(_migrate(settings))
         elif args.command == "makemigrations":

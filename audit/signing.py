@@ -14,7 +14,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-_DEV_KEY_FILE = Path("var/audit-signing.key")
+DEV_KEY_FILE = Path("var/audit-signing.key")
 
 
 def _b64(data: bytes) -> str:
@@ -37,12 +37,12 @@ def private_key() -> Ed25519PrivateKey:
     if not raw:
         if os.environ.get("MANDI_ENV", "development") != "development":
             raise RuntimeError("set MANDI_AUDIT_KEY or MANDI_AUDIT_KEY_FILE")
-        if not _DEV_KEY_FILE.exists():
-            _DEV_KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(_DEV_KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        if not DEV_KEY_FILE.exists():
+            DEV_KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(DEV_KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as handle:
                 handle.write(new_seed())
-        raw = _DEV_KEY_FILE.read_text()
+        raw = DEV_KEY_FILE.read_text()
     return Ed25519PrivateKey.from_private_bytes(_unb64(raw))
 
 
