@@ -32,11 +32,17 @@ CHAINED = (
     "user_agent",
 )
 
+# Chained only when set: an entry without it hashes exactly as before the field existed, so
+# older entries verify unchanged. ``detail`` holds an entry's structured facts (a refusal
+# summary's count and minute, the entries whose network details were read).
+OPTIONAL = "detail"
+
 # The columns of a stored entry: its chained content, then the links.
-STORED = (*CHAINED, "prev_hash", "hash")
+STORED = (*CHAINED, OPTIONAL, "prev_hash", "hash")
 
 # The chained fields in the order the canonical JSON lists them (sorted).
 FIELDS = tuple(sorted(CHAINED))
+_FIELDS_WITH = tuple(sorted((*CHAINED, OPTIONAL)))
 
 # The canonical bytes are this encoder's output for the dict of chained fields, datetimes as
 # UTC ISO text. `_TEMPLATE` writes the same object a value at a time (the encoder's set-up on
@@ -44,6 +50,8 @@ FIELDS = tuple(sorted(CHAINED))
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 _TEMPLATE = "{" + ",".join(f"{encode_basestring(name)}:%s" for name in FIELDS) + "}"
 _PREIMAGE = "%s\n" + _TEMPLATE  # the previous entry's hash, a newline, the canonical JSON
+_TEMPLATE_WITH = "{" + ",".join(f"{encode_basestring(name)}:%s" for name in _FIELDS_WITH) + "}"
+_PREIMAGE_WITH = "%s\n" + _TEMPLATE_WITH
 
 
 class Encoded:
@@ -80,26 +88,30 @@ def encode(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
-def _encoded(entry: dict[str, Any]) -> list[str]:
-    """The entry's chained values, encoded, in `FIELDS` order."""
+def _encoded(entry: dict[str, Any]) -> tuple[str, list[str]]:
+    """The template for the entry and its chained values, encoded, in the template's order."""
     get = entry.get
-    return [encode(get(name)) for name in FIELDS]
+    if get(OPTIONAL) is None:
+        return _PREIMAGE, [encode(get(name)) for name in FIELDS]
+    return _PREIMAGE_WITH, [encode(get(name)) for name in _FIELDS_WITH]
 
 
 def canonical(entry: dict[str, Any]) -> bytes:
-    """The bytes hashed for an entry: its chained fields as sorted, compact JSON."""
-    return (_TEMPLATE % tuple(_encoded(entry))).encode()
+    """The bytes hashed for an entry: its chained fields as sorted, compact JSON (``detail``
+    only when set)."""
+    preimage, values = _encoded(entry)
+    return (preimage.removeprefix("%s\n") % tuple(values)).encode()
 
 
 def entry_hash(prev_hash: str, entry: dict[str, Any]) -> str:
     """sha256 of ``prev_hash``, a newline and `canonical(entry)`, in hex."""
-    preimage = _PREIMAGE % (prev_hash, *_encoded(entry))
-    return hashlib.sha256(preimage.encode()).hexdigest()
+    preimage, values = _encoded(entry)
+    return hashlib.sha256((preimage % (prev_hash, *values)).encode()).hexdigest()
 
 
 def column_hashes(prev_hashes: Sequence[str], columns: Sequence[Sequence[Any]]) -> list[str]:
-    """`entry_hash` of many entries, given as their ``prev_hash`` values and one column of
-    values per field in `FIELDS` order."""
+    """`entry_hash` of many entries without ``detail``, given as their ``prev_hash`` values and
+    one column of values per field in `FIELDS` order."""
     encoded = [_encode_column(column) for column in columns]
     sha256 = hashlib.sha256
     return [

@@ -49,6 +49,9 @@ class AuditEntry(AppendOnly):
     justification = fields.CharField(max_length=500, null=True)
     ip = fields.CharField(max_length=45, null=True)
     user_agent = fields.CharField(max_length=300, null=True)
+    # Chained when set (audit/chain.py OPTIONAL): a refusal summary's count, the entries whose
+    # network details a request read.
+    detail = fields.JSONField(null=True)
     prev_hash = fields.CharField(max_length=64)
     hash = fields.CharField(max_length=64)
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from tortoise import connections
 
-from audit.chain import FIELDS, Encoded, column_hashes, entry_hash
+from audit.chain import FIELDS, OPTIONAL, Encoded, column_hashes, entry_hash
 
 # The timestamp as text, exactly `chain.timestamp` of the datetime asyncpg would read
 # (tests/audit/test_verify_values.py): Python's datetimes hold the years 1 to 9999, and asyncpg
@@ -25,32 +25,39 @@ _TIMESTAMP = """CASE
 END"""
 _COLUMNS = ", ".join(_TIMESTAMP if name == "occurred_at" else name for name in FIELDS)
 _SELECT = (
-    f"SELECT seq, prev_hash, hash, {_COLUMNS} FROM audit_entry WHERE seq > $1 ORDER BY seq LIMIT $2"
+    f"SELECT seq, prev_hash, hash, {_COLUMNS}, {OPTIONAL}::text FROM audit_entry "
+    "WHERE seq > $1 ORDER BY seq LIMIT $2"
 )
 _FIELDS_ACCESSED = FIELDS.index("fields_accessed")
 
 
 async def fetch(after: int, size: int) -> list[Any]:
-    """Up to ``size`` entries after ``after``: seq, prev_hash, hash, then `FIELDS` in order."""
+    """Up to ``size`` entries after ``after``: seq, prev_hash, hash, `FIELDS` in order, then
+    ``detail`` (JSON text or None)."""
     _, rows = await connections.get("default").execute_query(_SELECT, [after, size])
     return rows
 
 
 def checked(rows: list[Any]) -> Iterable[tuple[int, str, str, str | None]]:
     """Each row's seq, prev_hash and hash, and the hash its content gives."""
-    seqs, prev_hashes, hashes, *fields = zip(*rows, strict=True)
+    seqs, prev_hashes, hashes, *fields, details = zip(*rows, strict=True)
     try:
         fields[_FIELDS_ACCESSED] = tuple(map(_fields_accessed, fields[_FIELDS_ACCESSED]))
         computed = column_hashes(prev_hashes, fields)
     except (ValueError, RecursionError):  # a tampered value: find it entry by entry
         computed = list(map(_row_hash, rows))
+    if any(detail is not None for detail in details):  # the few with a detail, one by one
+        pairs = zip(computed, details, rows, strict=True)
+        computed = [known if detail is None else _row_hash(row) for known, detail, row in pairs]
     return zip(seqs, prev_hashes, hashes, computed, strict=True)
 
 
 def _row_hash(row: Any) -> str | None:
-    entry = dict(zip(FIELDS, row[3:], strict=True))
+    entry = dict(zip(FIELDS, row[3:-1], strict=True))
     try:
         entry["fields_accessed"] = _fields_accessed(entry["fields_accessed"])
+        if row[-1] is not None:
+            entry[OPTIONAL] = json.loads(row[-1])
         return entry_hash(row[1], entry)
     except (ValueError, RecursionError):
         return None

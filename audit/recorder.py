@@ -32,6 +32,10 @@ class Actor:
 
 SYSTEM = Actor(type="system")
 
+# Reads of these are noted once per request (one entry listing the ids read in ``detail``), not
+# once per object: reading a page of the log would otherwise write a page of entries.
+PER_REQUEST = frozenset({"AuditEntry"})
+
 
 @dataclass
 class _Note:
@@ -44,6 +48,8 @@ class _Note:
     outcome: Outcome
     justification: str | None = None
     fields: set[str] = field(default_factory=set)
+    detail: dict[str, Any] | None = None
+    ids: set[int] | None = None  # a PER_REQUEST note: the ids read
 
 
 class AuditBuffer:
@@ -68,10 +74,12 @@ class AuditBuffer:
         outcome: Outcome = Outcome.ALLOWED,
         justification: str | None = None,
         security: bool = False,
+        detail: dict[str, Any] | None = None,
     ) -> None:
         """Note an access; ``security`` marks an authentication event, written even when the
         request's writes roll back."""
-        rid = None if resource_id is None else str(resource_id)
+        per_request = resource_type in PER_REQUEST and action == "read" and resource_id is not None
+        rid = None if resource_id is None or per_request else str(resource_id)
         actor = self.actor
         key = (actor, action, resource_type, rid, outcome, justification)
         notes = self._kept if security else self._notes
@@ -80,6 +88,12 @@ class AuditBuffer:
             note = notes[key] = _Note(
                 actor, action, resource_type, rid, subject, organization_id, outcome, justification
             )
+            note.detail = detail
+            if per_request:
+                note.subject = note.organization_id = None  # many entries: named in ``detail``
+                note.ids = set()
+        if note.ids is not None and resource_id is not None:
+            note.ids.add(int(resource_id))
         note.fields.update(fields)
 
     def __len__(self) -> int:
@@ -136,6 +150,7 @@ def _entry(note: _Note, moment: datetime) -> dict[str, Any]:
         "justification": note.justification,
         "ip": actor.ip,
         "user_agent": (actor.user_agent or "")[:300] or None,
+        "detail": {"ids": sorted(note.ids)} if note.ids else note.detail,
     }
 
 

@@ -3,9 +3,9 @@ the log.
 
 The first refusal of a kind from one address in a minute (per organization, when the token
 names one) is written at once, with its request id. Further ones in that minute are counted and
-written as one summary entry (action ``<action>.repeated``) once the minute is over, with
-``justification`` reading ``count=N minute=YYYY-MM-DDTHH:MMZ``: the count lives in a chained
-field, so old entries and their hashes are untouched.
+written as one summary entry (action ``<action>.repeated``) once the minute is over, its
+``detail`` ``{"count": N, "minute": "YYYY-MM-DDTHH:MMZ"}`` (chained; entries without a detail
+hash as they always did).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from audit.models import Outcome
 from audit.recorder import Actor, AuditBuffer
@@ -40,9 +41,9 @@ class _Repeats:
     user_agent: str | None
 
 
-def summary_text(count: int, minute: int) -> str:
+def summary(count: int, minute: int) -> dict[str, Any]:
     moment = datetime.fromtimestamp(minute * 60, UTC).strftime("%Y-%m-%dT%H:%MZ")
-    return f"count={count} minute={moment}"
+    return {"count": count, "minute": moment}
 
 
 class RefusalLog:
@@ -109,7 +110,7 @@ class RefusalLog:
                 key.resource_type,
                 organization_id=key.organization_id,
                 outcome=Outcome.DENIED,
-                justification=summary_text(repeats.count, key.minute),
+                detail=summary(repeats.count, key.minute),
             )
         await buffer.flush()
 

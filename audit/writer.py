@@ -17,7 +17,7 @@ from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from audit import signing
-from audit.chain import GENESIS, STORED, entry_hash
+from audit.chain import GENESIS, OPTIONAL, STORED, entry_hash
 from audit.witness import publish_pending
 
 LOCK_KEY = 7_274_640_001
@@ -32,9 +32,10 @@ _PG_TYPES = {
     "on_behalf_of": "integer",
     "organization_id": "integer",
 }
+_JSON = ("fields_accessed", OPTIONAL)
 _PG_INSERT = (
     f"INSERT INTO audit_entry ({', '.join(STORED)}) SELECT "
-    + ", ".join(f"{c}::jsonb" if c == "fields_accessed" else c for c in STORED)
+    + ", ".join(f"{c}::jsonb" if c in _JSON else c for c in STORED)
     + " FROM unnest("
     + ", ".join(f"${i + 1}::{_PG_TYPES.get(c, 'text')}[]" for i, c in enumerate(STORED))
     + f") AS t({', '.join(STORED)})"
@@ -48,7 +49,7 @@ def _sqlite_values(rows: int) -> str:
 
 
 def _db_value(name: str, value: Any) -> Any:
-    if name == "fields_accessed":
+    if name in _JSON and value is not None:
         return json.dumps(value)
     return value
 

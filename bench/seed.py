@@ -269,7 +269,7 @@ def _audit(
         row["hash"] = prev = entry_hash(prev, row)
         if seq % CHECKPOINT_EVERY == 0:
             checkpoints.append((seq, prev, now, key_id, signing.sign(seq, prev)))
-        yield tuple(json.dumps(row[c]) if c == "fields_accessed" else row[c] for c in STORED)
+        yield tuple(json.dumps(row[c]) if c == "fields_accessed" else row.get(c) for c in STORED)
 
 
 async def bulk(conn: asyncpg.Connection, volume: Volume, made: dict[str, Any]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
+from strawberry.scalars import JSON
 
 from api import ids
 
@@ -25,6 +26,10 @@ class AuditEntry:
     justification: str | None
     ip: str | None = strawberry.field(description="The actor's address. Reviewers only.")
     user_agent: str | None = strawberry.field(description="The actor's client. Reviewers only.")
+    detail: JSON | None = strawberry.field(
+        description="Structured facts of some entries: a refusal summary's {count, minute}; the "
+        "{ids} of the entries whose ip or userAgent one request read."
+    )
     hash: str
     prev_hash: str
 

@@ -168,5 +168,5 @@ async def test_repeated_refusals_from_one_address_are_summarised(app):
         "token.rejected",
     ]
     summary = entries[1]
-    assert summary.justification == "count=24 minute=2030-03-17T17:46Z"
+    assert summary.detail == {"count": 24, "minute": "2030-03-17T17:46Z"}
     assert summary.ip == entries[0].ip and summary.outcome == "denied"

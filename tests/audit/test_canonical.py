@@ -12,7 +12,16 @@ from enum import IntEnum
 
 import pytest
 
-from audit.chain import CHAINED, FIELDS, GENESIS, Encoded, canonical, column_hashes, entry_hash
+from audit.chain import (
+    CHAINED,
+    FIELDS,
+    GENESIS,
+    OPTIONAL,
+    Encoded,
+    canonical,
+    column_hashes,
+    entry_hash,
+)
 from audit.models import Outcome
 
 _REFERENCE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -191,3 +200,18 @@ def test_what_the_encoder_refused_is_still_refused(value):
         canonical(entry)
     with pytest.raises(expected.type):
         column_hashes([GENESIS], _columns([entry]))
+
+
+def test_detail_is_chained_only_when_set():
+    """Entries written before ``detail`` existed hash as they always did; a set detail is part
+    of the canonical JSON, in sorted place."""
+    assert entry_hash(GENESIS, {**BASE, OPTIONAL: None}) == reference_hash(GENESIS, BASE)
+    for detail in ({"count": 3, "minute": "2026-12-01T10:00Z"}, {"ids": [1, 5, 9]}, {}, []):
+        entry = {**BASE, OPTIONAL: detail}
+        content = json.loads(canonical(entry))
+        assert list(content) == sorted([*CHAINED, OPTIONAL]) and content[OPTIONAL] == detail
+        reference = _REFERENCE.encode(
+            {**json.loads(reference_canonical(BASE)), OPTIONAL: detail}
+        ).encode()
+        assert canonical(entry) == reference
+        assert entry_hash(GENESIS, entry) != entry_hash(GENESIS, BASE)

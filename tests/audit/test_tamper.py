@@ -129,3 +129,28 @@ async def test_a_rewritten_chain_fails_its_signed_checkpoint(tmp_path, entries):
     header = dict(header, entries=header["entries"] + 1)
     report = verify_file(_write(tmp_path, [header, *new_entries, *others]))
     assert any("checkpoint" in problem for problem in report.problems), report.problems
+
+
+async def test_a_changed_or_added_detail_is_named(entries):
+    """``detail`` is chained when set: adding one, or changing one, fails the entry's hash."""
+    buffer = AuditBuffer(Actor(type="anonymous", ip="203.0.113.9"))
+    buffer.note("token.rejected.repeated", "PartnerToken", detail={"count": 7, "minute": "x"})
+    await buffer.flush()
+    summary = await AuditEntry.all().order_by("-seq").first()
+    assert (await verify_database()).ok
+    conn = connections.get("default")
+    cast = "::jsonb" if conn.capabilities.dialect == "postgres" else ""
+    for seq, forged in ((summary.seq, '{"count": 1, "minute": "x"}'), (entries[0], '{"a": 1}')):
+        async with triggers_dropped():
+            original = (await AuditEntry.get(seq=seq)).detail
+            await conn.execute_query(
+                f"UPDATE audit_entry SET detail = {mark(1)}{cast} WHERE seq = {mark(2)}",
+                [forged, seq],
+            )
+            report = await verify_database()
+            await conn.execute_query(
+                f"UPDATE audit_entry SET detail = {mark(1)}{cast} WHERE seq = {mark(2)}",
+                [None if original is None else json.dumps(original), seq],
+            )
+        assert report.problems == [f"entry {seq}: content does not match its hash"]
+    assert (await verify_database()).ok
