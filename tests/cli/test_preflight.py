@@ -8,8 +8,10 @@ import asyncio
 import os
 import stat
 import sys
+import uuid
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 MANDI = str(Path(sys.executable).with_name("mandi"))
@@ -69,3 +71,23 @@ async def test_production_refuses_a_superuser(backend, tmp_path):
     code, out = await _serve(_env(backend), tmp_path)
     assert code == 2, out
     assert "is a superuser: it could rewrite the audit log" in out
+
+
+@pytest.mark.postgres_only
+async def test_production_refuses_a_member_of_the_tables_owner(backend, tmp_path):
+    """Not a superuser, but it can act as the owner (ALTER, DISABLE TRIGGER): refused too."""
+    role, password = f"mandi_own_{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+    owner = await asyncpg.connect(backend.url)
+    try:
+        table_owner = await owner.fetchval(
+            "SELECT tableowner FROM pg_tables WHERE tablename = 'audit_entry'"
+        )
+        await owner.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
+        await owner.execute(f'GRANT "{table_owner}" TO {role}')
+        url = f"postgres://{role}:{password}@127.0.0.1:5432/{backend.name}"
+        code, out = await _serve(_env(backend, DATABASE_URL=url), tmp_path)
+    finally:
+        await owner.execute(f"DROP ROLE IF EXISTS {role}")
+        await owner.close()
+    assert code == 2, out
+    assert f"the database user {role} owns the table audit_entry" in out
