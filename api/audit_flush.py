@@ -1,14 +1,21 @@
-"""Fail closed: a request's audit entries are written before its response leaves.
+"""Fail closed: a request's audit entries are written before its response leaves, and every
+failure is answered with what is known about its effect.
 
 Mutations run in one database transaction with their audit entries, so writes and entries
 commit together or not at all. Security events (sign-in attempts) commit with them too, and when
 the transaction rolls back they are written on their own once it has ended (never while it holds
 SQLite's write lock). For queries the entries are written after execution; if that write fails,
 the client gets an error and no data.
+
+Where a mutation failed decides its answer: before or while running (the database unreachable)
+``SERVICE_UNAVAILABLE``, nothing changed; writing its audit entries ``AUDIT_UNAVAILABLE``,
+nothing changed; during COMMIT ``OUTCOME_UNKNOWN``: it may have been applied, and a retry with
+the same idempotency key is safe. A rolled-back mutation's cookies are not sent.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 from collections.abc import AsyncIterator
 
@@ -18,7 +25,9 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 from tortoise.transactions import in_transaction
 
+from api.faults import RETRY_AFTER
 from audit.recorder import AuditBuffer
+from domain.db_faults import is_unavailable
 from domain.errors import DomainError
 
 log = logging.getLogger("mandi.audit")
@@ -28,27 +37,57 @@ class _RollBack(Exception):
     """Raised inside the mutation transaction to undo it."""
 
 
-def _replace(context: ExecutionContext, message: str, code: str) -> None:
+class _Phase(enum.Enum):
+    BEGIN = "begin"
+    RUN = "run"
+    AUDIT = "audit"
+    COMMIT = "commit"
+
+
+# code -> (message, HTTP status)
+_ANSWERS = {
+    "SERVICE_UNAVAILABLE": (
+        "the service cannot reach its database; nothing was changed, try again shortly",
+        503,
+    ),
+    "AUDIT_UNAVAILABLE": (
+        "the audit log could not be written; nothing was returned or changed",
+        503,
+    ),
+    "OUTCOME_UNKNOWN": (
+        "the database failed while committing: the change may or may not have been applied; "
+        "retrying with the same idempotency key is safe",
+        500,
+    ),
+    "INTERNAL_SERVER_ERROR": ("the operation failed; nothing was changed", 200),
+}
+
+
+def _replace(context: ExecutionContext, code: str) -> None:
     """Swap the result for an error and no data (in place: Strawberry returns that object)."""
+    message, status = _ANSWERS[code]
     error = GraphQLError(message, extensions={"code": code})
     result = context.result
     if result is None:
         context.result = ExecutionResult(data=None, errors=[error])
-        return
-    result.data = None
-    result.errors = [error]
+    else:
+        result.data = None
+        result.errors = [error]
+    if status != 200:
+        response = context.context.response
+        response.status_code = status
+        if status == 503:
+            response.headers["Retry-After"] = RETRY_AFTER
 
 
-_UNAVAILABLE = "the audit log could not be written; nothing was returned or changed"
-
-
-def _unexpected(result: ExecutionResult | None) -> bool:
-    """True when a resolver failed unexpectedly (its writes must not stand)."""
-    return any(
-        error.original_error is not None
-        and not isinstance(error.original_error, (GraphQLError, DomainError))
+def _failures(result: ExecutionResult | None) -> list[BaseException]:
+    """The unexpected failures of resolvers (their writes must not stand)."""
+    return [
+        error.original_error
         for error in (result.errors if result else None) or []
-    )
+        if error.original_error is not None
+        and not isinstance(error.original_error, (GraphQLError, DomainError))
+    ]
 
 
 def _report_stats(context: ExecutionContext) -> None:
@@ -61,6 +100,13 @@ def _report_stats(context: ExecutionContext) -> None:
     }
 
 
+def _forget_cookies(context: ExecutionContext) -> None:
+    """A rolled-back sign-in or sign-out sets no cookie (its session was never made or ended)."""
+    headers = context.context.response.headers
+    if "set-cookie" in headers:
+        del headers["set-cookie"]
+
+
 class AuditFlush(SchemaExtension):
     async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
         yield
@@ -68,29 +114,61 @@ class AuditFlush(SchemaExtension):
 
     async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
         context = self.execution_context
-        buffer = context.context.audit
         if context.operation_type is not OperationType.MUTATION:
             yield
-            try:
-                await buffer.flush()
-            except Exception as error:  # any failure to write means no data leaves
-                log.error("audit write failed: %s", type(error).__name__)
-                _replace(context, _UNAVAILABLE, "AUDIT_UNAVAILABLE")
+            await self._after_query(context)
             return
+        buffer: AuditBuffer = context.context.audit
+        phase = _Phase.BEGIN
         try:
             async with in_transaction():
+                phase = _Phase.RUN
                 yield
-                if _unexpected(context.result):
+                if _failures(context.result):
                     raise _RollBack()
+                phase = _Phase.AUDIT
                 await buffer.flush()
-            await buffer.witness()
+                phase = _Phase.COMMIT
         except _RollBack:
-            _replace(context, "the operation failed; nothing was changed", "INTERNAL_SERVER_ERROR")
-            await _keep_security_events(buffer)
-        except Exception as error:  # the writes rolled back with the entries
-            log.error("audit write failed, mutation rolled back: %s", type(error).__name__)
-            _replace(context, _UNAVAILABLE, "AUDIT_UNAVAILABLE")
-            await _keep_security_events(buffer)
+            failures = _failures(context.result)
+            down = any(map(is_unavailable, failures))
+            _replace(context, "SERVICE_UNAVAILABLE" if down else "INTERNAL_SERVER_ERROR")
+        except Exception as error:
+            self._failed(context, phase, error)
+            if phase is _Phase.BEGIN:
+                yield  # with a result already set, Strawberry runs nothing
+                return
+        else:
+            await buffer.witness()
+            return
+        _forget_cookies(context)
+        await _keep_security_events(buffer)
+
+    @staticmethod
+    def _failed(context: ExecutionContext, phase: _Phase, error: Exception) -> None:
+        name = type(error).__name__
+        if phase is _Phase.COMMIT:
+            log.error("mutation outcome unknown, the commit failed: %s", name)
+            _replace(context, "OUTCOME_UNKNOWN")
+        elif phase is _Phase.AUDIT:
+            log.error("audit write failed, mutation rolled back: %s", name)
+            _replace(context, "AUDIT_UNAVAILABLE")
+        else:
+            log.error("database unavailable, mutation not applied: %s", name)
+            down = is_unavailable(error)
+            _replace(context, "SERVICE_UNAVAILABLE" if down else "INTERNAL_SERVER_ERROR")
+
+    @staticmethod
+    async def _after_query(context: ExecutionContext) -> None:
+        buffer: AuditBuffer = context.context.audit
+        if any(map(is_unavailable, _failures(context.result))):
+            _replace(context, "SERVICE_UNAVAILABLE")  # nothing is returned: nothing to record
+            return
+        try:
+            await buffer.flush()
+        except Exception as error:  # any failure to write means no data leaves
+            log.error("audit write failed: %s", type(error).__name__)
+            _replace(context, "AUDIT_UNAVAILABLE")
 
 
 async def _keep_security_events(buffer: AuditBuffer) -> None:

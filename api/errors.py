@@ -29,6 +29,7 @@ class ErrorCode(Enum):
     MFA_INVALID = "MFA_INVALID"
     MFA_NOT_ENROLLED = "MFA_NOT_ENROLLED"
     INVALID_TOKEN = "INVALID_TOKEN"  # noqa: S105 - an error code
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 
 
 @strawberry.type(description="Why a mutation did not do what was asked.")

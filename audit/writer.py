@@ -97,6 +97,38 @@ def crossed_boundary(last: int, count: int) -> bool:
     return last // CHECKPOINT_EVERY > (last - count) // CHECKPOINT_EVERY
 
 
+class _Undo(Exception):
+    """Rolls the probe's transaction back."""
+
+
+async def probe() -> None:
+    """Prove the append path works now (readiness): the append statement with a throwaway row,
+    in a transaction that is always rolled back. Raises what an append would raise."""
+    row = {name: None for name in STORED}
+    row.update(
+        seq=-1,
+        occurred_at=datetime.now(UTC),
+        actor_type="system",
+        action="probe",
+        resource_type="Probe",
+        fields_accessed=[],
+        outcome="allowed",
+        prev_hash=GENESIS,
+        hash=GENESIS,
+    )
+    values = [_db_value(name, row[name]) for name in STORED]
+    try:
+        async with in_transaction() as conn:
+            if conn.capabilities.dialect == "postgres":
+                await conn.execute_query(_PG_INSERT, [[value] for value in values])
+            else:
+                sql = f"INSERT INTO audit_entry ({', '.join(STORED)}) VALUES {_sqlite_values(1)}"
+                await conn.execute_query(sql, values)
+            raise _Undo()
+    except _Undo:
+        pass
+
+
 async def _checkpoint(conn: Any, seq: int, head_hash: str) -> None:
     dialect = conn.capabilities.dialect
     marks = "$1, $2, $3, $4, $5" if dialect == "postgres" else "?, ?, ?, ?, ?"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import strawberry
 from strawberry.types import Info
 
@@ -16,7 +18,9 @@ from domain.accounts import login, sessions
 from domain.accounts.auth_models import LoginOutcome
 from domain.accounts.models import User as UserModel
 from domain.accounts.models import WebSession
+from domain.db_faults import is_redis_unavailable
 
+log = logging.getLogger("mandi.auth")
 _BAD_LOGIN = "username or password is wrong"
 
 
@@ -109,6 +113,22 @@ async def _finish(ctx: RequestContext, result: login.LoginResult) -> SessionPayl
     return SessionPayload(user=None, errors=[error])
 
 
+async def _throttle_down(
+    ctx: RequestContext, username: str | None, error: Exception
+) -> SessionPayload:
+    """The failure counters cannot be read: refuse (never sign in unthrottled), but record the
+    attempt and say so at ERROR."""
+    log.error("sign-in refused, the throttle store is unavailable: %s", type(error).__name__)
+    name = (username or "").strip().lower()[:64]
+    user = await UserModel.filter(username=name).first() if name else None
+    audit_auth(ctx, "login", user, Outcome.ERROR)
+    message = "signing in is unavailable for a moment; try again shortly"
+    return SessionPayload(
+        user=None,
+        errors=[MutationError(code=ErrorCode.SERVICE_UNAVAILABLE, message=message, field=None)],
+    )
+
+
 def _me(ctx: RequestContext) -> str:
     return f"user:{ctx.principal.user_id}"
 
@@ -118,20 +138,30 @@ class SessionMutations:
     @strawberry.mutation(description="Sign in with a password; sets an HttpOnly session cookie.")
     async def session_create(self, info: Info, input: SessionCreateInput) -> SessionPayload:
         ctx = info.context
-        result = await login.sign_in(
-            username=input.username,
-            password=input.password,
-            client=_client(ctx),
-            throttle=ctx.throttle,
-        )
+        try:
+            result = await login.sign_in(
+                username=input.username,
+                password=input.password,
+                client=_client(ctx),
+                throttle=ctx.throttle,
+            )
+        except Exception as error:
+            if not is_redis_unavailable(error):
+                raise
+            return await _throttle_down(ctx, input.username, error)
         return await _finish(ctx, result)
 
     @strawberry.mutation(description="Second sign-in step: a TOTP code or a recovery code.")
     async def session_verify_mfa(self, info: Info, challenge: str, code: str) -> SessionPayload:
         ctx = info.context
-        result = await login.complete_mfa(
-            challenge=challenge[:128], code=code, client=_client(ctx), throttle=ctx.throttle
-        )
+        try:
+            result = await login.complete_mfa(
+                challenge=challenge[:128], code=code, client=_client(ctx), throttle=ctx.throttle
+            )
+        except Exception as error:
+            if not is_redis_unavailable(error):
+                raise
+            return await _throttle_down(ctx, None, error)
         return await _finish(ctx, result)
 
     @strawberry.mutation(

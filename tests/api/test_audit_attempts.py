@@ -31,6 +31,10 @@ SIGN_IN = """mutation($u: String!, $p: String!) {
 PRODUCTS = "{ products(first: 1) { totalCount } }"
 
 
+async def _post(client, query: str, **variables):
+    return await client.post("/graphql", json={"query": query, "variables": variables})
+
+
 async def _head() -> int:
     last = await AuditEntry.all().order_by("-seq").first()
     return last.seq if last else 0
@@ -94,8 +98,9 @@ async def test_a_failed_sign_in_is_recorded_even_when_its_transaction_rolls_back
     user = await make_user(password=PASSWORD)
     start = await _head()
     async with client_for(app, None) as client:
-        body = await gql(client, SIGN_IN, u=user.username, p="a wrong guess here")
-    assert error_codes(body) == ["AUDIT_UNAVAILABLE"]
+        response = await _post(client, SIGN_IN, u=user.username, p="a wrong guess here")
+    assert response.status_code == 503 and response.headers["retry-after"]
+    assert error_codes(response.json()) == ["AUDIT_UNAVAILABLE"]
     [entry] = await _after(start, subject=f"user:{user.id}")
     assert (entry.action, entry.outcome, entry.actor_type) == ("login", "denied", "anonymous")
     assert entry.request_id and entry.ip
@@ -105,8 +110,10 @@ async def test_a_rolled_back_sign_in_keeps_its_attempt_but_not_its_session(app, 
     user = await make_user(password=PASSWORD)
     start = await _head()
     async with client_for(app, None) as client:
-        body = await gql(client, SIGN_IN, u=user.username, p=PASSWORD)
-    assert error_codes(body) == ["AUDIT_UNAVAILABLE"]
+        response = await _post(client, SIGN_IN, u=user.username, p=PASSWORD)
+    assert error_codes(response.json()) == ["AUDIT_UNAVAILABLE"]
+    assert "set-cookie" not in response.headers  # no cookie for a session that does not exist
+    assert "mandi_session" not in client.cookies
     assert not await WebSession.filter(user_id=user.id).exists()
     entries = await _after(start, subject=f"user:{user.id}")
     assert [(e.action, e.outcome) for e in entries] == [("login", "allowed")]

@@ -80,6 +80,7 @@ async def test_a_mutation_and_its_entries_commit_together(team, monkeypatch):
         "/graphql",
         json={"query": ORG_UPDATE, "variables": {"input": {"id": team.org_id, "city": "Leh"}}},
     )
+    assert response.status_code == 503 and response.headers["retry-after"]
     body = response.json()
     assert body == {
         "data": None,

@@ -1,0 +1,71 @@
+"""Answers during faults: JSON with a code, never a plain-text 500.
+
+``FaultMiddleware`` sits outside everything else: an exception that escapes the app before the
+response started becomes ``503 SERVICE_UNAVAILABLE`` with ``Retry-After`` when a store is
+unreachable, else ``500 INTERNAL_SERVER_ERROR``, both as GraphQL-shaped JSON (no details).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from domain.db_faults import is_unavailable
+
+log = logging.getLogger("mandi.faults")
+
+RETRY_AFTER = "2"  # seconds; outages seen in testing recovered within a quarter second
+_MESSAGES = {
+    "SERVICE_UNAVAILABLE": "the service cannot reach its database; try again shortly",
+    "INTERNAL_SERVER_ERROR": "Internal server error",
+}
+
+
+async def send_error(send: Send, status: int, code: str, request_id: str | None = None) -> None:
+    """A JSON error response; 503s say when to retry."""
+    extensions = {"code": code, **({"requestId": request_id} if request_id else {})}
+    body = json.dumps(
+        {"data": None, "errors": [{"message": _MESSAGES[code], "extensions": extensions}]}
+    )
+    headers = [(b"content-type", b"application/json")]
+    if request_id:
+        headers.append((b"x-request-id", request_id.encode()))
+    if status == 503:
+        headers.append((b"retry-after", RETRY_AFTER.encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body.encode()})
+
+
+async def send_unavailable(send: Send, request_id: str | None = None) -> None:
+    await send_error(send, 503, "SERVICE_UNAVAILABLE", request_id)
+
+
+class FaultMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking)
+        except Exception as error:
+            if started:  # too late for an answer of our own; the server closes the connection
+                raise
+            request_id = scope.get("state", {}).get("request_id")
+            if is_unavailable(error):
+                log.error("store unavailable: %s", type(error).__name__)
+                await send_unavailable(send, request_id)
+            else:
+                log.error("unexpected %s", type(error).__name__)
+                await send_error(send, 500, "INTERNAL_SERVER_ERROR", request_id)
