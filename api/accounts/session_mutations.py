@@ -114,14 +114,14 @@ async def _finish(ctx: RequestContext, result: login.LoginResult) -> SessionPayl
 
 
 async def _throttle_down(
-    ctx: RequestContext, username: str | None, error: Exception
+    ctx: RequestContext, username: str | None, error: Exception, action: str = "login"
 ) -> SessionPayload:
     """The failure counters cannot be read: refuse (never sign in unthrottled), but record the
     attempt and say so at ERROR."""
     log.error("sign-in refused, the throttle store is unavailable: %s", type(error).__name__)
     name = (username or "").strip().lower()[:64]
     user = await UserModel.filter(username=name).first() if name else None
-    audit_auth(ctx, "login", user, Outcome.ERROR)
+    audit_auth(ctx, action, user, Outcome.ERROR)
     message = "signing in is unavailable for a moment; try again shortly"
     return SessionPayload(
         user=None,
@@ -175,7 +175,12 @@ class SessionMutations:
         session = ctx.require_session()
         user = await UserModel.get(id=ctx.principal.user_id)
         name = user.username
-        wait = await ctx.throttle.locked_for(name, ctx.client_ip)
+        try:
+            wait = await ctx.throttle.locked_for(name, ctx.client_ip)
+        except Exception as error:
+            if not is_redis_unavailable(error):
+                raise
+            return await _throttle_down(ctx, name, error, "session.reauthenticate")
         if wait:
             return await _finish(ctx, login.LoginResult(LoginOutcome.LOCKED, retry_after=wait))
         if not await login.reauthenticate(user=user, password=password, code=code):
