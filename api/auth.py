@@ -8,7 +8,6 @@ carries an ``X-Requested-With`` header, which a cross-site form cannot add.
 
 from __future__ import annotations
 
-import json
 import uuid
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.faults import send_error
 from audit.recorder import Actor
 from audit.refusals import RefusalLog
 from authz.principal import Principal, load_user_principal
@@ -60,19 +60,7 @@ def same_site(scope: Scope, headers: Headers, allowed_origins: frozenset[str]) -
 
 
 async def _reject(send: Send, request_id: str, status: int, code: str, message: str) -> None:
-    error = {"message": message, "extensions": {"code": code, "requestId": request_id}}
-    body = json.dumps({"data": None, "errors": [error]})
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"x-request-id", request_id.encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body.encode()})
+    await send_error(send, status, code, request_id, message)
 
 
 def _actor(scope: Scope, headers: Headers, request_id: str, **who: Any) -> Actor:

@@ -23,12 +23,13 @@ _MESSAGES = {
 }
 
 
-async def send_error(send: Send, status: int, code: str, request_id: str | None = None) -> None:
-    """A JSON error response; 503s say when to retry."""
+async def send_error(
+    send: Send, status: int, code: str, request_id: str | None = None, message: str | None = None
+) -> None:
+    """A GraphQL-shaped JSON error response, with the request id; 503s say when to retry."""
     extensions = {"code": code, **({"requestId": request_id} if request_id else {})}
-    body = json.dumps(
-        {"data": None, "errors": [{"message": _MESSAGES[code], "extensions": extensions}]}
-    )
+    error = {"message": message or _MESSAGES[code], "extensions": extensions}
+    body = json.dumps({"data": None, "errors": [error]})
     headers = [(b"content-type", b"application/json")]
     if request_id:
         headers.append((b"x-request-id", request_id.encode()))

@@ -69,6 +69,7 @@ asyncio.run(main())
 def test_migrate_seed_twice_then_a_demo_user_signs_in(tmp_path):
     path = tmp_path / "fresh" / "mandi.sqlite3"
     env = {**os.environ, "DATABASE_URL": f"sqlite://{path}", "MANDI_ENV": "development"}
+    env["MANDI_AUDIT_WITNESS"] = str(tmp_path / "witness")  # its own database, its own witness
 
     assert "migrations applied" in _mandi(env, "migrate")
     assert "demo data loaded" in _mandi(env, "seed-demo", "--if-empty")
