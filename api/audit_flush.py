@@ -25,6 +25,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 from tortoise.transactions import in_transaction
 
+from api import idempotency
 from api.faults import RETRY_AFTER
 from audit.recorder import AuditBuffer
 from domain.db_faults import is_unavailable
@@ -119,13 +120,26 @@ class AuditFlush(SchemaExtension):
             await self._after_query(context)
             return
         buffer: AuditBuffer = context.context.audit
-        phase = _Phase.BEGIN
+        claim = idempotency.requested(context)
+        if isinstance(claim, GraphQLError):  # a malformed key: nothing runs
+            context.result = ExecutionResult(data=None, errors=[claim])
+            yield
+            return
+        phase, ran = _Phase.BEGIN, False
         try:
             async with in_transaction():
                 phase = _Phase.RUN
+                if claim is not None and (answer := await idempotency.earlier(context, claim)):
+                    context.result = ExecutionResult(data=None, errors=[answer])
+                    ran = True
+                    yield  # with a result already set, Strawberry runs nothing
+                    return
+                ran = True
                 yield
                 if _failures(context.result):
                     raise _RollBack()
+                if claim is not None and idempotency.applied(context.result):
+                    idempotency.record(context, claim)
                 phase = _Phase.AUDIT
                 await buffer.flush()
                 phase = _Phase.COMMIT
@@ -135,7 +149,7 @@ class AuditFlush(SchemaExtension):
             _replace(context, "SERVICE_UNAVAILABLE" if down else "INTERNAL_SERVER_ERROR")
         except Exception as error:
             self._failed(context, phase, error)
-            if phase is _Phase.BEGIN:
+            if not ran:
                 yield  # with a result already set, Strawberry runs nothing
                 return
         else:

@@ -1,0 +1,103 @@
+"""``Idempotency-Key`` for every mutation: a retry of an applied mutation is not applied again.
+
+A signed-in caller (or partner token) may send ``Idempotency-Key: <8-64 of A-Z a-z 0-9 . _ : ->``
+with a mutation. When the mutation commits having done something (a root field without
+payload errors), the key is recorded in the audit log in the same transaction
+(``mutation.idempotency_key``, with a digest of the operation and its variables). A later request
+with the same key from the same caller within a day is not run: it answers ``ALREADY_APPLIED``
+naming the request that applied it (read the result back), or ``IDEMPOTENCY_KEY_REUSED`` when the
+key came with another operation. Concurrent requests with one key are serialised (PostgreSQL: an
+advisory lock on the key; SQLite: one writer at a time), so at most one applies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from graphql import GraphQLError
+from strawberry.types import ExecutionContext, ExecutionResult
+from tortoise import connections
+
+from audit.models import AuditEntry
+
+HEADER = "idempotency-key"
+ACTION = "mutation.idempotency_key"
+KEPT_FOR = timedelta(days=1)
+_KEY = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
+_LOCK_SPACE = 727_464  # advisory-lock namespace of idempotency keys (two-int form)
+
+
+@dataclass(frozen=True)
+class Claim:
+    key: str
+    digest: str
+
+
+def _digest(context: ExecutionContext) -> str:
+    text = json.dumps([context.query, context.variables or {}], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def requested(context: ExecutionContext) -> Claim | GraphQLError | None:
+    """The request's key (None when it sent none or is anonymous), or why it is refused."""
+    ctx = context.context
+    key = ctx.request.headers.get(HEADER)
+    if key is None or not ctx.principal.is_authenticated:
+        return None
+    if not _KEY.match(key):
+        return GraphQLError(
+            "Idempotency-Key must be 8 to 64 letters, digits or . _ : -",
+            extensions={"code": "BAD_USER_INPUT"},
+        )
+    return Claim(key=key, digest=_digest(context))
+
+
+async def earlier(context: ExecutionContext, claim: Claim) -> GraphQLError | None:
+    """Inside the mutation's transaction: the answer when this key was already used."""
+    ctx = context.context
+    actor = ctx.audit.actor
+    conn = connections.get("default")
+    if conn.capabilities.dialect == "postgres":
+        await conn.execute_query(
+            "SELECT pg_advisory_xact_lock($1, hashtext($2))",
+            [_LOCK_SPACE, f"{actor.type}:{actor.id}:{claim.key}"],
+        )
+    found = await AuditEntry.filter(
+        actor_type=actor.type,
+        actor_id=actor.id,
+        action=ACTION,
+        resource_id=claim.key,
+        occurred_at__gte=datetime.now(UTC) - KEPT_FOR,
+    ).first()
+    if found is None:
+        return None
+    if (found.detail or {}).get("operation") != claim.digest:
+        return GraphQLError(
+            "this Idempotency-Key was used for another operation; use a new key",
+            extensions={"code": "IDEMPOTENCY_KEY_REUSED"},
+        )
+    return GraphQLError(
+        "a request with this Idempotency-Key was already applied; read the result back",
+        extensions={"code": "ALREADY_APPLIED", "appliedBy": found.request_id},
+    )
+
+
+def applied(result: ExecutionResult | None) -> bool:
+    """True when some root field did something (its payload has no errors)."""
+    if result is None or not result.data:
+        return False
+    return any(not _failed(value) for value in result.data.values())
+
+
+def _failed(value: Any) -> bool:
+    return value is None or (isinstance(value, dict) and bool(value.get("errors")))
+
+
+def record(context: ExecutionContext, claim: Claim) -> None:
+    """Note the key; it commits with the mutation or not at all."""
+    context.context.audit.note(ACTION, "Mutation", claim.key, detail={"operation": claim.digest})
