@@ -53,3 +53,17 @@ async def install(_apps: Any, schema_editor: Any) -> None:
     statements = postgres_sql() if dialect == "postgres" else sqlite_sql()
     for statement in statements:
         await client.execute_script(statement)
+
+
+# Looking up an Idempotency-Key (api/idempotency.py): a partial index holds only those entries,
+# so appends of every other entry pay nothing for it.
+IDEMPOTENCY_INDEX = (
+    "CREATE INDEX IF NOT EXISTS audit_entry_idempotency_key "
+    "ON audit_entry (actor_type, actor_id, resource_id) "
+    "WHERE action = 'mutation.idempotency_key'"
+)
+
+
+async def install_idempotency_index(_apps: Any, schema_editor: Any) -> None:
+    """RunPython entry point (the same statement on both dialects)."""
+    await schema_editor.client.execute_script(IDEMPOTENCY_INDEX)

@@ -34,6 +34,7 @@ def _sqlite_shape(con: sqlite3.Connection) -> dict:
         indexes = {
             (*(c[2] for c in con.execute(f'PRAGMA index_info("{ix[1]}")')), bool(ix[2]))
             for ix in con.execute(f'PRAGMA index_list("{table}")')
+            if not ix[4]  # partial indexes are made by RunPython; models cannot declare them
         }
         fks = con.execute(f'PRAGMA foreign_key_list("{table}")')
         foreign = {(fk[3], fk[2], fk[4], fk[6]) for fk in fks}
@@ -52,7 +53,8 @@ FROM pg_index ix JOIN pg_class t ON t.oid = ix.indrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace AND n.nspname = 'public'
 CROSS JOIN LATERAL unnest(ix.indkey) WITH ORDINALITY AS k(attnum, ord)
 JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum
-WHERE t.relname NOT LIKE 'tortoise_%' GROUP BY t.relname, ix.indexrelid, ix.indisunique
+WHERE t.relname NOT LIKE 'tortoise_%' AND ix.indpred IS NULL
+GROUP BY t.relname, ix.indexrelid, ix.indisunique
 """
 _PG_FOREIGN = """
 SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint
