@@ -19,6 +19,7 @@ from api.auth import PrincipalMiddleware
 from api.context import RequestContext, from_scope
 from api.error_reports import init_error_reports
 from api.faults import FaultMiddleware
+from api.http_limits import BodyLimitMiddleware, ResponseLimitMiddleware
 from api.readiness import readyz
 from api.schema import schema
 from api.stats import StatsMiddleware
@@ -93,6 +94,8 @@ def create_app(
         ],
         middleware=[
             Middleware(FaultMiddleware),
+            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+            Middleware(ResponseLimitMiddleware, max_bytes=settings.max_response_bytes),
             Middleware(StatsMiddleware, expose=settings.expose_stats),
             Middleware(
                 PrincipalMiddleware, allowed_origins=settings.allowed_origins, refusals=refusals

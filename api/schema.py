@@ -12,9 +12,7 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
-    ValidationCache,
 )
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, ExecutionResult
@@ -29,6 +27,8 @@ from api.audit.queries import AuditQueries
 from api.audit_flush import AuditFlush
 from api.catalog.mutations import CatalogMutations
 from api.catalog.queries import CatalogQueries
+from api.cost import CostLimit
+from api.document_cache import SmallDocumentParserCache, SmallDocumentValidationCache
 from api.errors import with_code
 from api.guard_build import install_guard
 from api.inventory.mutations import InventoryMutations
@@ -40,6 +40,7 @@ from api.privacy.mutations import PrivacyMutations
 from api.privacy.queries import PrivacyQueries
 from api.roles.mutations import RoleMutations
 from api.roles.queries import RoleQueries
+from api.sole_root_field import SoleRootFieldRule
 from api.support.mutations import SupportMutations
 from api.support.queries import SupportQueries
 from api.type_map import TYPES
@@ -85,6 +86,7 @@ Mutation = merge_types(
 LIMIT_RULES = (
     *QueryDepthLimiter(max_depth=10).validation_rules,
     *MaxAliasesLimiter(max_alias_count=30).validation_rules,
+    SoleRootFieldRule,
 )
 
 
@@ -109,10 +111,11 @@ def build_schema() -> MandiSchema:
         query=Query,
         mutation=Mutation,
         extensions=[
-            lambda: ParserCache(maxsize=256),
-            lambda: ValidationCache(maxsize=256),
+            SmallDocumentParserCache,
+            SmallDocumentValidationCache,
             lambda: AddValidationRules(list(LIMIT_RULES)),
             lambda: MaxTokensLimiter(max_token_count=4000),
+            CostLimit,
             AuditFlush,
         ],
     )

@@ -16,6 +16,11 @@ def _flag(name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    return int(raw) if raw else default
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_SQLITE
@@ -29,6 +34,9 @@ class Settings:
     allowed_origins: frozenset[str] = frozenset()
     public_url: str = "http://127.0.0.1:8000"
     expose_stats: bool = False
+    max_body_bytes: int = 64 * 1024
+    max_response_bytes: int = 8 * 1024 * 1024
+    max_query_cost: int = 20_000
 
     @property
     def is_development(self) -> bool:
@@ -51,6 +59,9 @@ class Settings:
             ),
             public_url=os.environ.get("MANDI_PUBLIC_URL", "http://127.0.0.1:8000"),
             expose_stats=_flag("MANDI_EXPOSE_STATS", False),
+            max_body_bytes=_int("MANDI_MAX_BODY_BYTES", 64 * 1024),
+            max_response_bytes=_int("MANDI_MAX_RESPONSE_BYTES", 8 * 1024 * 1024),
+            max_query_cost=_int("MANDI_MAX_QUERY_COST", 20_000),
         )
 
 

@@ -68,7 +68,7 @@ class AccountQueries:
         if not principal.is_authenticated:
             return None
         user = await models.User.get(id=principal.user_id)
-        memberships = await models.Membership.filter(user_id=user.id).order_by("id")
+        memberships = await models.Membership.filter(user_id=user.id).order_by("id").limit(200)
         return Viewer(
             user=user,  # type: ignore[arg-type]
             memberships=memberships,  # type: ignore[arg-type]

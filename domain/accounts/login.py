@@ -56,14 +56,13 @@ async def sign_in(
         await _record(known, LoginOutcome.LOCKED, client)
         return LoginResult(LoginOutcome.LOCKED, user=known, retry_after=wait)
     user = await User.filter(username=name).first()
-    ok = verify_password(user.password_hash if user else None, password[:1024])
+    ok = await verify_password(user.password_hash if user else None, password[:1024])
     if user is None or not ok or user.status != UserStatus.ACTIVE:
         await throttle.failed(name, client.ip)
         await _record(user, LoginOutcome.BAD_CREDENTIALS, client)
         return LoginResult(LoginOutcome.BAD_CREDENTIALS, user=user)
-    await throttle.succeeded(name)
     if user.password_hash and needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+        user.password_hash = await hash_password(password)
         await user.save(update_fields=["password_hash"])
     if user.mfa_enabled_at is not None:
         token = secrets.token_urlsafe(32)
@@ -74,6 +73,7 @@ async def sign_in(
         )
         await _record(user, LoginOutcome.MFA_REQUIRED, client)
         return LoginResult(LoginOutcome.MFA_REQUIRED, user=user, challenge=token)
+    await throttle.succeeded(name)
     return await _open_session(user, client)
 
 
@@ -96,12 +96,12 @@ async def complete_mfa(
     if pending is None or pending.expires_at <= now:
         return LoginResult(LoginOutcome.MFA_FAILED)
     user = pending.user
-    wait = await throttle.locked_for(user.username, client.ip)
+    wait = await throttle.mfa_locked_for(user.username, client.ip)
     if wait:
         await _record(user, LoginOutcome.LOCKED, client)
         return LoginResult(LoginOutcome.LOCKED, user=user, retry_after=wait)
     if not await mfa.verify_second_factor(user, code[:64]):
-        await throttle.failed(user.username, client.ip)
+        await throttle.mfa_failed(user.username, client.ip)
         await _record(user, LoginOutcome.MFA_FAILED, client)
         return LoginResult(LoginOutcome.MFA_FAILED, user=user)
     claimed = await LoginChallenge.filter(id=pending.id, used_at=None).update(used_at=now)
@@ -113,7 +113,7 @@ async def complete_mfa(
 
 async def reauthenticate(*, user: User, password: str, code: str | None) -> bool:
     """Check the password (and the second factor when enrolled) for a step-up."""
-    if not verify_password(user.password_hash, password[:1024]):
+    if not await verify_password(user.password_hash, password[:1024]):
         return False
     if user.mfa_enabled_at is None:
         return True

@@ -27,9 +27,10 @@ def outbox_context(user_id: int) -> str:
 async def change_password(*, user: User, new_password: str, keep_session_id: int | None) -> None:
     """Set a new password; every other session of the user is signed out."""
     check_password(new_password, personal=(user.username, user.email), field="newPassword")
+    new_hash = await hash_password(new_password)  # before the transaction: it may wait a slot
     async with in_transaction():
         await User.filter(id=user.id).update(
-            password_hash=hash_password(new_password), password_changed_at=datetime.now(UTC)
+            password_hash=new_hash, password_changed_at=datetime.now(UTC)
         )
         await revoke_user_sessions(user_id=user.id, except_id=keep_session_id)
 
@@ -68,12 +69,11 @@ async def complete_reset(*, token: str, new_password: str) -> User:
         raise ValidationFailed("this reset link is invalid or has expired", code="INVALID_TOKEN")
     user = reset.user
     check_password(new_password, personal=(user.username, user.email), field="newPassword")
+    new_hash = await hash_password(new_password)
     async with in_transaction():
         if not await PasswordReset.filter(id=reset.id, used_at=None).update(used_at=now):
             raise ValidationFailed("this reset link was already used", code="INVALID_TOKEN")
-        await User.filter(id=user.id).update(
-            password_hash=hash_password(new_password), password_changed_at=now
-        )
+        await User.filter(id=user.id).update(password_hash=new_hash, password_changed_at=now)
         await revoke_user_sessions(user_id=user.id)
     return user
 

@@ -68,7 +68,7 @@ async def create_user(
         "country": v.country(country),
         "locale": v.locale(locale),
         "adult_attested_at": datetime.now(UTC),
-        "password_hash": hash_password(password) if password else None,
+        "password_hash": await hash_password(password) if password else None,
     }
     try:
         return await User.create(**values)

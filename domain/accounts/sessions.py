@@ -93,9 +93,11 @@ async def mark_reauthenticated(*, session_id: int) -> None:
 async def list_sessions(*, user_id: int) -> list[WebSession]:
     """The user's live sessions, most recently used first."""
     current = now()
-    return await WebSession.filter(
-        user_id=user_id, revoked_at=None, expires_at__gt=current
-    ).order_by("-last_seen_at")
+    return (
+        await WebSession.filter(user_id=user_id, revoked_at=None, expires_at__gt=current)
+        .order_by("-last_seen_at")
+        .limit(200)
+    )  # api.cost LIST_BOUNDS Viewer.sessions
 
 
 async def revoke_user_sessions(*, user_id: int, except_id: int | None = None) -> int:

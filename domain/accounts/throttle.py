@@ -1,8 +1,9 @@
 """Brute-force protection: failure counters per account and per IP, with lockout.
 
 Counters live in memory by default (one process) or in Redis when configured, so several
-processes share them. A key locked out stays locked until its window expires; a successful
-sign-in clears the account's counter.
+processes share them. A key locked out stays locked until its window expires. Wrong second
+factors count on a counter of their own (a right password does not clear it, nor the password
+counter): only a full sign-in, both factors passed, clears the account's counters.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 ACCOUNT_LIMIT = 5
+MFA_LIMIT = 5
 IP_LIMIT = 30
 WINDOW_SECONDS = 15 * 60
 
@@ -93,6 +95,10 @@ class LoginThrottle:
     def _keys(username: str, ip: str | None) -> tuple[str, str]:
         return f"user:{username.strip().lower()}", f"ip:{ip or 'unknown'}"
 
+    @staticmethod
+    def _mfa_key(username: str) -> str:
+        return f"mfa:{username.strip().lower()}"
+
     async def locked_for(self, username: str, ip: str | None) -> int:
         """Seconds until this account or IP may try again; 0 when not locked."""
         account, address = self._keys(username, ip)
@@ -105,10 +111,22 @@ class LoginThrottle:
             wait = max(wait, ip_ttl)
         return wait
 
+    async def mfa_locked_for(self, username: str, ip: str | None) -> int:
+        """Like ``locked_for``, counting the account's wrong second factors too."""
+        failures, ttl = await self.store.state(self._mfa_key(username))
+        wait = ttl if failures >= MFA_LIMIT else 0
+        return max(wait, await self.locked_for(username, ip))
+
     async def failed(self, username: str, ip: str | None) -> None:
         account, address = self._keys(username, ip)
         await self.store.hit(account, WINDOW_SECONDS)
         await self.store.hit(address, WINDOW_SECONDS)
 
+    async def mfa_failed(self, username: str, ip: str | None) -> None:
+        await self.store.hit(self._mfa_key(username), WINDOW_SECONDS)
+        await self.store.hit(self._keys(username, ip)[1], WINDOW_SECONDS)
+
     async def succeeded(self, username: str) -> None:
+        """A full sign-in: clear the account's password and second-factor counters."""
         await self.store.clear(self._keys(username, None)[0])
+        await self.store.clear(self._mfa_key(username))

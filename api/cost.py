@@ -1,0 +1,206 @@
+"""Query cost: the most objects an operation could produce, computed before it runs.
+
+Every field that returns an object costs one per object it can return; scalars are free. A
+field with a ``first`` argument returns at most that many (its variable's value, else its
+default); the edges and nodes of a connection add no factor of their own. Any other list
+returns at most its declared bound in ``LIST_BOUNDS`` (resolvers and loaders cut lists to the
+same bounds, so the cost is an upper bound of the work, not a guess). An operation costing more
+than ``MAX_COST`` is refused before any resolver runs, with an error naming its cost and the
+limit; every answer reports the cost in ``extensions.cost``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLCompositeType,
+    GraphQLError,
+    GraphQLField,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    Undefined,
+    VariableNode,
+    get_named_type,
+    get_nullable_type,
+    is_composite_type,
+    is_list_type,
+)
+from graphql.execution import ExecutionResult as GraphQLExecutionResult
+from strawberry.extensions import SchemaExtension
+
+MAX_COST = 20_000
+DEFAULT_PAGE = 20
+MAX_PAGE = 100
+COST_LIMIT_EXCEEDED = "COST_LIMIT_EXCEEDED"
+
+# The most items each list without a ``first`` argument returns (loaders and resolvers cut to
+# these). A test fails when a list field of the schema is missing here.
+LIST_BOUNDS: Mapping[tuple[str, str], int] = {
+    ("Order", "lines"): 100,  # an order has 1-100 lines (domain.orders.services.MAX_LINES)
+    ("Order", "history"): 50,
+    ("Product", "stock"): 50,
+    ("Product", "listings"): 20,
+    ("Customer", "addresses"): 10,
+    ("Ticket", "messages"): 100,
+    ("Query", "partnerTokens"): 200,
+    ("Query", "warehouses"): 200,
+    ("Query", "marketplaceConnections"): 200,
+    ("Viewer", "memberships"): 200,
+    ("Viewer", "sessions"): 200,
+}
+ERRORS_BOUND = 20  # a payload's ``errors``
+
+
+def list_bound(type_name: str, field_name: str) -> int:
+    if field_name == "errors" and type_name.endswith("Payload"):
+        return ERRORS_BOUND
+    return LIST_BOUNDS[(type_name, field_name)]
+
+
+def _is_connection(type_: GraphQLCompositeType) -> bool:
+    return isinstance(type_, GraphQLObjectType) and {"edges", "pageInfo"} <= set(type_.fields)
+
+
+class _Walk:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        variables: Mapping[str, Any],
+    ) -> None:
+        self.schema = schema
+        self.fragments = fragments
+        self.variables = variables
+
+    def _fields(
+        self, selections: SelectionSetNode, parent: GraphQLCompositeType, seen: frozenset[str]
+    ) -> Iterator[tuple[FieldNode, GraphQLCompositeType]]:
+        for selection in selections.selections:
+            if isinstance(selection, FieldNode):
+                yield selection, parent
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                on = self.schema.get_type(condition.name.value) if condition else parent
+                yield from self._fields(selection.selection_set, on or parent, seen)  # type: ignore[arg-type]
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = self.fragments.get(name)
+                if fragment is None or name in seen:
+                    continue
+                on = self.schema.get_type(fragment.type_condition.name.value) or parent
+                yield from self._fields(fragment.selection_set, on, seen | {name})  # type: ignore[arg-type]
+
+    def _page(self, node: FieldNode, definition: GraphQLField) -> int:
+        value: Any = definition.args["first"].default_value
+        if value is Undefined:
+            value = None
+        for argument in node.arguments or ():
+            if argument.name.value != "first":
+                continue
+            if isinstance(argument.value, VariableNode):
+                value = self.variables.get(argument.value.name.value, value)
+            elif isinstance(argument.value, IntValueNode):
+                value = int(argument.value.value)
+        if value is None:
+            return DEFAULT_PAGE
+        if not isinstance(value, int) or isinstance(value, bool):
+            return MAX_PAGE  # refused later by coercion; count the worst case meanwhile
+        return max(0, min(value, MAX_PAGE))
+
+    def _factor(self, parent: GraphQLCompositeType, node: FieldNode, field: GraphQLField) -> int:
+        if "first" in field.args:
+            return self._page(node, field)
+        if not is_list_type(get_nullable_type(field.type)):  # type: ignore[arg-type]
+            return 1
+        name = node.name.value
+        if _is_connection(parent) and name in {"edges", "nodes"}:
+            return 1
+        return list_bound(parent.name, name)
+
+    def cost(
+        self, selections: SelectionSetNode | None, parent: GraphQLCompositeType, seen=frozenset()
+    ) -> int:
+        if selections is None:
+            return 0
+        total = 0
+        for node, on in self._fields(selections, parent, seen):
+            name = node.name.value
+            fields = getattr(on, "fields", {})
+            if name.startswith("__") or name not in fields:
+                continue  # introspection is bounded by the schema; unknown names fail validation
+            field = fields[name]
+            named = get_named_type(field.type)
+            if not is_composite_type(named):
+                continue
+            inner = self.cost(node.selection_set, named, seen)  # type: ignore[arg-type]
+            total += self._factor(on, node, field) * (1 + inner)
+        return total
+
+
+def operation_cost(
+    schema: GraphQLSchema,
+    document: Any,
+    variables: Mapping[str, Any] | None,
+    operation_name: str | None,
+) -> int:
+    """The cost of the operation ``operation_name`` (or the only one) of ``document``."""
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    if operation_name is not None:
+        operations = [o for o in operations if o.name and o.name.value == operation_name]
+    if len(operations) != 1:
+        return 0  # graphql-core refuses the request itself
+    operation = operations[0]
+    root = schema.get_root_type(operation.operation)
+    if root is None:
+        return 0
+    return _Walk(schema, fragments, variables or {}).cost(operation.selection_set, root)
+
+
+class CostLimit(SchemaExtension):
+    """Refuse operations over ``MAX_COST`` before execution; report the cost in extensions."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.limit = MAX_COST
+        self.cost: int | None = None
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        settings = getattr(context.context, "settings", None)
+        self.limit = getattr(settings, "max_query_cost", MAX_COST)
+        if context.graphql_document is not None:
+            self.cost = operation_cost(
+                context.schema._schema,
+                context.graphql_document,
+                context.variables,
+                context.operation_name,
+            )
+            if self.cost > self.limit:
+                error = GraphQLError(
+                    f"query cost {self.cost} exceeds the limit of {self.limit}; "
+                    "ask for fewer items (first) or fewer nested lists",
+                    extensions={
+                        "code": COST_LIMIT_EXCEEDED,
+                        "cost": self.cost,
+                        "limit": self.limit,
+                    },
+                )
+                context.result = GraphQLExecutionResult(data=None, errors=[error])
+        yield
+
+    def get_results(self) -> dict[str, Any]:
+        if self.cost is None:
+            return {}
+        return {"cost": {"requested": self.cost, "limit": self.limit}}

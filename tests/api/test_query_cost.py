@@ -1,0 +1,167 @@
+"""The query cost limit, the child-list bounds, and the size limits on requests and responses."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+from graphql import get_named_type, get_nullable_type, is_composite_type, is_list_type
+
+import api.cost
+import api.document_cache
+from api.app import create_app
+from api.schema import schema
+from domain.settings import Settings
+from tests.support import error_codes, gql, gql_data, signed_in
+
+ATTACK = (
+    "orders(first: 100) { edges { node { lines { product { stock { warehouse { name } } } } } } }"
+)
+
+
+async def test_the_nested_list_attack_is_refused_before_any_sql(team):
+    app = create_app(Settings(expose_stats=True), manage_db=False)
+    async with await signed_in(app, team.users["viewer"]) as viewer:
+        response = await viewer.post("/graphql", json={"query": f"{{ {ATTACK} }}"})
+        trivial = await viewer.post("/graphql", json={"query": "{ __typename }"})
+    body = response.json()
+    assert body["data"] is None
+    assert error_codes(body) == ["COST_LIMIT_EXCEEDED"]
+    error = body["errors"][0]
+    assert error["extensions"]["limit"] == api.cost.MAX_COST
+    assert error["extensions"]["cost"] > api.cost.MAX_COST
+    assert str(error["extensions"]["cost"]) in error["message"]
+    assert str(api.cost.MAX_COST) in error["message"]
+    # Only the viewer's sign-in look-ups ran: no resolver reached the database.
+    assert response.headers["x-mandi-sql"] == trivial.headers["x-mandi-sql"]
+
+
+async def test_thirty_aliases_of_a_cheap_query_add_up(team):
+    one = "orders(first: 100) { edges { node { lines { sku } } } }"
+    alone = await gql(team.clients["viewer"], f"{{ {one} }}")
+    assert "errors" not in alone
+    assert alone["extensions"]["cost"]["requested"] <= api.cost.MAX_COST
+    aliases = " ".join(f"a{n}: {one}" for n in range(30))
+    body = await gql(team.clients["viewer"], f"{{ {aliases} }}")
+    assert error_codes(body) == ["COST_LIMIT_EXCEEDED"]
+
+
+async def test_cost_follows_first_from_variables_and_fragments(team):
+    document = """query($n: Int) { ...F }
+      fragment F on Query { products(first: $n) { edges { node { stock { onHand } } } } }"""
+    small = await gql(team.clients["viewer"], document, n=1)
+    large = await gql(team.clients["viewer"], document, n=100)
+    # products: n x (1 + edges (1 + node (1 + stock 50 x 1)))
+    assert small["extensions"]["cost"]["requested"] == 1 * (1 + 1 + 1 + 50)
+    assert large["extensions"]["cost"]["requested"] == 100 * (1 + 1 + 1 + 50)
+    default = await gql(team.clients["viewer"], "{ products { nodes { id } } }")
+    assert default["extensions"]["cost"]["requested"] == 20 * (1 + 1)
+
+
+async def test_a_lower_configured_limit_applies(team):
+    app = create_app(Settings(max_query_cost=10), manage_db=False)
+    async with await signed_in(app, team.users["viewer"]) as viewer:
+        body = await gql(viewer, "{ products(first: 11) { nodes { id } } }")
+    assert error_codes(body) == ["COST_LIMIT_EXCEEDED"]
+    assert body["errors"][0]["extensions"]["limit"] == 10
+
+
+def test_every_list_of_objects_has_a_bound_or_a_page_size():
+    missing = []
+    for name, type_ in schema._schema.type_map.items():
+        if name.startswith("__") or not hasattr(type_, "fields"):
+            continue
+        connection = {"edges", "pageInfo"} <= set(type_.fields)
+        for field_name, field in type_.fields.items():
+            listed = is_list_type(get_nullable_type(field.type))
+            if not listed or not is_composite_type(get_named_type(field.type)):
+                continue
+            if "first" in field.args or (connection and field_name in {"edges", "nodes"}):
+                continue
+            try:
+                api.cost.list_bound(name, field_name)
+            except KeyError:
+                missing.append(f"{name}.{field_name}")
+    assert missing == []
+
+
+async def test_child_lists_are_cut_to_their_bound(world, monkeypatch):
+    from tests.support import gid, seed_product
+
+    for sku in ("SKU-A", "SKU-B"):
+        await seed_product(world.org_pk, sku)
+    from tests.support import seed_order
+
+    order = await seed_order(
+        world.org_pk, [("SKU-1", 1, "1.00"), ("SKU-A", 1, "1.00"), ("SKU-B", 1, "1.00")]
+    )
+    query = "query($id: ID!) { order(id: $id) { lines { sku } } }"
+    client = world.team.clients["manager"]
+    data = await gql_data(client, query, id=gid("Order", order.id))
+    assert len(data["order"]["lines"]) == 3
+    monkeypatch.setitem(api.cost.LIST_BOUNDS, ("Order", "lines"), 2)
+    data = await gql_data(client, query, id=gid("Order", order.id))
+    assert [line["sku"] for line in data["order"]["lines"]] == ["SKU-1", "SKU-A"]
+
+
+async def test_a_body_over_the_limit_is_refused_before_parsing(anon):
+    huge = "x" * (20 * 1024 * 1024)
+    document = f'mutation {{ passwordResetRequest(email: "{huge}") {{ ok }} }}'
+    response = await anon.post("/graphql", json={"query": document})
+    assert response.status_code == 413
+    assert error_codes(response.json()) == ["REQUEST_TOO_LARGE"]
+
+
+async def test_a_streamed_body_over_the_limit_is_refused(anon):
+    async def chunks():
+        for _ in range(100):
+            yield b"x" * 1024
+
+    response = await anon.post(
+        "/graphql", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+
+
+async def test_a_long_query_string_is_refused(anon):
+    response = await anon.get("/graphql", params={"query": "{ " + "__typename " * 2000 + "}"})
+    assert response.status_code == 414
+    assert error_codes(response.json()) == ["REQUEST_TOO_LARGE"]
+
+
+async def test_a_body_just_under_the_limit_is_served(anon):
+    padding = " " * (60 * 1024)
+    body = await gql(anon, "{ __typename" + padding + "}")
+    assert body["data"] == {"__typename": "Query"}
+
+
+async def test_an_oversized_answer_is_replaced_by_an_error(team):
+    app = create_app(Settings(max_response_bytes=200), manage_db=False)
+    async with await signed_in(app, team.users["owner"]) as owner:
+        small = await gql(owner, "{ __typename }")
+        assert small["data"] == {"__typename": "Query"}
+        body = await gql(owner, "{ viewer { user { username email fullName } sessions { id } } }")
+    assert body["data"] is None
+    assert error_codes(body) == ["RESPONSE_TOO_LARGE"]
+
+
+async def test_large_documents_do_not_enter_the_caches(anon):
+    from strawberry.extensions.parser_cache import _get_parse_cache
+
+    cache = _get_parse_cache(api.document_cache.CACHE_ENTRIES)
+    padding = " " * (api.document_cache.MAX_CACHED_CHARS + 1)
+    for n in range(3):
+        before = cache.cache_info().currsize
+        body = await gql(anon, f"query Big{n} {{ __typename }}" + padding)
+        assert body["data"] == {"__typename": "Query"}
+        assert cache.cache_info().currsize == before
+    small = f"query Small{uuid.uuid4().hex} {{ __typename }}"
+    before = cache.cache_info().currsize
+    await gql(anon, small)
+    assert cache.cache_info().currsize == min(before + 1, api.document_cache.CACHE_ENTRIES)
+
+
+async def test_health_is_not_subject_to_graphql_limits():
+    transport = httpx.ASGITransport(app=create_app(manage_db=False))
+    async with httpx.AsyncClient(transport=transport, base_url="http://mandi.test") as client:
+        assert (await client.get("/healthz")).status_code == 200
