@@ -9,19 +9,23 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 from tortoise import Tortoise
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.auth import PrincipalMiddleware
 from api.context import RequestContext, from_scope
 from api.error_reports import init_error_reports
 from api.faults import FaultMiddleware
 from api.http_limits import BodyLimitMiddleware, ResponseLimitMiddleware
+from api.rate_limits import RateLimitMiddleware, RateLimits
 from api.readiness import readyz
 from api.schema import schema
+from api.security_headers import SecurityHeadersMiddleware
 from api.stats import StatsMiddleware
 from audit.refusals import RefusalLog
 from audit.witness import publish_logged
@@ -53,6 +57,13 @@ def build_throttle(settings: Settings) -> LoginThrottle:
     return LoginThrottle(MemoryFailureStore())
 
 
+def _forwarded_headers(settings: Settings) -> list[Middleware]:
+    """X-Forwarded-For/-Proto are believed only from the configured proxies' addresses."""
+    if not settings.trusted_proxies:
+        return []
+    return [Middleware(ProxyHeadersMiddleware, trusted_hosts=list(settings.trusted_proxies))]
+
+
 async def healthz(_: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
@@ -71,6 +82,8 @@ def create_app(
     init_oso()  # build the policy engine once, before serving (not thread-safe to build)
     refusals = RefusalLog()
 
+    rate_limits = RateLimits(settings)
+
     @contextlib.asynccontextmanager
     async def lifespan(_: Any) -> AsyncIterator[None]:
         if manage_db and not Tortoise._inited:
@@ -82,6 +95,7 @@ def create_app(
             await refusals.close()
             if isinstance(throttle.store, RedisFailureStore):
                 await throttle.store.close()
+            await rate_limits.close()
             if manage_db:
                 await db.close_db()
 
@@ -94,15 +108,31 @@ def create_app(
         ],
         middleware=[
             Middleware(FaultMiddleware),
+            *_forwarded_headers(settings),
+            Middleware(
+                CORSMiddleware,
+                allow_origins=sorted(settings.allowed_origins),
+                allow_credentials=True,
+                allow_methods=["GET", "POST"],
+                allow_headers=["content-type", "authorization", "x-requested-with"],
+                max_age=600,
+            ),
+            Middleware(SecurityHeadersMiddleware),
             Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
             Middleware(ResponseLimitMiddleware, max_bytes=settings.max_response_bytes),
             Middleware(StatsMiddleware, expose=settings.expose_stats),
+            Middleware(RateLimitMiddleware, limits=rate_limits, by="ip"),
             Middleware(
-                PrincipalMiddleware, allowed_origins=settings.allowed_origins, refusals=refusals
+                PrincipalMiddleware,
+                allowed_origins=settings.allowed_origins,
+                refusals=refusals,
+                check_get=not settings.is_development,
             ),
+            Middleware(RateLimitMiddleware, limits=rate_limits, by="principal"),
         ],
         lifespan=lifespan,
     )
     app.state.throttle = throttle
     app.state.refusals = refusals
+    app.state.rate_limits = rate_limits
     return app

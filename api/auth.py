@@ -49,10 +49,12 @@ def token_principal(identity: tokens.TokenIdentity) -> Principal:
 
 
 def same_site(scope: Scope, headers: Headers, allowed_origins: frozenset[str]) -> bool:
+    origin = headers.get("origin")
+    if origin is not None and origin in allowed_origins:
+        return True  # an allowed origin is another site: its Sec-Fetch-Site says cross-site
     fetch_site = headers.get("sec-fetch-site")
     if fetch_site is not None and fetch_site not in {"same-origin", "none"}:
         return False
-    origin = headers.get("origin")
     if origin is None:
         return headers.get("x-requested-with") is not None
     own = f"{scope.get('scheme', 'http')}://{headers.get('host', '')}"
@@ -82,11 +84,13 @@ class PrincipalMiddleware:
         paths: tuple[str, ...] = ("/graphql",),
         allowed_origins: frozenset[str] = frozenset(),
         refusals: RefusalLog | None = None,
+        check_get: bool = False,
     ) -> None:
         self.app = app
         self.paths = paths
         self.allowed_origins = allowed_origins
         self.refusals = refusals or RefusalLog()
+        self.check_get = check_get  # outside development, GET queries must be same-site too
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] not in self.paths:
@@ -111,7 +115,8 @@ class PrincipalMiddleware:
             found := await resolve_session(token)
         ):
             session, user = found
-            if scope["method"] != "GET" and not same_site(scope, headers, self.allowed_origins):
+            checked = scope["method"] != "GET" or self.check_get
+            if checked and not same_site(scope, headers, self.allowed_origins):
                 await self.refusals.refused(
                     _actor(scope, headers, request_id, type="user", id=user.id),
                     "csrf.rejected",

@@ -93,6 +93,9 @@ async def _with_db_result(settings: Settings, action: Callable[[], Awaitable[int
 async def _seed_demo(settings: Settings, if_empty: bool) -> None:
     from domain.demo import seed_demo
 
+    if not settings.is_development:
+        raise DemoRefused()
+
     async def run() -> None:
         created = await seed_demo(if_empty=if_empty)
         print("demo data loaded" if created else "demo data already present; nothing changed")
@@ -121,6 +124,10 @@ async def _create_admin(settings: Settings, username: str, email: str) -> None:
     await _with_db(settings, run)
 
 
+class DemoRefused(Exception):
+    """Demo accounts have a public password: never outside development."""
+
+
 def _serve(settings: Settings, host: str) -> int:
     import uvicorn
 
@@ -134,7 +141,8 @@ def _serve(settings: Settings, host: str) -> int:
         return 2
     app = create_app(settings)
     tune_for_serving()
-    uvicorn.run(app, host=host, port=settings.port, log_level="info")
+    # Forwarded headers are handled by the app, from MANDI_TRUSTED_PROXIES only.
+    uvicorn.run(app, host=host, port=settings.port, log_level="info", proxy_headers=False)
     return 0
 
 
@@ -182,6 +190,13 @@ def main(argv: list[str] | None = None) -> int:
             return authz_cli.run(args)
     except DomainError as error:
         print(f"error: {error.code}: {error.message}", file=sys.stderr)
+        return 2
+    except DemoRefused:
+        print(
+            "error: seed-demo loads accounts with a public password; it runs only with "
+            "MANDI_ENV=development",
+            file=sys.stderr,
+        )
         return 2
     return 0
 

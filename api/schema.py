@@ -30,6 +30,7 @@ from api.catalog.queries import CatalogQueries
 from api.cost import CostLimit
 from api.document_cache import SmallDocumentParserCache, SmallDocumentValidationCache
 from api.errors import with_code
+from api.exposure import IntrospectionSwitch, hide_suggestions
 from api.guard_build import install_guard
 from api.inventory.mutations import InventoryMutations
 from api.inventory.queries import InventoryQueries
@@ -38,6 +39,7 @@ from api.orders.mutations import OrderMutations
 from api.orders.queries import OrderQueries
 from api.privacy.mutations import PrivacyMutations
 from api.privacy.queries import PrivacyQueries
+from api.rate_limits import AuthRateLimit
 from api.roles.mutations import RoleMutations
 from api.roles.queries import RoleQueries
 from api.sole_root_field import SoleRootFieldRule
@@ -100,6 +102,7 @@ class MandiSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
+        hide_suggestions(errors, execution_context)
         # Log error types and paths only: messages can echo input values (personal data).
         for error in errors:
             cause = type(error.original_error or error).__name__
@@ -111,11 +114,13 @@ def build_schema() -> MandiSchema:
         query=Query,
         mutation=Mutation,
         extensions=[
+            IntrospectionSwitch,
             SmallDocumentParserCache,
             SmallDocumentValidationCache,
             lambda: AddValidationRules(list(LIMIT_RULES)),
             lambda: MaxTokensLimiter(max_token_count=4000),
             CostLimit,
+            AuthRateLimit,
             AuditFlush,
         ],
     )

@@ -8,10 +8,13 @@ request with other work. A static rule, so the validation cache keeps its verdic
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FieldNode,
+    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     InlineFragmentNode,
@@ -35,23 +38,47 @@ SOLE_ROOT_FIELDS = frozenset(
 )
 
 
-class SoleRootFieldRule(ValidationRule):
-    def _root_fields(self, selections: SelectionSetNode, seen: frozenset[str]) -> list[str]:
-        names: list[str] = []
-        for selection in selections.selections:
-            if isinstance(selection, FieldNode):
-                names.append(selection.name.value)
-            elif isinstance(selection, InlineFragmentNode):
-                names += self._root_fields(selection.selection_set, seen)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.context.get_fragment(name)
-                if fragment is not None and name not in seen:
-                    names += self._root_fields(fragment.selection_set, seen | {name})
-        return names
+def root_field_names(
+    selections: SelectionSetNode,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    seen: frozenset[str] = frozenset(),
+) -> list[str]:
+    """The names of an operation's root fields, through fragments, one per occurrence."""
+    names: list[str] = []
+    for selection in selections.selections:
+        if isinstance(selection, FieldNode):
+            names.append(selection.name.value)
+        elif isinstance(selection, InlineFragmentNode):
+            names += root_field_names(selection.selection_set, fragments, seen)
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            fragment = fragments.get(name)
+            if fragment is not None and name not in seen:
+                names += root_field_names(fragment.selection_set, fragments, seen | {name})
+    return names
 
+
+def operation_root_fields(document: DocumentNode, operation_name: str | None) -> list[str]:
+    """Root field names of the operation a request runs (none when it names no single one)."""
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is not None:
+        operations = [o for o in operations if o.name and o.name.value == operation_name]
+    if len(operations) != 1:
+        return []
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    return root_field_names(operations[0].selection_set, fragments)
+
+
+class SoleRootFieldRule(ValidationRule):
     def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-        names = self._root_fields(node.selection_set, frozenset())
+        fragments = {
+            d.name.value: d
+            for d in self.context.document.definitions
+            if isinstance(d, FragmentDefinitionNode)
+        }
+        names = root_field_names(node.selection_set, fragments)
         alone = sorted(SOLE_ROOT_FIELDS.intersection(names))
         if alone and len(names) > 1:
             self.report_error(

@@ -37,6 +37,17 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     max_response_bytes: int = 8 * 1024 * 1024
     max_query_cost: int = 20_000
+    rate_limit_ip: str = "600/minute"
+    rate_limit_principal: str = "600/minute"
+    rate_limit_auth: str = "30/minute;200/hour"
+    graphql_introspection: bool | None = None  # None: on in development only
+    graphql_suggestions: bool | None = None  # None: on in development only
+    trusted_proxies: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("graphql_introspection", "graphql_suggestions"):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, self.is_development)
 
     @property
     def is_development(self) -> bool:
@@ -45,6 +56,7 @@ class Settings:
     @classmethod
     def from_env(cls) -> Settings:
         environment = os.environ.get("MANDI_ENV", "development")
+        development = environment == "development"
         return cls(
             database_url=os.environ.get("DATABASE_URL", DEFAULT_SQLITE),
             environment=environment,
@@ -62,6 +74,18 @@ class Settings:
             max_body_bytes=_int("MANDI_MAX_BODY_BYTES", 64 * 1024),
             max_response_bytes=_int("MANDI_MAX_RESPONSE_BYTES", 8 * 1024 * 1024),
             max_query_cost=_int("MANDI_MAX_QUERY_COST", 20_000),
+            rate_limit_ip=os.environ.get("MANDI_RATE_LIMIT_IP") or cls.rate_limit_ip,
+            rate_limit_principal=(
+                os.environ.get("MANDI_RATE_LIMIT_PRINCIPAL") or cls.rate_limit_principal
+            ),
+            rate_limit_auth=os.environ.get("MANDI_RATE_LIMIT_AUTH") or cls.rate_limit_auth,
+            graphql_introspection=_flag("MANDI_GRAPHQL_INTROSPECTION", development),
+            graphql_suggestions=_flag("MANDI_GRAPHQL_SUGGESTIONS", development),
+            trusted_proxies=tuple(
+                p.strip()
+                for p in os.environ.get("MANDI_TRUSTED_PROXIES", "").split(",")
+                if p.strip()
+            ),
         )
 
 

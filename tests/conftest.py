@@ -24,6 +24,9 @@ from domain.secretbox import new_key
 # Throwaway keys for this run, set before anything encrypts or signs.
 os.environ.setdefault("MANDI_DATA_KEY", new_key())
 os.environ.setdefault("MANDI_AUDIT_KEY", new_seed())
+# Many tests sign in dozens of times from one address; tests/api/test_rate_limits.py checks the
+# real budgets with apps of their own.
+os.environ.setdefault("MANDI_RATE_LIMIT_AUTH", "10000/minute")
 
 from api.app import create_app
 from domain import db

@@ -1,5 +1,9 @@
 """Changing and resetting passwords. Reset tokens are single-use, expire, and are mailed
-through the outbox (encrypted there); the database keeps only their SHA-256."""
+through the outbox (encrypted there); the database keeps only their SHA-256.
+
+A new password signs out the user's other sessions and revokes every partner token they created:
+whoever knew the old password may have made one (owners create new tokens after a reset).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from tortoise.transactions import in_transaction
 
 from domain import secretbox
-from domain.accounts.auth_models import EmailOutbox, PasswordReset
+from domain.accounts.auth_models import EmailOutbox, PartnerToken, PasswordReset
 from domain.accounts.models import User, UserStatus
 from domain.accounts.password_policy import check_password
 from domain.accounts.passwords import hash_password
@@ -24,6 +28,11 @@ def outbox_context(user_id: int) -> str:
     return f"outbox:{user_id}"
 
 
+async def _revoke_partner_tokens(user_id: int) -> int:
+    live = PartnerToken.filter(created_by_id=user_id, revoked_at=None)
+    return await live.update(revoked_at=datetime.now(UTC))
+
+
 async def change_password(*, user: User, new_password: str, keep_session_id: int | None) -> None:
     """Set a new password; every other session of the user is signed out."""
     check_password(new_password, personal=(user.username, user.email), field="newPassword")
@@ -33,6 +42,7 @@ async def change_password(*, user: User, new_password: str, keep_session_id: int
             password_hash=new_hash, password_changed_at=datetime.now(UTC)
         )
         await revoke_user_sessions(user_id=user.id, except_id=keep_session_id)
+        await _revoke_partner_tokens(user.id)
 
 
 async def request_reset(*, email: str, reset_url: str) -> User | None:
@@ -75,6 +85,7 @@ async def complete_reset(*, token: str, new_password: str) -> User:
             raise ValidationFailed("this reset link was already used", code="INVALID_TOKEN")
         await User.filter(id=user.id).update(password_hash=new_hash, password_changed_at=now)
         await revoke_user_sessions(user_id=user.id)
+        await _revoke_partner_tokens(user.id)
     return user
 
 
