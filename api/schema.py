@@ -32,6 +32,7 @@ from api.document_cache import SmallDocumentParserCache, SmallDocumentValidation
 from api.errors import with_code
 from api.exposure import IntrospectionSwitch, hide_suggestions
 from api.guard_build import install_guard
+from api.input_text import RefuseNulText
 from api.inventory.mutations import InventoryMutations
 from api.inventory.queries import InventoryQueries
 from api.marketplaces.queries import MarketplaceQueries
@@ -46,6 +47,7 @@ from api.sole_root_field import SoleRootFieldRule
 from api.support.mutations import SupportMutations
 from api.support.queries import SupportQueries
 from api.type_map import TYPES
+from domain.errors import DomainError
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 log = logging.getLogger("mandi.graphql")
@@ -103,10 +105,16 @@ class MandiSchema(strawberry.Schema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         hide_suggestions(errors, execution_context)
+        request_id = getattr(getattr(execution_context, "context", None), "request_id", None)
         # Log error types and paths only: messages can echo input values (personal data).
         for error in errors:
-            cause = type(error.original_error or error).__name__
-            log.info("graphql error %s at %s", cause, error.path)
+            original = error.original_error
+            cause = type(original or error).__name__
+            if original is not None and not isinstance(original, (GraphQLError, DomainError)):
+                # A bug, not bad input: the client gets a generic error; this is the trail.
+                log.error("unexpected %s at %s (request %s)", cause, error.path, request_id)
+            else:
+                log.info("graphql error %s at %s (request %s)", cause, error.path, request_id)
 
 
 def build_schema() -> MandiSchema:
@@ -120,6 +128,7 @@ def build_schema() -> MandiSchema:
             lambda: AddValidationRules(list(LIMIT_RULES)),
             lambda: MaxTokensLimiter(max_token_count=4000),
             CostLimit,
+            RefuseNulText,
             AuthRateLimit,
             AuditFlush,
         ],

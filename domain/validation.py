@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -39,7 +40,7 @@ def gstin(value: str, *, field: str = "gstin") -> str:
 
 
 def text(value: str, *, field: str, max_length: int, min_length: int = 1) -> str:
-    value = value.strip()
+    value = unicodedata.normalize("NFC", value).strip()
     if len(value) < min_length:
         raise ValidationFailed("must not be empty", field=field)
     if len(value) > max_length:

@@ -84,10 +84,10 @@ class UserMutations:
     async def password_reset_request(self, info: Info, email: str) -> OkPayload:
         reset_url = f"{info.context.settings.public_url}/reset-password"
         user = await passwords_flow.request_reset(email=email, reset_url=reset_url)
-        if user is not None:
-            info.context.audit.note(
-                "password.reset_request", "User", user.id, subject=f"user:{user.id}"
-            )
+        # Noted either way (no account: no id, no subject), so both answers write alike.
+        user_id = user.id if user else None
+        subject = f"user:{user.id}" if user else None
+        info.context.audit.note("password.reset_request", "User", user_id, subject=subject)
         return OkPayload(ok=True, errors=[])
 
     @strawberry.mutation(description="Set a new password with a reset token; signs out everywhere.")

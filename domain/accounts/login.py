@@ -7,6 +7,7 @@ the same answer. Failures count per account name and per IP; locked keys get no 
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -18,6 +19,7 @@ from domain.accounts.sessions import NewSession, create_session, token_hash
 from domain.accounts.throttle import LoginThrottle
 
 CHALLENGE_TTL = timedelta(minutes=5)
+USERNAME_LENGTH: int = User._meta.fields_map["username"].max_length  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -46,16 +48,28 @@ async def _record(user: User | None, outcome: LoginOutcome, client: Client) -> N
     )
 
 
+def account_name(username: str) -> str:
+    """The name as stored: NFKC-normalized, trimmed, lower case; cut just past the longest
+    possible, so an over-long name is unknown (not an error) and keys stay short."""
+    return unicodedata.normalize("NFKC", username).strip().lower()[: USERNAME_LENGTH + 1]
+
+
+async def _find(name: str) -> User | None:
+    if len(name) > USERNAME_LENGTH:
+        return None
+    return await User.filter(username=name).first()
+
+
 async def sign_in(
     *, username: str, password: str, client: Client, throttle: LoginThrottle
 ) -> LoginResult:
-    name = username.strip().lower()[:64]
+    name = account_name(username)
     wait = await throttle.locked_for(name, client.ip)
     if wait:
-        known = await User.filter(username=name).first()
+        known = await _find(name)
         await _record(known, LoginOutcome.LOCKED, client)
         return LoginResult(LoginOutcome.LOCKED, user=known, retry_after=wait)
-    user = await User.filter(username=name).first()
+    user = await _find(name)
     ok = await verify_password(user.password_hash if user else None, password[:1024])
     if user is None or not ok or user.status != UserStatus.ACTIVE:
         await throttle.failed(name, client.ip)

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 import time
+import unicodedata
 from datetime import UTC, datetime
 
 import pyotp
@@ -39,8 +40,18 @@ def _code_hash(code: str) -> str:
     return hashlib.sha256(code.replace("-", "").strip().lower().encode()).hexdigest()
 
 
+def totp_code(code: str) -> str | None:
+    """``code`` as six ASCII digits (full-width digits folded by NFKC), else None."""
+    code = unicodedata.normalize("NFKC", code).strip()
+    return code if len(code) == 6 and code.isascii() and code.isdigit() else None
+
+
 def _matching_step(secret: str, code: str, now: float) -> int | None:
     """The time step (current, previous or next) whose code equals ``code``."""
+    ascii_code = totp_code(code)
+    if ascii_code is None:
+        return None
+    code = ascii_code
     totp = pyotp.TOTP(secret)
     current = int(now // _STEP)
     for step in (current, current - 1, current + 1):
@@ -113,10 +124,10 @@ async def use_recovery_code(user: User, code: str) -> bool:
 
 
 async def verify_second_factor(user: User, code: str) -> bool:
-    code = code.strip()
-    if len(code) == 6 and code.isdigit():
-        return await verify_totp(user, code)
-    return await use_recovery_code(user, code)
+    totp = totp_code(code)
+    if totp is not None:
+        return await verify_totp(user, totp)
+    return await use_recovery_code(user, unicodedata.normalize("NFKC", code).strip())
 
 
 async def disable(user: User, code: str) -> None:

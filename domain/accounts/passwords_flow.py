@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import unicodedata
 from datetime import UTC, datetime, timedelta
 
 from tortoise.transactions import in_transaction
@@ -47,22 +48,29 @@ async def change_password(*, user: User, new_password: str, keep_session_id: int
 
 async def request_reset(*, email: str, reset_url: str) -> User | None:
     """Mail a reset link if an active account has this email. The caller must not reveal the
-    answer (it is returned for the audit log)."""
-    user = await User.filter(email=email.strip().lower()[:254], status=UserStatus.ACTIVE).first()
-    if user is None:
-        return None
+    answer (it is returned for the audit log).
+
+    Both answers do the same work, so their timing does not tell either: a token is made and
+    its mail encrypted even for an unknown address, and the same statements run (on no rows).
+    """
+    address = unicodedata.normalize("NFKC", email).strip().lower()[:254]
+    user = await User.filter(email=address, status=UserStatus.ACTIVE).first()
     token = secrets.token_urlsafe(32)
     body = json.dumps({"link": f"{reset_url}?token={token}", "expires_in_minutes": 60})
+    user_id = user.id if user else 0
+    sealed = secretbox.encrypt(body, context=outbox_context(user_id))
+    now = datetime.now(UTC)
     async with in_transaction():
-        await PasswordReset.filter(user_id=user.id, used_at=None).update(used_at=datetime.now(UTC))
+        await PasswordReset.filter(user_id=user_id, used_at=None).update(used_at=now)
+        if user is None:
+            await PasswordReset.filter(token_hash=token_hash(token)).exists()
+            await EmailOutbox.filter(user_id=0, sent_at=None).exists()
+            return None
         await PasswordReset.create(
-            user=user, token_hash=token_hash(token), expires_at=datetime.now(UTC) + RESET_TTL
+            user=user, token_hash=token_hash(token), expires_at=now + RESET_TTL
         )
         await EmailOutbox.create(
-            user=user,
-            to_address=user.email,
-            template="password_reset",
-            body_encrypted=secretbox.encrypt(body, context=outbox_context(user.id)),
+            user=user, to_address=user.email, template="password_reset", body_encrypted=sealed
         )
     return user
 
