@@ -78,7 +78,8 @@ INLINE_ADJUST = """mutation($p: ID!, $w: ID!) {
 CASES = [
     BadInput("create/title-201", PRODUCT_CREATE, _create(title="t" * 201), "VALIDATION", "title"),
     BadInput("create/title-blank", PRODUCT_CREATE, _create(title="  "), "VALIDATION", "title"),
-    BadInput("create/title-nul", PRODUCT_CREATE, _create(title="a\x00b"), "VALIDATION", "title"),
+    # NUL is refused for every string before any resolver (api/input_text.py).
+    BadInput("create/title-nul", PRODUCT_CREATE, _create(title="a\x00b"), "BAD_USER_INPUT"),
     BadInput(
         "create/description-5001",
         PRODUCT_CREATE,

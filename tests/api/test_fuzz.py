@@ -21,8 +21,8 @@ from api.schema import schema
 from domain.settings import Settings
 from tests.support import make_team, signed_in
 
-# Per root field and backend (52 fields: about 800 requests a run); MANDI_FUZZ_EXAMPLES digs deeper.
-EXAMPLES = int(os.environ.get("MANDI_FUZZ_EXAMPLES", "8"))
+# Per root field and backend (52 fields: about 500 requests a run); MANDI_FUZZ_EXAMPLES digs deeper.
+EXAMPLES = int(os.environ.get("MANDI_FUZZ_EXAMPLES", "5"))
 SDL = schema._schema
 ROOTS = [("query", name) for name in SDL.query_type.fields] + [
     ("mutation", name) for name in SDL.mutation_type.fields
@@ -50,7 +50,7 @@ def fuzz_app():
     return create_app(FUZZ_SETTINGS, manage_db=False)
 
 
-@pytest_asyncio.fixture
+@pytest_asyncio.fixture(scope="module")
 async def fuzz_world(backend, fuzz_app):
     """The session's event loop (idle while a synchronous test runs) and a team's owner."""
     team = await make_team(fuzz_app)
