@@ -11,7 +11,7 @@ from domain.accounts.auth_models import EmailOutbox
 from tests.api.test_auth_reset import REQUEST
 from tests.support import gql, make_user, unique
 
-ROUNDS = 15
+ROUNDS = 40
 
 
 async def test_reset_answers_alike_and_writes_alike(anon):
