@@ -17,8 +17,8 @@ from tortoise.queryset import QuerySet
 from api import ids
 from api.context import RequestContext
 from audit.models import Outcome
-from audit.subjects import describe
 from authz import policy
+from domain.accounts.models import Organization
 from domain.errors import DomainError, NotFound
 from domain.personal import declaration
 
@@ -37,7 +37,13 @@ def readable(
     principal = ctx.require_user()
     query = policy.readable_query(principal, model, action=action)
     if organization_id is not None:
-        query = query.filter(organization_id=ids.decode(organization_id, "Organization"))
+        org_id = ids.decode(organization_id, "Organization", field="organizationId")
+        if not ctx.guard.decisions.allows("read", Organization(id=org_id)):
+            # the list is empty either way; the attempt on another organization is recorded
+            ctx.audit.note(
+                "read", "Organization", org_id, organization_id=org_id, outcome=Outcome.DENIED
+            )
+        query = query.filter(organization_id=org_id)
     return query
 
 
@@ -53,7 +59,7 @@ async def get_readable(
     obj = await readable(ctx, model).filter(pk=pk).first()
     if obj is None:
         row = await model.filter(pk=pk).first()
-        named = describe(row) if row is not None else {"resource_type": model.__name__}
+        named = ctx.guard.describe(row) if row is not None else {"resource_type": model.__name__}
         ctx.audit.note("read", **{**named, "resource_id": pk}, outcome=Outcome.DENIED)
         raise NotFound(model.__name__, field=field)
     return obj
@@ -82,7 +88,7 @@ def authorize(
         policy.check_action(ctx.guard.decisions, action, obj)
     except policy.Denied as denied:
         verb = action
-        ctx.audit.note(verb, **describe(obj), outcome=Outcome.DENIED)
+        ctx.audit.note(verb, **ctx.guard.describe(obj), outcome=Outcome.DENIED)
         if not denied.found and not planned:
             raise NotFound(type(obj).__name__, field=field) from None
         raise Forbidden(message or f"not allowed to {verb}", field=field) from None
@@ -94,7 +100,7 @@ def authorize_fields(ctx: RequestContext, action: str, obj: Any, fields: Iterabl
     ctx.require_user()
     denied = policy.check_fields(ctx.guard.decisions, action, obj, fields)
     if denied:
-        ctx.audit.note(action, **describe(obj), fields=denied, outcome=Outcome.DENIED)
+        ctx.audit.note(action, **ctx.guard.describe(obj), fields=denied, outcome=Outcome.DENIED)
         name = to_camel_case(denied[0])
         raise Forbidden(f"not allowed to {action} {name}", field=name)
 
@@ -108,9 +114,15 @@ def record_write(
     personal = set(decl.fields) if decl else set()
     changed = personal if fields is None else personal & set(fields)
     if changed:
-        ctx.audit.note(action, **describe(obj), fields=sorted(changed))
+        ctx.audit.note(action, **ctx.guard.describe(obj), fields=sorted(changed))
+
+
+def record_missing(ctx: RequestContext, model: type, field: str) -> NotFound:
+    """Note a look-up by name or id that found nothing; returns the NotFound to raise."""
+    ctx.audit.note("read", model.__name__, outcome=Outcome.DENIED)
+    return NotFound(model.__name__, field=field)
 
 
 def record_refusal(ctx: RequestContext, action: str, obj: Any) -> None:
     """Note a refusal that only a domain rule could make (e.g. an organization's last owner)."""
-    ctx.audit.note(action, **describe(obj), outcome=Outcome.DENIED)
+    ctx.audit.note(action, **ctx.guard.describe(obj), outcome=Outcome.DENIED)

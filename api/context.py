@@ -12,6 +12,7 @@ from starlette.responses import Response
 from api.errors import Unauthenticated
 from api.guard import Guard
 from api.loaders import Loaders, request_loaders
+from audit.models import Outcome
 from audit.recorder import Actor, AuditBuffer
 from authz.principal import ANONYMOUS, Principal
 from domain.accounts.models import OrgRole, WebSession
@@ -84,14 +85,30 @@ class RequestContext:
         """The caller's web session; partner tokens may not manage accounts."""
         self.require_user()
         if self.session is None:
+            self._refused("session_required")
             raise SessionRequired()
         return self.session
 
     def require_step_up(self) -> WebSession:
         """The session, if it (re)authenticated recently; else STEP_UP_REQUIRED."""
         session = self.require_session()
-        require_recent_auth(session)
+        try:
+            require_recent_auth(session)
+        except DomainError:
+            self._refused("step_up")
+            raise
         return session
+
+    def _refused(self, why: str) -> None:
+        """A refusal before any object is named (which operation: the entry's request id)."""
+        user = self.principal.user_id
+        self.audit.note(
+            why,
+            "WebSession" if self.session else "PartnerToken",
+            self.session.id if self.session else self.principal.token_id,
+            subject=f"user:{user}" if user else None,
+            outcome=Outcome.DENIED,
+        )
 
     @property
     def client_ip(self) -> str | None:

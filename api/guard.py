@@ -13,6 +13,7 @@ from typing import Any
 from audit.subjects import describe
 from authz.decisions import Decision, Decisions
 from authz.principal import Principal
+from domain.accounts.models import PlatformRole
 
 UNREADABLE = Decision(readable=False, fields=frozenset())
 
@@ -53,5 +54,20 @@ class Guard:
         if entry is not None and entry[0] is obj:
             return entry[1]
         found = describe(obj, model, grants=self.principal.grant_reasons)
+        role = acting_role(self.principal, found.get("organization_id"))
+        if role is not None:
+            found["detail"] = {"role": role}
         self._described[id(obj)] = (obj, found)
         return found
+
+
+def acting_role(principal: Principal, organization_id: int | None) -> str | None:
+    """``support`` (or another platform role) when a person of Mandi acts on data of an
+    organization they hold no role in; None for a seller's own people and partner tokens."""
+    if principal.kind != "user" or not principal.platform_roles:
+        return None
+    if organization_id is not None and principal.role_in(organization_id) is not None:
+        return None
+    if PlatformRole.SUPPORT_AGENT in principal.platform_roles:
+        return "support"
+    return sorted(principal.platform_roles)[0].value

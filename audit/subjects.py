@@ -16,7 +16,9 @@ def subject_of(obj: Any, model: type | None = None) -> str | None:
     if decl is None or decl.subject is None:
         return None
     subject_id = decl.subject.subject_id(obj)
-    return None if subject_id is None else f"{decl.subject.kind.value}:{subject_id}"
+    if not subject_id:  # None, or 0: the "no one yet" of a check made before naming anyone
+        return None
+    return f"{decl.subject.kind.value}:{subject_id}"
 
 
 def describe(

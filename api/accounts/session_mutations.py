@@ -209,4 +209,6 @@ class SessionMutations:
         if owned:
             await sessions.revoke_session(session_id=session_id)
             ctx.audit.note("session.revoke", "WebSession", session_id, subject=_me(ctx))
+        else:  # someone else's session, or none: the same answer, and an entry
+            ctx.audit.note("session.revoke", "WebSession", session_id, outcome=Outcome.DENIED)
         return owned

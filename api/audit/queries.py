@@ -10,6 +10,7 @@ from strawberry.types import Info
 from api import ids
 from api.access import allows, authorize, readable
 from api.audit.types import AuditEntry
+from api.guard import acting_role
 from api.pagination import Connection, paginate
 from audit import models
 from authz.resources import AuditSearch
@@ -80,12 +81,14 @@ class AuditQueries:
             "data subject)",
             field="filter",
         )
+        role = acting_role(ctx.principal, organization_id)  # type: ignore[arg-type]
         ctx.audit.note(
             "audit.read",
             "AuditEntry",
             fields=sorted(conditions),
             subject=spec.subject,
             organization_id=organization_id,  # type: ignore[arg-type]
+            detail={"role": role} if role else None,
         )
         if allows(ctx, "read_every_match", search):
             query = models.AuditEntry.filter(**conditions)

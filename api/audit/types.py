@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -50,9 +51,9 @@ class DataAccess:
         description="A person at a seller, a partner integration, Mandi staff, or the system."
     )
     actor_role: str = strawberry.field(
-        description="In which role: support (Mandi staff under an access grant you can see), "
-        "seller (a person at the seller that holds your data), partner (an integration the "
-        "seller connected), system, or anonymous."
+        description="In which role: support (Mandi's support team), Mandi staff (privacy "
+        "officers, security reviewers, platform admins), seller (a person at the seller that "
+        "holds your data), partner (an integration the seller connected), system, or anonymous."
     )
     action: str
     fields: list[str]
@@ -74,15 +75,23 @@ _ACTOR_KINDS = {"user": "person", "token": "partner integration", "system": "sys
 _ROLES = {"user": "seller", "token": "partner", "system": "system"}
 
 
+def _role(entry: Any) -> str:
+    """In which role the actor acted: recorded with the entry for Mandi's own people (detail
+    role); a grant's justification means support; else the kind of actor."""
+    recorded = (entry.detail or {}).get("role") if isinstance(entry.detail, dict) else None
+    if recorded:
+        return "support" if recorded == "support" else "Mandi staff"
+    if entry.justification is not None and entry.actor_type == "user":
+        return "support"
+    return _ROLES.get(entry.actor_type, "anonymous")
+
+
 def data_access(entry: object) -> DataAccess:
     """An audit entry as its data subject sees it: no actor identity, no network details."""
     return DataAccess(
         occurred_at=entry.occurred_at,  # type: ignore[attr-defined]
         actor_kind=_ACTOR_KINDS.get(entry.actor_type, "anonymous"),  # type: ignore[attr-defined]
-        # only accesses under a support access grant carry a grant's justification
-        actor_role="support"
-        if entry.justification is not None and entry.actor_type == "user"  # type: ignore[attr-defined]
-        else _ROLES.get(entry.actor_type, "anonymous"),  # type: ignore[attr-defined]
+        actor_role=_role(entry),
         action=entry.action,  # type: ignore[attr-defined]
         fields=list(entry.fields_accessed),  # type: ignore[attr-defined]
         purpose=entry.justification,  # type: ignore[attr-defined]

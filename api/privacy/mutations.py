@@ -15,6 +15,8 @@ from api.context import RequestContext
 from api.errors import MutationError
 from api.payloads import payload
 from api.privacy.types import SUBJECT_TYPES, AccessGrant, AccessGrantSubject
+from audit.models import Outcome
+from domain.errors import NotFound
 from domain.privacy import models, services
 
 
@@ -62,13 +64,17 @@ class PrivacyMutations:
         )
         message = "only support agents open access grants"
         authorize(ctx, "create", planned, message=message, planned=True)
-        grant = await services.create_grant(
-            grantee_id=ctx.principal.user_id,
-            kind=kind,
-            subject_id=subject_id,
-            justification=input.justification,
-            duration_minutes=input.duration_minutes,
-        )
+        try:
+            grant = await services.create_grant(
+                grantee_id=ctx.principal.user_id,
+                kind=kind,
+                subject_id=subject_id,
+                justification=input.justification,
+                duration_minutes=input.duration_minutes,
+            )
+        except NotFound:
+            ctx.audit.note("read", SUBJECT_TYPES[kind], subject_id, outcome=Outcome.DENIED)
+            raise
         _note(ctx, "access_grant.create", grant)
         return grant
 

@@ -13,7 +13,7 @@ import strawberry
 from strawberry.types import Info
 
 from api import ids
-from api.access import authorize, get_readable, record_refusal
+from api.access import authorize, get_readable, record_missing, record_refusal
 from api.accounts.types import OrgRole, PlatformRole
 from api.context import RequestContext
 from api.errors import MutationError
@@ -83,7 +83,23 @@ def _note(
 
 async def _target(ctx: RequestContext, user_id: str | None, username: str | None) -> User:
     pk = ids.decode(user_id, "User", field="userId") if user_id is not None else None
-    return await roles.find_user(user_id=pk, username=username)
+    try:
+        return await roles.find_user(user_id=pk, username=username)
+    except NotFound as missing:
+        raise record_missing(ctx, User, missing.field or "userId") from None
+
+
+async def _member(ctx: RequestContext, org: Organization, input: Any) -> tuple[User, Membership]:
+    """The user to take a role from and their membership; one answer, "Membership not found",
+    whether the user does not exist or is no member (no one learns which usernames exist)."""
+    try:
+        user = await _target(ctx, input.user_id, input.username)
+    except NotFound:
+        raise NotFound("Membership", field="userId") from None
+    current = await roles.membership_of(organization_id=org.id, user_id=user.id)
+    if current is None:
+        raise record_missing(ctx, Membership, "userId")
+    return user, current
 
 
 def _may(ctx: RequestContext, action: str, obj: Any, user: User, field: str) -> None:
@@ -126,10 +142,7 @@ class RoleMutations:
         ctx.require_step_up()
         org = await get_readable(ctx, Organization, input.organization_id, field="organizationId")
         authorize(ctx, "manage_roles", org)
-        user = await _target(ctx, input.user_id, input.username)
-        current = await roles.membership_of(organization_id=org.id, user_id=user.id)
-        if current is None:
-            raise NotFound("Membership", field="userId")
+        user, current = await _member(ctx, org, input)
         _may(ctx, "delete", current, user, "userId")
         try:
             await roles.remove_org_role(membership=current)

@@ -4,8 +4,8 @@
 # - security reviewers and platform admins run any search and read every entry it matches;
 # - a privacy officer handles one data subject at a time: a search naming a subject, and then
 #   every entry about that subject; never a search without one (whatever other roles they hold);
-# - an organization's owner runs any search and reads the entries of their organizations only
-#   (the rows' "list" rule below filters them).
+# - an organization's owner (who is no privacy officer) runs any search and reads the entries of
+#   their organizations only (the rows' "list" rule below filters them).
 # The actor's network identity (ip, user_agent: the actor's personal data) is for security
 # reviewers and platform admins only, who need "from where". A data subject's view of who
 # accessed their data is a separate query (viewer.dataAccessLog) showing no actor identity.
@@ -23,8 +23,10 @@ has_permission(actor: Principal, "read_every_match", search: AuditSearch) if
     has_role(actor, "privacy_officer", search) and
     search.subject != nil;
 
+# (Not for a privacy officer, who searches one data subject whatever other roles they hold.)
 has_permission(actor: Principal, "run", _search: AuditSearch) if
     actor.kind = "user" and
+    not "privacy_officer" in actor.platform_roles and
     org_id in actor.organization_ids and
     role_at_least(actor.role_in(org_id), "owner");
 
