@@ -37,8 +37,9 @@ SIZES = (3, 12, 30)
 STATUSES = [[], [OrderStatus.PAID], [OrderStatus.PAID, OrderStatus.PACKED, OrderStatus.SHIPPED]]
 # A page of orders in 3 statuses: Order 3 keys x (read, fields); Customer 1 key x (read,
 # fields): no buyer is under a support grant; OrderLine and Product 1 key x read (no personal
-# fields). Rows, fields and page size do not enter.
-ORDER_PAGE_EVALUATIONS = 3 * 2 + 1 * 2 + 1 + 1
+# fields); the organization the list is filtered by, 1 key x (read, fields), so that a filter
+# by an organization one may not read is recorded. Rows, fields and page size do not enter.
+ORDER_PAGE_EVALUATIONS = 3 * 2 + 1 * 2 + 1 + 1 + 2
 # Products and their stock levels and warehouses: one key each, read only.
 PRODUCT_PAGE_EVALUATIONS = 3
 
@@ -96,8 +97,14 @@ async def _products(team) -> None:
 
 
 async def _by_page_size(client, query: str, **variables: object) -> list[Counts]:
+    """One request per page size, the fewer-statement one of two: a request whose entries cross
+    a checkpoint boundary (every 1000th entry) also signs and witnesses the chain head."""
     await counted(client, query, first=SIZES[0], **variables)  # warm: first-use writes
-    return [await counted(client, query, first=size, **variables) for size in SIZES]
+    pages = []
+    for size in SIZES:
+        runs = [await counted(client, query, first=size, **variables) for _ in range(2)]
+        pages.append(min(runs, key=lambda page: page.sql))
+    return pages
 
 
 @pytest.mark.parametrize("role", ["manager", "staff"])
