@@ -24,9 +24,11 @@ from domain.secretbox import new_key
 # Throwaway keys for this run, set before anything encrypts or signs.
 os.environ.setdefault("MANDI_DATA_KEY", new_key())
 os.environ.setdefault("MANDI_AUDIT_KEY", new_seed())
-# Many tests sign in dozens of times from one address; tests/api/test_rate_limits.py checks the
-# real budgets with apps of their own.
+# Many tests sign in dozens of times from one address, and the fault suite's servers take
+# loads from 127.0.0.1; tests/api/test_rate_limits.py checks the real budgets with apps of its own.
 os.environ.setdefault("MANDI_RATE_LIMIT_AUTH", "10000/minute")
+os.environ.setdefault("MANDI_RATE_LIMIT_IP", "100000/minute")
+os.environ.setdefault("MANDI_RATE_LIMIT_PRINCIPAL", "100000/minute")
 
 from api.app import create_app
 from domain import db
