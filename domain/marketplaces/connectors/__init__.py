@@ -1,0 +1,1 @@
+"""One module per marketplace; ``registry`` names which module speaks for which marketplace."""
