@@ -30,6 +30,8 @@ class ErrorCode(Enum):
     MFA_NOT_ENROLLED = "MFA_NOT_ENROLLED"
     INVALID_TOKEN = "INVALID_TOKEN"  # noqa: S105 - an error code
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+    MARKETPLACE_REFUSED = "MARKETPLACE_REFUSED"
+    MARKETPLACE_UNAVAILABLE = "MARKETPLACE_UNAVAILABLE"
 
 
 @strawberry.type(description="Why a mutation did not do what was asked.")

@@ -56,6 +56,27 @@ class Loaders:
         return loader
 
 
+def sync_counts() -> DataLoader[int, dict[str, int]]:
+    """Each connection's number of sync jobs by status, in one grouped query."""
+    from tortoise.functions import Count
+
+    from domain.marketplaces.sync_models import SyncJob
+
+    async def load(ids: list[int]) -> list[dict[str, int]]:
+        counts: dict[int, dict[str, int]] = defaultdict(dict)
+        rows = (
+            await SyncJob.filter(connection_id__in=set(ids))
+            .annotate(n=Count("id"))
+            .group_by("connection_id", "status")
+            .values("connection_id", "status", "n")
+        )
+        for row in rows:
+            counts[row["connection_id"]][str(row["status"])] = row["n"]
+        return [counts.get(i, {}) for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
 def request_loaders() -> Loaders:
     from domain.accounts.models import Organization, User
     from domain.catalog.models import Product
@@ -80,5 +101,6 @@ def request_loaders() -> Loaders:
             "product_stock": lambda: children(StockLevel, "product_id", ("Product", "stock")),
             "product_listings": lambda: children(Listing, "product_id", ("Product", "listings")),
             "ticket_messages": lambda: children(TicketMessage, "ticket_id", ("Ticket", "messages")),
+            "sync_counts": sync_counts,
         }
     )

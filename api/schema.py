@@ -35,6 +35,7 @@ from api.guard_build import install_guard
 from api.input_text import RefuseNulText
 from api.inventory.mutations import InventoryMutations
 from api.inventory.queries import InventoryQueries
+from api.marketplaces.mutations import MarketplaceMutations
 from api.marketplaces.queries import MarketplaceQueries
 from api.orders.mutations import OrderMutations
 from api.orders.queries import OrderQueries
@@ -77,6 +78,7 @@ Mutation = merge_types(
         CatalogMutations,
         InventoryMutations,
         OrderMutations,
+        MarketplaceMutations,
         SupportMutations,
         RoleMutations,
         PrivacyMutations,

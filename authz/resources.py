@@ -34,7 +34,9 @@ from domain.accounts.auth_models import (
 from domain.accounts.models import Membership, Organization, PlatformRoleGrant, User, WebSession
 from domain.catalog.models import Product
 from domain.inventory.models import InventoryMovement, StockLevel, Warehouse
+from domain.marketplaces.disclosure_models import Disclosure
 from domain.marketplaces.models import Listing, MarketplaceConnection
+from domain.marketplaces.sync_models import Shipment, SyncJob
 from domain.orders.models import Customer, CustomerAddress, Order, OrderLine, OrderStatusChange
 from domain.privacy.models import AccessGrant
 from domain.support.models import Ticket, TicketMessage
@@ -150,6 +152,9 @@ INPUTS: Mapping[type, Inputs] = {
     InventoryMovement: Inputs(organization_id=_ORG),
     MarketplaceConnection: Inputs(organization_id=_ORG),
     Listing: Inputs(organization_id=_ORG),
+    SyncJob: Inputs(organization_id=_ORG),
+    Shipment: Inputs(organization_id=_ORG, customer_id=("customer_id", int, customer_subject)),
+    Disclosure: Inputs(organization_id=_ORG),
     Customer: Inputs(organization_id=_ORG, id=("id", int, customer_subject)),
     CustomerAddress: Inputs(
         organization_id=_ORG, customer_id=("customer_id", int, customer_subject)

@@ -20,6 +20,8 @@ MODEL_MODULES = [
     "domain.catalog.models",
     "domain.inventory.models",
     "domain.marketplaces.models",
+    "domain.marketplaces.sync_models",
+    "domain.marketplaces.disclosure_models",
     "domain.orders.models",
     "domain.support.models",
     "domain.privacy.models",

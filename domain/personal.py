@@ -27,6 +27,7 @@ class Category(StrEnum):
     COMMUNICATION = "communication"
     AGE_ATTESTATION = "demographic.age_attestation"
     LOCATION_COUNTRY = "location.country"
+    SHIPMENT_TRACKING = "shipment.tracking"
 
 
 class SubjectKind(StrEnum):

@@ -22,16 +22,56 @@ ConnectionStatus = strawberry.enum(ConnectionStatusEnum, name="ConnectionStatus"
 ListingStatus = strawberry.enum(ListingStatusEnum, name="ListingStatus")
 
 
-@strawberry.type(description="A seller account on a marketplace, connected to Mandi.")
+@strawberry.type(description="How a connection's sync is doing (holds no model of its own).")
+class MarketplaceSyncStatus:
+    last_success_at: datetime | None
+    last_error_at: datetime | None
+    last_error_code: str | None = strawberry.field(
+        description="THROTTLED, UNAVAILABLE, AUTH_FAILED, MALFORMED_RESPONSE, REJECTED..."
+    )
+    orders_pulled_until: datetime | None
+    backlog: int = strawberry.field(description="Sync jobs queued or running.")
+    failed: int = strawberry.field(description="Sync jobs that gave up.")
+
+
+@strawberry.type(
+    description="A seller account on a marketplace, connected to Mandi. Its credentials are "
+    "never shown."
+)
 class MarketplaceConnection:
     marketplace: Marketplace  # type: ignore[valid-type]
     seller_id: str
     status: ConnectionStatus  # type: ignore[valid-type]
     created_at: datetime
+    connected_at: datetime | None
+    disconnected_at: datetime | None
 
     @strawberry.field
     def id(self) -> strawberry.ID:
         return strawberry.ID(ids.encode("MarketplaceConnection", self.id))  # type: ignore[attr-defined]
+
+    @strawberry.field(description="The marketplaces this account sells in.")
+    def marketplace_ids(self) -> list[str]:
+        settings = self.settings or {}  # type: ignore[attr-defined]
+        if "marketplace_id" in settings:
+            return [settings["marketplace_id"]]
+        return list(settings.get("marketplace_ids", []))
+
+    @strawberry.field(description="Amazon's SP-API region (na, eu, fe); null for eBay.")
+    def region(self) -> str | None:
+        return (self.settings or {}).get("region")  # type: ignore[attr-defined]
+
+    @strawberry.field
+    async def sync(self, info: Info) -> MarketplaceSyncStatus:
+        counts = await info.context.loaders.sync_counts.load(self.id)  # type: ignore[attr-defined]
+        return MarketplaceSyncStatus(
+            last_success_at=self.last_success_at,  # type: ignore[attr-defined]
+            last_error_at=self.last_error_at,  # type: ignore[attr-defined]
+            last_error_code=self.last_error_code,  # type: ignore[attr-defined]
+            orders_pulled_until=self.orders_pulled_until,  # type: ignore[attr-defined]
+            backlog=counts.get("queued", 0) + counts.get("running", 0),
+            failed=counts.get("dead", 0),
+        )
 
 
 @strawberry.type(description="A product published on a marketplace.")

@@ -40,8 +40,24 @@ class MarketplaceConnection(Model):
     seller_id = fields.CharField(max_length=64)
     status = fields.CharEnumField(ConnectionStatus, max_length=16, default=ConnectionStatus.ACTIVE)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # The seller's credentials (refresh token): AES-GCM sealed to this row, never readable
+    # through the API, set to NULL on disconnect. ``settings`` holds what is not secret
+    # (marketplace ids, region).
+    credentials_encrypted = fields.TextField(null=True)
+    settings = fields.JSONField(default=dict)
+    connected_by = fields.ForeignKeyField(
+        "mandi.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    connected_at = fields.DatetimeField(null=True)
+    disconnected_at = fields.DatetimeField(null=True)
+    orders_pulled_until = fields.DatetimeField(null=True)
+    last_success_at = fields.DatetimeField(null=True)
+    last_error_at = fields.DatetimeField(null=True)
+    last_error_code = fields.CharField(max_length=32, null=True)
 
-    personal_data = NO_PERSONAL_DATA.because("a business's marketplace account identifier")
+    personal_data = NO_PERSONAL_DATA.because(
+        "a business's marketplace account; its credentials are a secret, sealed and never shown"
+    )
 
     class Meta:
         table = "marketplace_connection"

@@ -14,6 +14,7 @@ from authz.decisions import Decisions
 from domain import db
 from domain.accounts.auth_models import EmailOutbox, LoginEvent
 from domain.accounts.models import WebSession
+from domain.marketplaces.sync_models import Shipment
 from domain.personal import Category, declaration
 from tests.authz.conftest import GRANTED_USER
 
@@ -56,6 +57,7 @@ message             A   A   A   A   A    -   A   -   -    -   -   -    -   A
 audit_entry         -   -   -   -   -    A   -   A   O    -   -   -    -   -
 org_audit_entry     O   -   -   -   -    A   -   A   O    -   -   -    -   -
 own_outbox          -   -   -   -   -    -   -   -   -    -   -   -    -   -
+shipment            A   A   A   A   O    -   -   -   -    O   A   A    -   -
 """
 
 
@@ -109,6 +111,12 @@ async def situations(demo, persona: str) -> dict[str, object]:
             organization_id=demo.objects["organization"].id,
         ),
         "own_outbox": EmailOutbox(user_id=me.id, to_address=me.email, template="reset"),
+        "shipment": Shipment(
+            organization_id=demo.objects["organization"].id,
+            customer_id=demo.objects["customer"].id,
+            carrier="BlueDart",
+            tracking_number="BD123",
+        ),
     }
 
 
