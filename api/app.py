@@ -24,6 +24,7 @@ from api.faults import FaultMiddleware
 from api.http_limits import BodyLimitMiddleware, ResponseLimitMiddleware
 from api.rate_limits import RateLimitMiddleware, RateLimits
 from api.readiness import readyz
+from api.jobs import in_process
 from api.schema import schema
 from api.security_headers import SecurityHeadersMiddleware
 from api.stats import StatsMiddleware
@@ -89,9 +90,12 @@ def create_app(
         if manage_db and not Tortoise._inited:
             await db.init_db(settings.database_url)
             await publish_logged()  # checkpoints a stopped server committed but did not witness
+        sync_runner = in_process.start(settings) if manage_db else None
         try:
             yield
         finally:
+            if sync_runner:
+                await sync_runner.stop()
             await refusals.close()
             if isinstance(throttle.store, RedisFailureStore):
                 await throttle.store.close()

@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Awaitable, Callable
 
+from api.jobs import cli as worker_cli
 from audit import cli as audit_cli
 from authz import cli as authz_cli
 from domain import db
@@ -161,6 +162,7 @@ def _parser() -> argparse.ArgumentParser:
     admin.add_argument("email")
     audit_cli.add_parser(sub)
     authz_cli.add_parser(sub)
+    worker_cli.add_parser(sub)
     return parser
 
 
@@ -188,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_with_db_result(settings, lambda: audit_cli.run(args)))
         elif args.command == "authz":
             return authz_cli.run(args)
+        elif args.command == "worker":
+            return asyncio.run(_with_db_result(settings, lambda: worker_cli.run(args)))
     except DomainError as error:
         print(f"error: {error.code}: {error.message}", file=sys.stderr)
         return 2

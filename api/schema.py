@@ -37,6 +37,7 @@ from api.inventory.mutations import InventoryMutations
 from api.inventory.queries import InventoryQueries
 from api.marketplaces.mutations import MarketplaceMutations
 from api.marketplaces.queries import MarketplaceQueries
+from api.marketplaces.sync_mutations import SyncMutations
 from api.orders.mutations import OrderMutations
 from api.orders.queries import OrderQueries
 from api.privacy.mutations import PrivacyMutations
@@ -79,6 +80,7 @@ Mutation = merge_types(
         InventoryMutations,
         OrderMutations,
         MarketplaceMutations,
+        SyncMutations,
         SupportMutations,
         RoleMutations,
         PrivacyMutations,

@@ -5,10 +5,12 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from api.access import readable
+from api import ids
+from api.access import get_readable, readable
+from api.marketplaces.sync_types import Disclosure, SyncJob
 from api.marketplaces.types import Listing, MarketplaceConnection
 from api.pagination import Connection, paginate
-from domain.marketplaces import models
+from domain.marketplaces import disclosure_models, models, sync_models
 
 
 @strawberry.type
@@ -29,4 +31,36 @@ class MarketplaceQueries:
         after: str | None = None,
     ) -> Connection[Listing]:
         query = readable(info.context, models.Listing, organization_id)
+        return await paginate(query, first=first, after=after)
+
+    @strawberry.field(description="A connection's sync jobs, newest first.")
+    async def sync_jobs(
+        self,
+        info: Info,
+        connection_id: strawberry.ID,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[SyncJob]:
+        connection = await get_readable(
+            info.context, models.MarketplaceConnection, connection_id, field="connectionId"
+        )
+        query = readable(info.context, sync_models.SyncJob).filter(connection_id=connection.id)
+        return await paginate(query, first=first, after=after)
+
+    @strawberry.field(
+        description="The disclosure log: what personal data was shared with which marketplace. "
+        "Owners and admins (their organization), privacy officers."
+    )
+    async def disclosures(
+        self,
+        info: Info,
+        organization_id: strawberry.ID | None = None,
+        customer_id: strawberry.ID | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Disclosure]:
+        query = readable(info.context, disclosure_models.Disclosure, organization_id)
+        if customer_id is not None:
+            subject = ids.decode(customer_id, "Customer", field="customerId")
+            query = query.filter(subject_kind="customer", subject_id=subject)
         return await paginate(query, first=first, after=after)

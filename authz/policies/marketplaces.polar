@@ -62,3 +62,33 @@ resource Disclosure {
     "read" if "admin";
     "read" if "privacy_officer";
 }
+
+# --- the system principal: sync jobs -----------------------------------------------------------
+# A sync job runs as kind "system" with the viewer role in the organization of its connection
+# (api/jobs/gate.py). Beyond what a viewer may, it may only what these rules say: import the
+# orders it pulls (writing the buyer's contact data, as orderImport does for a manager), and
+# share a shipment's tracking number with the marketplace the order came from. What a share
+# may carry is this allow-list, per purpose: listing and stock sync share no personal field;
+# fulfilment shares the tracking number, never the buyer's contact data.
+
+within_scopes(actor: Principal, _action: String, _resource: Resource) if
+    actor.kind = "system";
+field_within_scopes(actor: Principal, _action: String, _resource: Resource, _field: String) if
+    actor.kind = "system";
+
+system_for(actor: Principal, resource: Resource) if
+    actor.kind = "system" and
+    org_id in actor.organization_ids and
+    resource.organization_id = org_id;
+
+has_permission(actor: Principal, "import_order", org: Organization) if
+    system_for(actor, org);
+field_permission(actor: Principal, "update", customer: Customer, field: String) if
+    system_for(actor, customer) and customer_contact_field(field);
+field_permission(actor: Principal, "update", order: Order, field: String) if
+    system_for(actor, order) and shipping_field(field);
+
+has_permission(actor: Principal, "share_fulfilment", shipment: Shipment) if
+    system_for(actor, shipment);
+field_permission(actor: Principal, "share_fulfilment", shipment: Shipment, "tracking_number") if
+    system_for(actor, shipment);

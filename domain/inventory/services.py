@@ -12,6 +12,7 @@ from domain import validation as v
 from domain.catalog.models import Product
 from domain.errors import Conflict, InsufficientStock, ValidationFailed
 from domain.inventory.models import InventoryMovement, MovementReason, StockLevel, Warehouse
+from domain.marketplaces.triggers import stock_changed
 
 MAX_DELTA = 1_000_000
 MAX_ON_HAND = 2_000_000_000
@@ -95,6 +96,7 @@ async def adjust_stock(
         if key and (replay := await _replay(org_id, key, product, warehouse, delta, reason)):
             return replay
         raise
+    await stock_changed(product.id)
     return Adjustment(movement=movement, stock=stock, replayed=False)
 
 

@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 
 from domain import secretbox
 from domain.errors import Conflict, DomainError, ValidationFailed
+from domain.marketplaces import triggers
 from domain.marketplaces.connectors.base import MarketplaceError
 from domain.marketplaces.connectors.registry import CONNECTORS, connector_for
 from domain.marketplaces.endpoints import AMAZON_REGIONS
@@ -148,6 +149,7 @@ async def connect(
             json.dumps(secret), context=_context(connection.id)
         )
         await connection.save()
+        await triggers.connected(connection)
     return connection
 
 

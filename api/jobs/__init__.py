@@ -1,0 +1,1 @@
+"""Background jobs: marketplace sync run by workers as the system principal."""
