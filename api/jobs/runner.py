@@ -53,6 +53,7 @@ async def run_once(worker: str, *, client: httpx.AsyncClient | None = None) -> S
     job, connection = claimed.job, claimed.connection
     gate = SystemGate(organization_id=connection.organization_id, job_id=job.id)
     connector = None
+    keeper = asyncio.create_task(_keep_lease(job, worker))
     try:
         connector = connector_for(
             Marketplace(connection.marketplace), credentials_of(connection), client
@@ -78,9 +79,19 @@ async def run_once(worker: str, *, client: httpx.AsyncClient | None = None) -> S
         log.exception("sync job %s failed", job.id)
         await _failed(gate, job, connection, "INTERNAL", type(error).__name__, True, None)
     finally:
+        keeper.cancel()
         if connector is not None:
             await connector.aclose()
     return job
+
+
+async def _keep_lease(job: SyncJob, worker: str) -> None:
+    """Renew the job's lease while it runs, so a long pull is not taken for abandoned."""
+    interval = jobs.LEASE.total_seconds() / 3
+    while True:
+        await asyncio.sleep(interval)
+        if not await jobs.renew(job, worker):
+            return
 
 
 async def _failed(

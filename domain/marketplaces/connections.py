@@ -23,7 +23,13 @@ from domain.marketplaces import triggers
 from domain.marketplaces.connectors.base import MarketplaceError
 from domain.marketplaces.connectors.registry import CONNECTORS, connector_for
 from domain.marketplaces.endpoints import AMAZON_REGIONS
-from domain.marketplaces.models import ConnectionStatus, Marketplace, MarketplaceConnection
+from domain.marketplaces.models import (
+    ConnectionStatus,
+    Listing,
+    ListingStatus,
+    Marketplace,
+    MarketplaceConnection,
+)
 from domain.marketplaces.sync_models import JobStatus, SyncJob
 
 SELLER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -165,5 +171,6 @@ async def disconnect(*, connection: MarketplaceConnection) -> MarketplaceConnect
         await SyncJob.filter(
             connection_id=connection.id, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
         ).update(status=JobStatus.CANCELLED, open_key=None, finished_at=now)
+        await Listing.filter(connection_id=connection.id).update(status=ListingStatus.INACTIVE)
     await connection.refresh_from_db()
     return connection

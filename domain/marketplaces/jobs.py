@@ -131,6 +131,15 @@ async def claim(worker: str, *, limit: int = 20) -> Claimed | None:
     return None
 
 
+async def renew(job: SyncJob, worker: str) -> bool:
+    """Extend the lease of a job this worker still runs; False if it was taken from it."""
+    return bool(
+        await SyncJob.filter(id=job.id, status=JobStatus.RUNNING, locked_by=worker[:64]).update(
+            locked_until=now() + LEASE
+        )
+    )
+
+
 async def succeed(job: SyncJob, *, result: dict[str, Any] | None = None) -> None:
     payload = {**job.payload, **({"result": result} if result else {})}
     await SyncJob.filter(id=job.id, status=JobStatus.RUNNING).update(

@@ -42,6 +42,10 @@ class Gate(Protocol):
 
     def note(self, action: str, obj: Any, fields: Iterable[str] = ()) -> None: ...
 
+    async def flush(self) -> None:
+        """Write what was noted now (before personal data leaves, or with its writes)."""
+        ...
+
 
 @dataclass
 class Share:

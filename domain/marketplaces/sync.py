@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tortoise.functions import Sum
+from tortoise.transactions import in_transaction
 
 from domain.accounts.models import Organization
 from domain.catalog.models import Product
@@ -157,35 +158,43 @@ async def _import(ctx: JobContext, org: Organization, found: remote.RemoteOrder)
     not importable (an unknown SKU, bad data): the rest of the page goes on."""
     address = found.shipping
     try:
-        order = await orders.import_order(
-            organization_id=org.id,
-            marketplace=ctx.connection.marketplace,
-            external_order_id=found.external_id,
-            buyer=orders.BuyerInput(
-                name=found.buyer_name, email=found.buyer_email, phone=found.buyer_phone
-            ),
-            shipping=orders.AddressInput(
-                name=address.name,
-                line1=address.line1,
-                line2=address.line2,
-                city=address.city,
-                state=address.state,
-                postal_code=address.postal_code,
-                country=address.country,
-                phone=address.phone,
-            ),
-            lines=[
-                orders.LineInput(sku=line.sku, quantity=line.quantity, unit_price=line.unit_price)
-                for line in found.lines
-            ],
-            currency=found.currency,
-            placed_at=found.placed_at,
-        )
+        async with in_transaction():  # the order and its audit entries commit together
+            order = await _import_order(ctx, org, found, address)
+            ctx.gate.note("create", order, _fields(Order))
+            ctx.gate.note("create", await Customer.get(id=order.customer_id), _fields(Customer))
+            await ctx.gate.flush()
     except (Conflict, ValidationFailed):
         return False
-    ctx.gate.note("create", order, _fields(Order))
-    ctx.gate.note("create", await Customer.get(id=order.customer_id), _fields(Customer))
     return True
+
+
+async def _import_order(
+    ctx: JobContext, org: Organization, found: remote.RemoteOrder, address: remote.RemoteAddress
+) -> Order:
+    return await orders.import_order(
+        organization_id=org.id,
+        marketplace=ctx.connection.marketplace,
+        external_order_id=found.external_id,
+        buyer=orders.BuyerInput(
+            name=found.buyer_name, email=found.buyer_email, phone=found.buyer_phone
+        ),
+        shipping=orders.AddressInput(
+            name=address.name,
+            line1=address.line1,
+            line2=address.line2,
+            city=address.city,
+            state=address.state,
+            postal_code=address.postal_code,
+            country=address.country,
+            phone=address.phone,
+        ),
+        lines=[
+            orders.LineInput(sku=line.sku, quantity=line.quantity, unit_price=line.unit_price)
+            for line in found.lines
+        ],
+        currency=found.currency,
+        placed_at=found.placed_at,
+    )
 
 
 async def push_fulfilment(ctx: JobContext) -> dict[str, Any]:
@@ -208,6 +217,9 @@ async def push_fulfilment(ctx: JobContext) -> dict[str, Any]:
     share = build_share(ctx.gate, Purpose.FULFILMENT, shipment, FULFILMENT_FIELDS)
     if "tracking_number" not in share.values:
         raise Refused("the policy withholds the tracking number")
+    # Fail closed: the audit entry is written before the data leaves.
+    ctx.gate.note("disclose", shipment, share.personal_fields)
+    await ctx.gate.flush()
     remote_id = await ctx.connector.push_fulfilment(
         remote.Shipment(
             external_order_id=order.external_order_id,
@@ -226,7 +238,6 @@ async def push_fulfilment(ctx: JobContext) -> dict[str, Any]:
         purpose=Purpose.FULFILMENT,
         job_id=ctx.job.id,
     )
-    ctx.gate.note("disclose", shipment, share.personal_fields)
     await Shipment.filter(id=shipment.id).update(
         reported_at=datetime.now(UTC), remote_id=str(remote_id)[:64]
     )
