@@ -15,7 +15,9 @@ async def _listed_on(product_id: int) -> list[MarketplaceConnection]:
     if not connection_ids:
         return []
     return await MarketplaceConnection.filter(
-        id__in=set(connection_ids), status=ConnectionStatus.ACTIVE
+        id__in=set(connection_ids),
+        status=ConnectionStatus.ACTIVE,
+        credentials_encrypted__isnull=False,  # demo rows have none: nothing to sync with
     )
 
 
@@ -46,6 +48,7 @@ async def shipment_recorded(shipment: Shipment) -> SyncJob | None:
             organization_id=order.organization_id,
             marketplace=order.marketplace,
             status=ConnectionStatus.ACTIVE,
+            credentials_encrypted__isnull=False,
         )
         .order_by("id")
         .first()

@@ -33,7 +33,7 @@ class Seen:
 class FakeState:
     refresh_tokens: set[str] = field(default_factory=set)
     access_tokens: dict[str, bool] = field(default_factory=dict)  # token -> still valid
-    faults: deque[tuple[str, float | None]] = field(default_factory=deque)
+    faults: deque[tuple[str, Any]] = field(default_factory=deque)
     requests: list[Seen] = field(default_factory=list)
     token_requests: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -96,6 +96,8 @@ def injected_fault(
     if not state.faults:
         return None
     kind, retry_after = state.faults.popleft()
+    if kind == "custom":
+        return retry_after()  # type: ignore[operator]
     if kind == "throttle":
         if retry_after is not None:
             throttled.headers["retry-after"] = str(retry_after)
@@ -115,3 +117,8 @@ def reset(state: FakeState) -> None:
 async def form(request: Request) -> dict[str, str]:
     """An application/x-www-form-urlencoded body (the token endpoints take one)."""
     return {k: v[0] for k, v in parse_qs((await request.body()).decode()).items()}
+
+
+def refuse_next(state: FakeState, response_factory) -> None:
+    """Answer the next API call with ``response_factory()`` (a hostile or odd marketplace)."""
+    state.faults.append(("custom", response_factory))

@@ -21,7 +21,17 @@ query($org: ID!) { marketplaceConnections(organizationId: $org) {
 """
 
 
-async def connect(client, org_id: str, marketplace: str = "AMAZON") -> str:
+async def forget_other_jobs() -> None:
+    """The fakes are shared by every test's connections: earlier tests' jobs must not run
+    against this test's fake (and eat its injected faults)."""
+    await SyncJob.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).update(
+        status=JobStatus.CANCELLED, open_key=None
+    )
+
+
+async def connect(client, org_id: str, marketplace: str = "AMAZON", *, isolate: bool = True) -> str:
+    if isolate:
+        await forget_other_jobs()
     if marketplace == "AMAZON":
         values = {
             "sellerId": "A3SELLER0001",
