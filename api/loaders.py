@@ -77,6 +77,20 @@ def sync_counts() -> DataLoader[int, dict[str, int]]:
     return DataLoader(load_fn=load)
 
 
+def last_report() -> DataLoader[int, dict | None]:
+    """Each connection's latest performance report (the result of its last report pull)."""
+    from domain.marketplaces.sync_models import JobKind, JobStatus, SyncJob
+
+    async def load(ids: list[int]) -> list[dict | None]:
+        rows = await SyncJob.filter(
+            connection_id__in=set(ids), kind=JobKind.PULL_REPORT, status=JobStatus.SUCCEEDED
+        ).order_by("id")
+        latest = {row.connection_id: row.payload.get("result") for row in rows}
+        return [latest.get(i) for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
 def request_loaders() -> Loaders:
     from domain.accounts.models import Organization, User
     from domain.catalog.models import Product
@@ -102,5 +116,6 @@ def request_loaders() -> Loaders:
             "product_listings": lambda: children(Listing, "product_id", ("Product", "listings")),
             "ticket_messages": lambda: children(TicketMessage, "ticket_id", ("Ticket", "messages")),
             "sync_counts": sync_counts,
+            "last_report": last_report,
         }
     )

@@ -22,6 +22,18 @@ ConnectionStatus = strawberry.enum(ConnectionStatusEnum, name="ConnectionStatus"
 ListingStatus = strawberry.enum(ListingStatusEnum, name="ListingStatus")
 
 
+@strawberry.type(description="One figure of a performance report (holds no model).")
+class ReportMetric:
+    name: str
+    value: str
+
+
+@strawberry.type(description="A marketplace's performance report (holds no model).")
+class PerformanceReport:
+    kind: str
+    metrics: list[ReportMetric]
+
+
 @strawberry.type(description="How a connection's sync is doing (holds no model of its own).")
 class MarketplaceSyncStatus:
     last_success_at: datetime | None
@@ -60,6 +72,14 @@ class MarketplaceConnection:
     @strawberry.field(description="Amazon's SP-API region (na, eu, fe); null for eBay.")
     def region(self) -> str | None:
         return (self.settings or {}).get("region")  # type: ignore[attr-defined]
+
+    @strawberry.field(description="The latest performance report pulled from the marketplace.")
+    async def report(self, info: Info) -> PerformanceReport | None:
+        found = await info.context.loaders.last_report.load(self.id)  # type: ignore[attr-defined]
+        if not found:
+            return None
+        metrics = [ReportMetric(name=k, value=v) for k, v in sorted(found["metrics"].items())]
+        return PerformanceReport(kind=found["kind"], metrics=metrics)
 
     @strawberry.field
     async def sync(self, info: Info) -> MarketplaceSyncStatus:

@@ -118,7 +118,8 @@ async def connect(
         marketplace=request.marketplace,
         seller_id=request.seller_id,
     ).first()
-    if existing and existing.status != ConnectionStatus.DISCONNECTED:
+    # A refused connection (ERROR) is mended by connecting again with fresh credentials.
+    if existing and existing.status not in (ConnectionStatus.DISCONNECTED, ConnectionStatus.ERROR):
         raise Conflict("this seller account is already connected", field="sellerId")
     secret = {"refresh_token": request.refresh_token}
     connector = connector_for(

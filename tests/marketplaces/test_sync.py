@@ -208,3 +208,47 @@ async def test_sync_requests_need_a_manager_and_a_live_connection(team, fakes):
     job = data["marketplaceSyncRequest"]["job"]
     assert job["kind"] == "PULL_REPORT" and job["status"] == "QUEUED"  # the queued one, coalesced
     assert len(await jobs_of(connection, JobKind.PULL_REPORT)) == 1
+
+
+REPORT = """
+query($org: ID!) { marketplaceConnections(organizationId: $org) {
+  marketplace report { kind metrics { name value } } } }
+"""
+
+
+async def test_reports_are_pulled_and_shown(team, fakes):
+    amazon = await connect(team.clients["owner"], team.org_id)
+    ebay = await connect(team.clients["owner"], team.org_id, "EBAY", isolate=False)
+    await drain(amazon)
+    await drain(ebay)
+    data = await gql_data(team.clients["viewer"], REPORT, org=team.org_id)
+    reports = {c["marketplace"]: c["report"] for c in data["marketplaceConnections"]}
+    assert reports["AMAZON"]["kind"] == "amazon.orderMetrics"
+    assert {"name": "orderCount", "value": "2"} in reports["AMAZON"]["metrics"]
+    assert {"name": "standardsLevel", "value": "TOP_RATED"} in reports["EBAY"]["metrics"]
+    assert fakes.amazon.sent("GET", "/sales/v1/orderMetrics")[0].query["granularity"] == "Total"
+
+
+async def test_a_refused_connection_is_mended_by_connecting_again(team, fakes):
+    connection = await connect(team.clients["owner"], team.org_id)
+    fakes.amazon.refresh_tokens.clear()
+    fakes.amazon.access_tokens.clear()
+    await drain(connection)
+    assert (await MarketplaceConnection.get(id=pk(connection))).status == ConnectionStatus.ERROR
+    fakes.amazon.refresh_tokens.add("Atzr|a-fresh-refresh-token")
+    data = await gql_data(
+        team.clients["owner"],
+        """mutation($input: MarketplaceConnectInput!) { marketplaceConnect(input: $input) {
+          connection { id status } errors { code } } }""",
+        input={
+            "organizationId": team.org_id,
+            "marketplace": "AMAZON",
+            "sellerId": "A3SELLER0001",
+            "refreshToken": "Atzr|a-fresh-refresh-token",
+            "marketplaceIds": ["A21TJRUUN4KGV"],
+            "region": "eu",
+        },
+    )
+    assert data["marketplaceConnect"]["connection"] == {"id": connection, "status": "ACTIVE"}
+    await drain(connection)
+    assert (await MarketplaceConnection.get(id=pk(connection))).last_success_at is not None
