@@ -31,6 +31,9 @@ from api.errors import MutationError
 from api.guard_build import Holds, Shows
 from api.inventory import mutations as inventory_mutations
 from api.inventory import types as inventory
+from api.marketplaces import mutations as marketplace_mutations
+from api.marketplaces import sync_mutations
+from api.marketplaces import sync_types as sync
 from api.marketplaces import types as marketplaces
 from api.orders import mutations as order_mutations
 from api.orders import types as orders
@@ -46,6 +49,7 @@ from domain.accounts import auth_models
 from domain.accounts import models as account_models
 from domain.catalog import models as catalog_models
 from domain.inventory import models as inventory_models
+from domain.marketplaces import disclosure_models, sync_models
 from domain.marketplaces import models as marketplace_models
 from domain.orders import models as order_models
 from domain.privacy import models as privacy_models
@@ -85,6 +89,14 @@ TYPES: Mapping[type, Shows | Holds] = {
     role_mutations.OrganizationMemberPayload: _PAYLOAD,
     role_mutations.PlatformRolePayload: _PAYLOAD,
     privacy_mutations.AccessGrantPayload: _PAYLOAD,
+    marketplace_mutations.MarketplaceConnectionPayload: _PAYLOAD,
+    sync_mutations.SyncJobPayload: _PAYLOAD,
+    sync_mutations.ShipmentPayload: _PAYLOAD,
+    marketplaces.MarketplaceSyncStatus: Holds(
+        "a connection's sync counters, times and error codes: business data, no one's values"
+    ),
+    marketplaces.PerformanceReport: Holds("a seller's sales and standards figures (business)"),
+    marketplaces.ReportMetric: Holds("one figure of a seller's performance report"),
     # --- types over models ---
     accounts.Organization: Shows(account_models.Organization),
     accounts.User: Shows(account_models.User),
@@ -107,7 +119,26 @@ TYPES: Mapping[type, Shows | Holds] = {
         inventory_models.StockLevel, computed={"available": ("on_hand", "reserved")}
     ),
     inventory.InventoryMovement: Shows(inventory_models.InventoryMovement),
-    marketplaces.MarketplaceConnection: Shows(marketplace_models.MarketplaceConnection),
+    marketplaces.MarketplaceConnection: Shows(
+        marketplace_models.MarketplaceConnection,
+        computed={
+            "marketplace_ids": ("settings",),
+            "region": ("settings",),
+            "sync": (
+                "last_success_at",
+                "last_error_at",
+                "last_error_code",
+                "orders_pulled_until",
+            ),
+            "report": ("id",),
+        },
+    ),
+    sync.SyncJob: Shows(sync_models.SyncJob),
+    sync.Shipment: Shows(sync_models.Shipment),
+    sync.Disclosure: Shows(
+        disclosure_models.Disclosure,
+        computed={"subject_id": ("subject_id",), "job_id": ("job_id",)},
+    ),
     marketplaces.Listing: Shows(marketplace_models.Listing),
     orders.Customer: Shows(order_models.Customer),
     orders.CustomerAddress: Shows(order_models.CustomerAddress),

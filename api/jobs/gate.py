@@ -16,7 +16,6 @@ from typing import Any
 from audit.recorder import Actor, AuditBuffer
 from audit.subjects import describe
 from authz.decisions import Decisions
-from authz.policy import action_name
 from authz.principal import Principal
 from domain.accounts.models import OrgRole
 
@@ -34,13 +33,13 @@ class SystemGate:
         self.audit = AuditBuffer(Actor(type=SYSTEM_KIND, id=job_id, request_id=f"job-{job_id}"))
 
     def allows(self, action: str, obj: Any) -> bool:
-        return self.decisions.allows(action_name(action), obj)
+        return self.decisions.allows(action, obj)
 
     def allowed_fields(self, action: str, obj: Any, fields: Iterable[str]) -> set[str]:
         wanted = set(fields)
         if not wanted:
             return set()
-        allowed = self.decisions.fields_for(action_name(action), obj)
+        allowed = self.decisions.fields_for(action, obj)
         return wanted if allowed is None else wanted & set(allowed)
 
     def note(self, action: str, obj: Any, fields: Iterable[str] = ()) -> None:

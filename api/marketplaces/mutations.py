@@ -8,7 +8,7 @@ from strawberry.types import Info
 from api.access import authorize, get_readable
 from api.errors import MutationError
 from api.marketplaces.types import Marketplace, MarketplaceConnection
-from api.payloads import attempt
+from api.payloads import payload
 from domain.accounts.models import Organization
 from domain.marketplaces import connections, models
 
@@ -40,60 +40,53 @@ class MarketplaceMutations:
         description="Connect a seller account (checked with the marketplace first). Owners and "
         "admins, after a recent sign-in."
     )
+    @payload(MarketplaceConnectionPayload)
     async def marketplace_connect(
         self, info: Info, input: MarketplaceConnectInput
-    ) -> MarketplaceConnectionPayload:
-        async def run() -> models.MarketplaceConnection:
-            ctx = info.context
-            ctx.require_step_up()
-            org = await get_readable(
-                ctx, Organization, input.organization_id, field="organizationId"
-            )
-            authorize(ctx, "connect", models.MarketplaceConnection(organization_id=org.id))
-            connection = await connections.connect(
-                organization_id=org.id,
-                request=connections.ConnectRequest(
-                    marketplace=models.Marketplace(input.marketplace),
-                    seller_id=input.seller_id,
-                    refresh_token=input.refresh_token,
-                    marketplace_ids=input.marketplace_ids[:50],
-                    region=input.region,
-                ),
-                actor_id=ctx.principal.user_id,
-            )
-            ctx.audit.note(
-                "marketplace.connect",
-                "MarketplaceConnection",
-                connection.id,
-                fields=["credentials_encrypted"],
-                organization_id=org.id,
-            )
-            return connection
-
-        connection, errors = await attempt(run)
-        return MarketplaceConnectionPayload(connection=connection, errors=errors)  # type: ignore[arg-type]
+    ) -> models.MarketplaceConnection:
+        ctx = info.context
+        ctx.require_step_up()
+        org = await get_readable(ctx, Organization, input.organization_id, field="organizationId")
+        draft = models.MarketplaceConnection(organization_id=org.id)
+        authorize(ctx, "connect", draft, planned=True)
+        connection = await connections.connect(
+            organization_id=org.id,
+            request=connections.ConnectRequest(
+                marketplace=models.Marketplace(input.marketplace),
+                seller_id=input.seller_id,
+                refresh_token=input.refresh_token,
+                marketplace_ids=input.marketplace_ids[:50],
+                region=input.region,
+            ),
+            actor_id=ctx.principal.user_id,
+        )
+        ctx.audit.note(
+            "marketplace.connect",
+            "MarketplaceConnection",
+            connection.id,
+            fields=["credentials_encrypted"],
+            organization_id=org.id,
+        )
+        return connection
 
     @strawberry.mutation(
         description="Disconnect: the stored credentials are deleted and queued syncs cancelled. "
         "Owners and admins, after a recent sign-in."
     )
+    @payload(MarketplaceConnectionPayload)
     async def marketplace_disconnect(
         self, info: Info, id: strawberry.ID
-    ) -> MarketplaceConnectionPayload:
-        async def run() -> models.MarketplaceConnection:
-            ctx = info.context
-            ctx.require_step_up()
-            connection = await get_readable(ctx, models.MarketplaceConnection, id)
-            authorize(ctx, "disconnect", connection)
-            connection = await connections.disconnect(connection=connection)
-            ctx.audit.note(
-                "marketplace.disconnect",
-                "MarketplaceConnection",
-                connection.id,
-                fields=["credentials_encrypted"],
-                organization_id=connection.organization_id,
-            )
-            return connection
-
-        connection, errors = await attempt(run)
-        return MarketplaceConnectionPayload(connection=connection, errors=errors)  # type: ignore[arg-type]
+    ) -> models.MarketplaceConnection:
+        ctx = info.context
+        ctx.require_step_up()
+        connection = await get_readable(ctx, models.MarketplaceConnection, id)
+        authorize(ctx, "disconnect", connection)
+        connection = await connections.disconnect(connection=connection)
+        ctx.audit.note(
+            "marketplace.disconnect",
+            "MarketplaceConnection",
+            connection.id,
+            fields=["credentials_encrypted"],
+            organization_id=connection.organization_id,
+        )
+        return connection

@@ -87,6 +87,8 @@ field_permission(actor: Principal, "update", customer: Customer, field: String) 
     system_for(actor, customer) and customer_contact_field(field);
 field_permission(actor: Principal, "update", order: Order, field: String) if
     system_for(actor, order) and shipping_field(field);
+field_permission(actor: Principal, "update", address: CustomerAddress, field: String) if
+    system_for(actor, address) and address_field(field);
 
 has_permission(actor: Principal, "share_fulfilment", shipment: Shipment) if
     system_for(actor, shipment);

@@ -27,7 +27,7 @@ from domain.marketplaces.models import Listing, ListingStatus, MarketplaceConnec
 from domain.marketplaces.sharing import Gate, Purpose, build_share
 from domain.marketplaces.sync_models import JobKind, Shipment, SyncJob
 from domain.orders import services as orders
-from domain.orders.models import Customer, Order, OrderStatus
+from domain.orders.models import Customer, CustomerAddress, Order, OrderStatus
 from domain.personal import declaration
 
 FIRST_PULL = timedelta(days=30)
@@ -126,12 +126,11 @@ async def pull_orders(ctx: JobContext) -> dict[str, Any]:
     org = await Organization.get(id=connection.organization_id)
     draft_customer = Customer(organization_id=org.id)
     draft_order = Order(organization_id=org.id, status=OrderStatus.PLACED)
-    if not (
-        ctx.gate.allows("import_order", org)
-        and set(ctx.gate.allowed_fields("update", draft_customer, _fields(Customer)))
-        == set(_fields(Customer))
-        and set(ctx.gate.allowed_fields("update", draft_order, _fields(Order)))
-        == set(_fields(Order))
+    draft_address = CustomerAddress(organization_id=org.id)
+    drafts = (draft_customer, draft_order, draft_address)
+    if not ctx.gate.allows("import_order", org) or any(
+        ctx.gate.allowed_fields("update", draft, _fields(type(draft))) != set(_fields(type(draft)))
+        for draft in drafts
     ):
         raise Refused("the sync may not import orders for this organization")
     since = connection.orders_pulled_until or datetime.now(UTC) - FIRST_PULL
@@ -159,18 +158,26 @@ async def _import(ctx: JobContext, org: Organization, found: remote.RemoteOrder)
     address = found.shipping
     try:
         async with in_transaction():  # the order and its audit entries commit together
-            order = await _import_order(ctx, org, found, address)
-            ctx.gate.note("create", order, _fields(Order))
-            ctx.gate.note("create", await Customer.get(id=order.customer_id), _fields(Customer))
+            imported = await _import_order(ctx, org, found, address)
+            _note_written(ctx.gate, imported.order)
+            if imported.customer_created:
+                _note_written(ctx.gate, imported.customer)
+            if imported.address is not None:
+                _note_written(ctx.gate, imported.address)
             await ctx.gate.flush()
     except (Conflict, ValidationFailed):
         return False
     return True
 
 
+def _note_written(gate: Gate, obj: Any) -> None:
+    """Note exactly the personal fields a new row was given (not the empty ones)."""
+    gate.note("create", obj, [f for f in _fields(type(obj)) if getattr(obj, f) is not None])
+
+
 async def _import_order(
     ctx: JobContext, org: Organization, found: remote.RemoteOrder, address: remote.RemoteAddress
-) -> Order:
+) -> orders.Imported:
     return await orders.import_order(
         organization_id=org.id,
         marketplace=ctx.connection.marketplace,
