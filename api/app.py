@@ -25,6 +25,7 @@ from api.http_limits import BodyLimitMiddleware, ResponseLimitMiddleware
 from api.rate_limits import RateLimitMiddleware, RateLimits
 from api.readiness import readyz
 from api.jobs import in_process
+from api.readiness import readyz
 from api.schema import schema
 from api.security_headers import SecurityHeadersMiddleware
 from api.stats import StatsMiddleware

@@ -8,7 +8,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('mandi', '0003_audit_log')]
+    dependencies = [('mandi', '0004_audit_detail')]
 
     initial = False
 
