@@ -22,9 +22,8 @@ from api.context import RequestContext, from_scope
 from api.error_reports import init_error_reports
 from api.faults import FaultMiddleware
 from api.http_limits import BodyLimitMiddleware, ResponseLimitMiddleware
-from api.rate_limits import RateLimitMiddleware, RateLimits
-from api.readiness import readyz
 from api.jobs import in_process
+from api.rate_limits import RateLimitMiddleware, RateLimits
 from api.readiness import readyz
 from api.schema import schema
 from api.security_headers import SecurityHeadersMiddleware

@@ -54,6 +54,7 @@ LIST_BOUNDS: Mapping[tuple[str, str], int] = {
     ("Query", "partnerTokens"): 200,
     ("Query", "warehouses"): 200,
     ("Query", "marketplaceConnections"): 200,
+    ("PerformanceReport", "metrics"): 50,  # api/marketplaces/types.py cuts a report to these
     ("Viewer", "memberships"): 200,
     ("Viewer", "sessions"): 200,
 }

@@ -17,6 +17,8 @@ from domain.marketplaces.models import Marketplace as MarketplaceEnum
 if TYPE_CHECKING:
     from api.catalog.types import Product
 
+REPORT_METRICS = 50  # api/cost.py LIST_BOUNDS
+
 Marketplace = strawberry.enum(MarketplaceEnum, name="Marketplace")
 ConnectionStatus = strawberry.enum(ConnectionStatusEnum, name="ConnectionStatus")
 ListingStatus = strawberry.enum(ListingStatusEnum, name="ListingStatus")
@@ -78,7 +80,8 @@ class MarketplaceConnection:
         found = await info.context.loaders.last_report.load(self.id)  # type: ignore[attr-defined]
         if not found:
             return None
-        metrics = [ReportMetric(name=k, value=v) for k, v in sorted(found["metrics"].items())]
+        figures = sorted(found["metrics"].items())[:REPORT_METRICS]
+        metrics = [ReportMetric(name=k, value=v) for k, v in figures]
         return PerformanceReport(kind=found["kind"], metrics=metrics)
 
     @strawberry.field
