@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -29,7 +30,7 @@ from api.schema import schema
 from api.security_headers import SecurityHeadersMiddleware
 from api.stats import StatsMiddleware
 from audit.refusals import RefusalLog
-from audit.witness import publish_logged
+from audit.witness import checkpoint_interval, checkpoint_periodically, publish_logged
 from authz.engine import init_oso
 from domain import db
 from domain.accounts.throttle import LoginThrottle, MemoryFailureStore, RedisFailureStore
@@ -91,9 +92,15 @@ def create_app(
             await db.init_db(settings.database_url)
             await publish_logged()  # checkpoints a stopped server committed but did not witness
         sync_runner = in_process.start(settings) if manage_db else None
+        every = checkpoint_interval() if manage_db else 0
+        sealer = asyncio.ensure_future(checkpoint_periodically(every)) if every > 0 else None
         try:
             yield
         finally:
+            if sealer is not None:
+                sealer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sealer
             if sync_runner:
                 await sync_runner.stop()
             await refusals.close()

@@ -12,6 +12,7 @@ rewritten entry from the witness alone.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
@@ -140,3 +141,23 @@ async def publish_logged() -> None:
         await publish_pending()
     except Exception as error:  # never turn a committed write into an error answer
         log.error("audit witness not updated: %s: %s", type(error).__name__, error)
+
+
+def checkpoint_interval() -> float:
+    """Seconds between the server's own checkpoints of the head (``MANDI_AUDIT_CHECKPOINT_SECONDS``,
+    default 60; 0 turns them off): the newest entries are witnessed within that time, not only
+    every 1000 entries."""
+    return float(os.environ.get("MANDI_AUDIT_CHECKPOINT_SECONDS", "60") or 0)
+
+
+async def checkpoint_periodically(every: float) -> None:
+    """Sign and witness the head every ``every`` seconds while the head moves (a task of the
+    server's lifespan)."""
+    from audit.writer import checkpoint_now  # the writer imports this module
+
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await checkpoint_now()
+        except Exception as error:  # the next round tries again; say that this one failed
+            log.error("periodic audit checkpoint failed: %s", type(error).__name__)

@@ -4,6 +4,7 @@ verify from the witness alone."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import stat
 from pathlib import Path
@@ -20,6 +21,7 @@ from audit.verify import verify_database
 from audit.writer import CHECKPOINT_EVERY, checkpoint_now
 from tests.audit.tamper import mark, unguarded
 from tests.audit.test_audit_cli import mandi
+from tests.faults.servers import Server, free_port
 
 
 async def _entries(count: int) -> list[int]:
@@ -131,4 +133,22 @@ async def test_cutting_off_the_newest_entries_is_reported_from_the_witness(backe
     )
     assert report.problems[0] == missing, report.problems
     assert code == 1 and f"TAMPERED: {missing}" in out, out
+    assert (await verify_database()).ok
+
+
+async def test_the_server_witnesses_the_newest_entries_within_its_interval(backend):
+    """Not only every 1000th entry: a running server signs and witnesses the moving head."""
+    server = Server(port=free_port(), url=backend.url)
+    server.extra_env["MANDI_AUDIT_CHECKPOINT_SECONDS"] = "0.3"
+    await server.start()
+    try:
+        head = (await _entries(3))[-1]
+        for _ in range(100):
+            if witness.configured().last_seq() >= head:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        await server.stop()
+    assert witness.configured().last_seq() >= head
+    assert await AuditCheckpoint.filter(seq__gte=head).exists()
     assert (await verify_database()).ok

@@ -31,6 +31,7 @@ class Server:
     port: int
     url: str
     process: asyncio.subprocess.Process | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def base(self) -> str:
@@ -39,6 +40,7 @@ class Server:
     async def start(self) -> None:
         env = {**os.environ, "DATABASE_URL": self.url, "PORT": str(self.port)}
         env["MANDI_ENV"] = "development"
+        env.update(self.extra_env)
         self.process = await asyncio.create_subprocess_exec(
             MANDI,
             "serve",
