@@ -17,6 +17,7 @@ import api.auth
 from api.app import create_app
 from audit.models import AuditEntry
 from audit.verify import verify_database
+from domain.accounts.throttle import LoginThrottle, RedisFailureStore
 from domain.inventory.models import StockLevel
 from domain.settings import Settings
 from tests.support import (
@@ -188,15 +189,36 @@ async def test_a_failing_audit_insert_changes_nothing_and_readyz_says_so(app, wo
     assert ok.json()["data"]["organizationUpdate"]["errors"] == []
 
 
-async def test_with_redis_down_sign_in_is_refused_recorded_and_logged(backend, caplog):
-    settings = Settings(redis_url="redis://127.0.0.1:1/0")  # nothing listens there
-    app = create_app(settings, manage_db=False)
-    user = await make_user(password="a long passphrase of mine")
+DEAD_REDIS = "redis://127.0.0.1:1/0"  # nothing listens there
+PASSWORD = "a long passphrase of mine"
+
+
+async def test_with_redis_down_every_request_is_503_json_and_readyz_says_so(backend, caplog):
+    """Redis configured and down: the rate limits cannot be counted, so requests are refused
+    (503 SERVICE_UNAVAILABLE with Retry-After, never a plain 500), logged at ERROR."""
+    app = create_app(Settings(redis_url=DEAD_REDIS), manage_db=False)
+    user = await make_user(password=PASSWORD)
     async with client_for(app, None) as client:
         ready = await client.get("/readyz")
-        with caplog.at_level(logging.ERROR, logger="mandi.auth"):
-            response = await _post(client, SIGN_IN, u=user.username, p="a long passphrase of mine")
+        with caplog.at_level(logging.ERROR):
+            response = await _post(client, SIGN_IN, u=user.username, p=PASSWORD)
     assert ready.status_code == 503 and ready.json()["checks"]["redis"] == "failing"
+    _assert_unavailable(response)
+    assert "set-cookie" not in response.headers
+    assert any(r.levelno == logging.ERROR for r in caplog.records)
+    await app.state.refusals.close()
+    await app.state.throttle.store.close()
+
+
+async def test_with_the_throttle_store_down_sign_in_is_refused_recorded_and_logged(backend, caplog):
+    """The sign-in counters unreachable (the rate limits not): refused with a code, never
+    signed in unthrottled, the attempt in the audit log, an ERROR in the server's log."""
+    throttle = LoginThrottle(RedisFailureStore(DEAD_REDIS))
+    app = create_app(Settings(), manage_db=False, throttle=throttle)
+    user = await make_user(password=PASSWORD)
+    async with client_for(app, None) as client:
+        with caplog.at_level(logging.ERROR, logger="mandi.auth"):
+            response = await _post(client, SIGN_IN, u=user.username, p=PASSWORD)
     payload = response.json()["data"]["sessionCreate"]
     assert payload == {"user": None, "errors": [{"code": "SERVICE_UNAVAILABLE"}]}
     assert "set-cookie" not in response.headers
@@ -204,4 +226,4 @@ async def test_with_redis_down_sign_in_is_refused_recorded_and_logged(backend, c
     assert entry.outcome == "error"
     assert any("throttle store is unavailable" in r.getMessage() for r in caplog.records)
     await app.state.refusals.close()
-    await app.state.throttle.store.close()
+    await throttle.store.close()
