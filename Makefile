@@ -17,7 +17,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m tests.run_backends
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .

@@ -1,0 +1,47 @@
+"""Run the suite once per database backend, at the same time (``make test``).
+
+Each backend's run is its own pytest process (its own databases, Redis database and temporary
+folders), so the two use both cores; the output of each is printed when it ends, and the exit
+status is the first failure's. ``MANDI_TEST_BACKENDS=sqlite`` (or ``postgres``) runs just one;
+arguments are passed to pytest.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+REDIS_DB = {"sqlite": 14, "postgres": 15}
+
+
+def main(argv: list[str]) -> int:
+    backends = [
+        b.strip() for b in os.environ.get("MANDI_TEST_BACKENDS", "sqlite,postgres").split(",")
+    ]
+    started = time.monotonic()
+    runs = []
+    for backend in filter(None, backends):
+        env = {
+            **os.environ,
+            "MANDI_TEST_BACKENDS": backend,
+            "MANDI_TEST_REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB.get(backend, 13)}",
+        }
+        log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - read back after the run
+        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *argv]
+        runs.append((backend, log, subprocess.Popen(command, env=env, stdout=log, stderr=log)))  # noqa: S603
+    status = 0
+    for backend, log, process in runs:
+        code = process.wait()
+        log.seek(0)
+        print(f"===== {backend}: exit {code} =====")
+        print(log.read())
+        status = status or code
+    print(f"===== all backends: exit {status} in {time.monotonic() - started:.0f} s =====")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
