@@ -6,7 +6,6 @@ answer is HTTP 429 with ``Retry-After`` and ``extensions.code = RATE_LIMITED``.
 
 from __future__ import annotations
 
-import logging
 import math
 import time
 from collections.abc import Iterator
@@ -25,7 +24,6 @@ from api.http_limits import send_error
 from api.sole_root_field import operation_root_fields
 from domain.settings import Settings
 
-log = logging.getLogger("mandi.rate_limits")
 RATE_LIMITED = "RATE_LIMITED"
 # Root fields that spend the sign-in budget (each is the only field of its operation, or is
 # counted once per field when it may share one).
@@ -80,14 +78,10 @@ class RateLimits:
     async def spend(self, budget: Budget, *key: str) -> int:
         """Count one request against ``budget`` for ``key``; seconds to wait when over (else 0)."""
         wait = 0
-        try:
-            for item in budget.items:
-                if not await self.limiter.hit(item, *key):
-                    stats = await self.limiter.get_window_stats(item, *key)
-                    wait = max(wait, math.ceil(stats.reset_time - time.time()), 1)
-        except Exception as error:  # the counters' store is down: serve (sign-in refuses itself)
-            log.error("rate limit store unavailable: %s", type(error).__name__)
-            return 0
+        for item in budget.items:
+            if not await self.limiter.hit(item, *key):
+                stats = await self.limiter.get_window_stats(item, *key)
+                wait = max(wait, math.ceil(stats.reset_time - time.time()), 1)
         return wait
 
 
