@@ -23,11 +23,13 @@ from inspect import isawaitable
 from typing import Any
 
 from graphql import (
+    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
+    GraphQLUnionType,
     get_named_type,
 )
 from strawberry.schema.schema_converter import GraphQLCoreConverter
@@ -149,8 +151,8 @@ def _rule(
         if _list_depth(gql_field.type) > 1:
             raise GuardBuildError(f"{where}: lists of lists of objects are not guarded")
         return FieldRule("object", model=target.model)
-    if not isinstance(returned, (GraphQLObjectType,)) and hasattr(returned, "types"):
-        raise GuardBuildError(f"{where}: unions of objects are not guarded")
+    if isinstance(returned, (GraphQLUnionType, GraphQLInterfaceType)):
+        raise GuardBuildError(f"{where}: unions and interfaces are not guarded yet")
     if isinstance(owner, Holds):
         return FieldRule("plain", why=owner.reason)
     python_name = gql_field.extensions[GraphQLCoreConverter.DEFINITION_BACKREF].python_name
@@ -203,8 +205,7 @@ def _personal(resolve: Resolver, model: Any, fields: tuple[str, ...]) -> Resolve
     def guarded(root: Any, info: Any, **kwargs: Any) -> Any:
         context = info.context
         guard = context.guard
-        seen = guard.seen.get(id(root))
-        decision = seen[1] if seen is not None and seen[0] is root else guard.decision(root, model)
+        decision = guard.decision(root, model)  # made when the object was returned: a look-up
         if only is not None:
             allowed = decision.may_read(only)
         else:

@@ -108,6 +108,13 @@ def _may(ctx: RequestContext, action: str, obj: Any, user: User, field: str) -> 
     authorize(ctx, action, obj, message=message, field=field, planned=True)
 
 
+def _administers_platform_roles(ctx: RequestContext, action: str, role: Any) -> None:
+    """Whether the caller gives or takes platform roles at all, asked before naming anyone."""
+    anyone = PlatformRoleGrant(user_id=0, role=role)
+    message = "only platform admins give or take platform roles"
+    authorize(ctx, action, anyone, message=message, field="role", planned=True)
+
+
 @strawberry.type
 class RoleMutations:
     @strawberry.mutation(description="Give a user a role in an organization (owners, admins).")
@@ -157,10 +164,7 @@ class RoleMutations:
     async def platform_role_grant(self, info: Info, input: PlatformRoleInput) -> PlatformRoleGrant:
         ctx = info.context
         ctx.require_step_up()
-        # first whether the caller administers platform roles at all, before naming anyone
-        anyone = PlatformRoleGrant(user_id=0, role=input.role)
-        message = "only platform admins give platform roles"
-        authorize(ctx, "create", anyone, message=message, field="role", planned=True)
+        _administers_platform_roles(ctx, "create", input.role)
         user = await _target(ctx, input.user_id, input.username)
         _may(ctx, "create", PlatformRoleGrant(user_id=user.id, role=input.role), user, "userId")
         assignment = await roles.grant_platform_role(
@@ -174,9 +178,7 @@ class RoleMutations:
     async def platform_role_revoke(self, info: Info, input: PlatformRoleInput) -> PlatformRoleGrant:
         ctx = info.context
         ctx.require_step_up()
-        anyone = PlatformRoleGrant(user_id=0, role=input.role)
-        message = "only platform admins take platform roles"
-        authorize(ctx, "delete", anyone, message=message, field="role", planned=True)
+        _administers_platform_roles(ctx, "delete", input.role)
         user = await _target(ctx, input.user_id, input.username)
         grant = await roles.platform_role_of(user_id=user.id, role=input.role)
         if grant is None:
