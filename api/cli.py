@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from importlib import metadata
 
 from api.jobs import cli as worker_cli
 from audit import cli as audit_cli
 from authz import cli as authz_cli
-from domain import db
+from domain import db, progress
 from domain.settings import Settings
 
 log = logging.getLogger("mandi.cli")
@@ -27,6 +29,8 @@ async def _migrate(settings: Settings) -> None:
 
     owner_url = os.environ.get("MANDI_MIGRATE_DATABASE_URL") or settings.database_url
     role = service_role(settings.database_url, owner_url)
+    await _open(owner_url)
+    await db.close_db()
     try:
         await migrate(config=db.tortoise_config(owner_url))
     finally:
@@ -44,16 +48,16 @@ async def _migrate(settings: Settings) -> None:
 
 async def _preflight(settings: Settings) -> list[str]:
     """Why this process must not serve: missing keys, or (outside development) a database
-    user that could rewrite the audit log."""
+    user that could rewrite the audit log. An unreachable or unmigrated database raises."""
     from api.preflight import check_database_user, check_keys
 
     problems = check_keys(settings)
-    if not settings.is_development:
-        await db.init_db(settings.database_url)
-        try:
+    await _open_migrated(settings)  # DatabaseUnusable: unreachable or not migrated
+    try:
+        if not settings.is_development:
             problems += await check_database_user()
-        finally:
-            await db.close_db()
+    finally:
+        await db.close_db()
     return problems
 
 
@@ -75,8 +79,52 @@ async def _makemigrations(settings: Settings, name: str | None) -> None:
         await db.close_db()
 
 
+class DatabaseUnusable(Exception):
+    """The database cannot be reached or is not migrated: a one-line message, no traceback."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+async def _open(database_url: str) -> None:
+    """Open the database and ask it one query, or raise DatabaseUnusable (exit 3: the
+    database may come back, worth retrying)."""
+    try:
+        await db.init_db(database_url)
+        await db.ping()
+    except Exception as error:
+        with contextlib.suppress(Exception):
+            await db.close_db()
+        message = f"cannot reach the database {db.display_url(database_url)}: {_one_line(error)}"
+        raise DatabaseUnusable(message, 3) from None
+
+
+async def _open_migrated(settings: Settings) -> None:
+    """Open the database, or refuse: unreachable (exit 3, worth retrying) or not migrated
+    (exit 2: run ``mandi migrate``)."""
+    await _open(settings.database_url)
+    where = db.display_url(settings.database_url)
+    try:
+        pending = await db.pending_migrations()
+        if pending:
+            raise DatabaseUnusable(
+                f"the database {where} is not migrated ({len(pending)} migrations not applied, "
+                f"from {pending[0]}): run `mandi migrate` first",
+                2,
+            )
+    except BaseException:
+        await db.close_db()
+        raise
+
+
+def _one_line(error: BaseException) -> str:
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text[:200]
+
+
 async def _with_db(settings: Settings, action: Callable[[], Awaitable[None]]) -> None:
-    await db.init_db(settings.database_url)
+    await _open_migrated(settings)
     try:
         await action()
     finally:
@@ -84,7 +132,7 @@ async def _with_db(settings: Settings, action: Callable[[], Awaitable[None]]) ->
 
 
 async def _with_db_result(settings: Settings, action: Callable[[], Awaitable[int]]) -> int:
-    await db.init_db(settings.database_url)
+    await _open_migrated(settings)
     try:
         return await action()
     finally:
@@ -92,13 +140,14 @@ async def _with_db_result(settings: Settings, action: Callable[[], Awaitable[int
 
 
 async def _seed_demo(settings: Settings, if_empty: bool) -> None:
-    from domain.demo import seed_demo
+    from domain.demo import SEED_STEPS, seed_demo
 
     if not settings.is_development:
         raise DemoRefused()
 
     async def run() -> None:
-        created = await seed_demo(if_empty=if_empty)
+        with progress.bar(total=SEED_STEPS, desc="seed demo data", unit="record") as bar:
+            created = await seed_demo(if_empty=if_empty, progress=bar.update)
         print("demo data loaded" if created else "demo data already present; nothing changed")
 
     await _with_db(settings, run)
@@ -147,8 +196,25 @@ def _serve(settings: Settings, host: str) -> int:
     return 0
 
 
+def _version() -> str:
+    try:
+        return f"mandi {metadata.version('mandi')}"
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "mandi (not installed)"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mandi", description="Mandi marketplace management")
+    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bars on stderr for long work (default: only when stderr is a terminal)",
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log at INFO, the ORM's messages included"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="serve the API (PORT, default 8000)")
     serve.add_argument("--host", default="127.0.0.1")
@@ -166,9 +232,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _configure_logging(args: argparse.Namespace) -> None:
+    """Quiet by default: warnings and errors only, except that the long-running commands
+    (serve, worker) keep their own INFO lines. The ORM speaks at INFO only with --verbose."""
+    daemon = args.command in {"serve", "worker"}
+    level = logging.INFO if args.verbose or daemon else logging.WARNING
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("tortoise").setLevel(logging.INFO if args.verbose else logging.WARNING)
+
+
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     args = _parser().parse_args(argv)
+    _configure_logging(args)
+    progress.configure(args.progress)
     settings = Settings.from_env()
     from domain.errors import DomainError
 
@@ -195,6 +271,9 @@ def main(argv: list[str] | None = None) -> int:
     except DomainError as error:
         print(f"error: {error.code}: {error.message}", file=sys.stderr)
         return 2
+    except DatabaseUnusable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_code
     except DemoRefused:
         print(
             "error: seed-demo loads accounts with a public password; it runs only with "

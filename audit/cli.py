@@ -12,9 +12,10 @@ from audit import signing
 from audit.export import export
 from audit.models import Outcome
 from audit.recorder import SYSTEM, record
-from audit.verify import Report, verify_database, verify_file
+from audit.verify import Report, head_seq, verify_database, verify_file
 from audit.witness import DirectoryWitness
 from audit.writer import checkpoint_now
+from domain import progress
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -76,14 +77,26 @@ async def run(args: argparse.Namespace) -> int:
         # over and over (a sixth of the time); this process ends after the command.
         gc.disable()
         witness = DirectoryWitness(Path(args.witness)) if args.witness else None
-        report = await verify_database(
-            public_key=args.public_key, expected_head=_head(args.head), witness=witness
-        )
+        with progress.bar(total=await head_seq(), desc="verify", unit="entry") as bar:
+            report = await verify_database(
+                public_key=args.public_key,
+                expected_head=_head(args.head),
+                witness=witness,
+                progress=bar.update,
+            )
         await record(SYSTEM, "audit.verify", "AuditEntry", outcome=_outcome(report))
         return _print(report)
     if args.audit_command == "export":
-        with Path(args.out).open("w", encoding="utf-8") as handle:  # noqa: ASYNC230 - a CLI
-            header = await export(handle, since=args.since, until=args.until)
+        with (
+            Path(args.out).open("w", encoding="utf-8") as handle,  # noqa: ASYNC230 - a CLI
+            progress.bar(total=None, desc="export", unit="entry") as bar,
+        ):
+
+            def tick(written: int, total: int) -> None:
+                bar.total = total
+                bar.update(written)
+
+            header = await export(handle, since=args.since, until=args.until, progress=tick)
         await record(SYSTEM, "audit.export", "AuditEntry", fields=["all"])
         print(f"exported {header['entries']} entries to {args.out}")
         return 0

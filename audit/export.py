@@ -9,6 +9,7 @@ span, so the range can be checked offline with ``mandi audit verify --file``.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TextIO
 
@@ -26,7 +27,15 @@ def _line(record: dict[str, Any]) -> str:
     return json.dumps(record, default=default, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-async def export(out: TextIO, *, since: datetime, until: datetime) -> dict[str, Any]:
+async def export(
+    out: TextIO,
+    *,
+    since: datetime,
+    until: datetime,
+    progress: Callable[[int, int], object] | None = None,
+) -> dict[str, Any]:
+    """``progress(written, total)`` is called after each batch with the entries it wrote and
+    the number the export holds (the header's count)."""
     query = AuditEntry.filter(occurred_at__gte=since, occurred_at__lt=until)
     total = await query.count()
     first = await query.order_by("seq").first().values("seq")
@@ -57,6 +66,8 @@ async def export(out: TextIO, *, since: datetime, until: datetime) -> dict[str, 
         for row in rows:
             out.write(_line({"type": "entry", **row}))
         cursor = rows[-1]["seq"]
+        if progress is not None:
+            progress(len(rows), header["entries"])
     covering = AuditCheckpoint.filter(seq__gte=first["seq"], seq__lte=last["seq"])
     for point in await covering.order_by("seq").values():
         out.write(_line({"type": "checkpoint", **point}))

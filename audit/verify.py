@@ -27,6 +27,7 @@ from audit.chain import GENESIS, entry_hash
 from audit.models import AuditCheckpoint, AuditEntry
 from audit.witness import Witness, WitnessConflict, WitnessedCheckpoint, configured
 from audit.writer import CHECKPOINT_EVERY
+from domain.progress import Progress
 
 BATCH = 10_000
 
@@ -123,11 +124,17 @@ def _check_head(report: Report, expected_head: tuple[int, str] | None) -> None:
         report.problems.append(f"entries {report.head_seq + 1}..{seq} are missing (head was {seq})")
 
 
+async def head_seq() -> int:
+    """The newest entry's sequence number (0 for an empty log): how many entries verify walks."""
+    newest = await AuditEntry.all().order_by("-seq").first().values("seq")
+    return newest["seq"] if newest else 0
+
+
 async def _batch_orm(after: int, size: int) -> list[dict[str, Any]]:
     return await AuditEntry.filter(seq__gt=after).order_by("seq").limit(size).values()
 
 
-async def _walk(walker: _Walker, keep: set[int]) -> None:
+async def _walk(walker: _Walker, keep: set[int], progress: Progress | None = None) -> None:
     """Walk the chain in batches; the next batch is read while this one is hashed."""
     postgres = connections.get("default").capabilities.dialect == "postgres"
     fetch = postgres_batch.fetch if postgres else _batch_orm
@@ -139,6 +146,8 @@ async def _walk(walker: _Walker, keep: set[int]) -> None:
             await asyncio.sleep(0)  # sends the next query before this batch is hashed
             if not walker.walk(check(rows), keep=keep):
                 return
+            if progress is not None:
+                progress(len(rows))
     finally:
         if not pending.done():
             pending.cancel()
@@ -151,7 +160,10 @@ async def verify_database(
     public_key: str | None = None,
     expected_head: tuple[int, str] | None = None,
     witness: Witness | None = None,
+    progress: Progress | None = None,
 ) -> Report:
+    """``progress`` is told the number of entries each walked batch held (out of
+    ``head_seq()``)."""
     report = Report()
     checkpoints = await AuditCheckpoint.all().order_by("seq").values()
     try:
@@ -161,7 +173,7 @@ async def verify_database(
         witnessed = []
     walker = _Walker(report)
     stored = {c["seq"] for c in checkpoints}
-    await _walk(walker, stored | {w.seq for w in witnessed})
+    await _walk(walker, stored | {w.seq for w in witnessed}, progress)
     if not report.ok:
         return report
     await _check_witness(report, witnessed, walker.hashes, stored, public_key)

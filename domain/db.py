@@ -7,6 +7,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
 
 from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
@@ -29,10 +30,14 @@ MODEL_MODULES = [
 ]
 
 
+def _apps() -> dict:
+    return {APP: {"models": MODEL_MODULES, "migrations": "migrations"}}
+
+
 def tortoise_config(database_url: str) -> dict:
     return {
         "connections": {"default": _connection(database_url)},
-        "apps": {APP: {"models": MODEL_MODULES, "migrations": "migrations"}},
+        "apps": _apps(),
         "use_tz": True,
         "timezone": "UTC",
     }
@@ -79,6 +84,24 @@ def models() -> dict[str, type]:
 async def ping() -> bool:
     await connections.get("default").execute_query("SELECT 1")
     return True
+
+
+async def pending_migrations() -> list[str]:
+    """Names of the migrations in ``migrations/`` the open database has not applied, in order
+    (all of them for a database never migrated)."""
+    from tortoise.migrations.executor import MigrationExecutor
+
+    steps = await MigrationExecutor(connections.get("default"), _apps()).plan()
+    return [step.migration.name for step in steps if not step.backward]
+
+
+def display_url(database_url: str) -> str:
+    """The database URL without its password, fit for messages."""
+    parts = urlsplit(database_url)
+    if parts.password is None:
+        return database_url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
 
 
 # --- SQL statement counting -------------------------------------------------------------------

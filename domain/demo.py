@@ -25,6 +25,7 @@ from domain.orders.services import (
     import_order,
     transition_order,
 )
+from domain.progress import Progress
 from domain.support.services import open_ticket, reply_ticket
 
 DEMO_PASSWORD = "mandi-demo-only"  # noqa: S105 - public, local demo credential
@@ -64,10 +65,19 @@ _ROUTES = [
 ]
 
 
-async def seed_demo(*, if_empty: bool = False) -> bool:
-    """Load the demo data; with ``if_empty``, only into an empty database. True if loaded."""
+_ORDERS = 18
+_TICKETS = 2
+# Records seed_demo creates, for a progress bar: users, products, stock levels (a product in
+# each of two warehouses), listings (on two marketplaces), orders, tickets.
+SEED_STEPS = len(ORG_USERS) + len(PLATFORM_USERS) + 5 * len(_PRODUCTS) + _ORDERS + _TICKETS
+
+
+async def seed_demo(*, if_empty: bool = False, progress: Progress | None = None) -> bool:
+    """Load the demo data; with ``if_empty``, only into an empty database. True if loaded.
+    ``progress`` is told of each record made (``SEED_STEPS`` in all)."""
     if if_empty and await Organization.exists():
         return False
+    step = progress or (lambda n: None)
     rng = random.Random(7)  # noqa: S311 - reproducible demo data, not security
     async with in_transaction():
         org = await create_organization(
@@ -85,11 +95,14 @@ async def seed_demo(*, if_empty: bool = False) -> bool:
             user = await _demo_user(username)
             await add_member(user=user, organization=org, role=role)
             users[username] = user
+            step(1)
         for username, role in PLATFORM_USERS:
             user = await _demo_user(username)
             await PlatformRoleGrant.create(user=user, role=role)
-        products = [
-            await create_product(
+            step(1)
+        products = []
+        for sku, title, price, hsn, rate in _PRODUCTS:
+            product = await create_product(
                 organization_id=org.id,
                 sku=sku,
                 title=title,
@@ -98,8 +111,8 @@ async def seed_demo(*, if_empty: bool = False) -> bool:
                 gst_rate=Decimal(rate),
                 description=f"{title}, sourced from small producers.",
             )
-            for sku, title, price, hsn, rate in _PRODUCTS
-        ]
+            products.append(product)
+            step(1)
         warehouses = [
             await create_warehouse(
                 organization_id=org.id, code="BLR-1", name="Bengaluru", city="Bengaluru"
@@ -117,6 +130,7 @@ async def seed_demo(*, if_empty: bool = False) -> bool:
                     reason=MovementReason.RECEIPT,
                     actor_id=users["manager"].id,
                 )
+                step(1)
         connections = {}
         for marketplace, seller_id in [
             (Marketplace.AMAZON, "A1DEMO7SELLER"),
@@ -136,8 +150,9 @@ async def seed_demo(*, if_empty: bool = False) -> bool:
                     price=product.price,
                     status=ListingStatus.ACTIVE,
                 )
+                step(1)
         start = datetime.now(UTC) - timedelta(days=30)
-        for n in range(18):
+        for n in range(_ORDERS):
             name, email, phone, line1, city, pin = _BUYERS[n % len(_BUYERS)]
             picks = rng.sample(products, k=rng.randint(1, 3))
             order = (
@@ -165,6 +180,7 @@ async def seed_demo(*, if_empty: bool = False) -> bool:
                 order = await transition_order(
                     order=order, to_status=status, actor_id=users["staff"].id
                 )
+            step(1)
         ticket, _ = await open_ticket(
             organization_id=org.id,
             user_id=users["owner"].id,
@@ -177,12 +193,14 @@ async def seed_demo(*, if_empty: bool = False) -> bool:
             body="It affects all SKUs starting with TEA-.",
             by_support=False,
         )
+        step(1)
         await open_ticket(
             organization_id=org.id,
             user_id=users["manager"].id,
             subject="How do I export last month's orders?",
             body="We need a CSV of all delivered orders for our accountant.",
         )
+        step(1)
     return True
 
 

@@ -10,6 +10,10 @@ from api import cli
 from api.gc_tuning import YOUNG_THRESHOLD
 
 
+async def _no_problems(settings) -> list[str]:
+    return []
+
+
 def test_serve_runs_the_app_with_the_collector_tuned(monkeypatch):
     served = {}
 
@@ -19,6 +23,9 @@ def test_serve_runs_the_app_with_the_collector_tuned(monkeypatch):
     before = gc.get_threshold()
     monkeypatch.setattr(uvicorn, "run", fake_run)
     monkeypatch.setenv("PORT", "8123")
+    # The database checks open Tortoise, whose state this test process shares with the other
+    # tests: tests/cli/test_cli_ux.py runs them in a process of their own.
+    monkeypatch.setattr(cli, "_preflight", _no_problems)
     try:
         assert cli.main(["serve"]) == 0
     finally:
