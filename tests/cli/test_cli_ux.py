@@ -23,28 +23,15 @@ from pathlib import Path
 import pytest
 
 from domain.demo import SEED_STEPS
-from tests.conftest import _create_postgres, _drop_postgres
+from tests.fresh_db import empty_database_env
 
 MANDI = str(Path(sys.executable).parent / "mandi")
 
 
 @pytest.fixture
 def env(backend, tmp_path) -> Iterator[dict[str, str]]:
-    """The environment for an empty database of the backend's kind, and its own witness."""
-    fresh = None
-    if backend.kind == "postgres":
-        fresh = asyncio.run(_create_postgres())
-        url = fresh.url
-    else:
-        url = f"sqlite://{tmp_path / 'empty.sqlite3'}"
-    yield {
-        **os.environ,
-        "DATABASE_URL": url,
-        "MANDI_ENV": "development",
-        "MANDI_AUDIT_WITNESS": str(tmp_path / "witness"),
-    }
-    if fresh is not None:
-        asyncio.run(_drop_postgres(fresh))
+    with empty_database_env(backend, tmp_path) as environment:
+        yield environment
 
 
 def _run(env: dict[str, str], *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
