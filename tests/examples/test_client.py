@@ -1,10 +1,13 @@
 """examples/client.py, the README's way to start, against a live ``mandi serve`` with the demo
 data: it signs in, pages through every order with cursors, and adjusts stock once (a retry
-with the same idempotency key is replayed)."""
+with the same idempotency key is replayed). And the README's curl commands, run as written."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -27,13 +30,16 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def server(backend, tmp_path) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def server(backend, tmp_path_factory) -> Iterator[str]:
     """``mandi migrate``, ``mandi seed-demo`` and ``mandi serve`` as make run does them."""
+    tmp_path = tmp_path_factory.mktemp("served")
     with empty_database_env(backend, tmp_path) as env:
         env["PORT"] = str(port := _free_port())
         for step in (["migrate"], ["seed-demo", "--if-empty"]):
-            subprocess.run([MANDI, *step], env=env, cwd=tmp_path, check=True, timeout=120)  # noqa: S603
+            subprocess.run(  # noqa: S603 - our own console script
+                [MANDI, *step], env=env, cwd=tmp_path, check=True, capture_output=True, timeout=120
+            )
         log = (tmp_path / "serve.log").open("w")
         process = subprocess.Popen(  # noqa: S603 - our own console script
             [MANDI, "serve"], env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT
@@ -90,3 +96,52 @@ def test_the_client_example_runs_against_a_live_server(server):
     assert refused.returncode == 1
     assert refused.stderr.startswith("sign-in failed: ")
     assert "UNAUTHENTICATED" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def _readme_blocks(after: str, before: str) -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    section = text[text.index(after) : text.index(before)]
+    return re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL)
+
+
+def _sh(script: str, **env: str) -> list[dict]:
+    """Run a README block with bash; each curl prints one JSON answer."""
+    assert shutil.which("curl"), "the README's examples use curl"
+    done = subprocess.run(  # noqa: S603 - the README's own commands
+        ["bash", "-euo", "pipefail", "-c", script],  # noqa: S607
+        env={"PATH": os.environ["PATH"], **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    answers, text, at = [], done.stdout, 0
+    while at < len(text):
+        answer, at = json.JSONDecoder().raw_decode(text, at)
+        answers.append(answer)
+    return answers
+
+
+def test_the_readmes_curl_commands_do_what_it_says(server, tmp_path):
+    """The demo's cookie calls with X-Requested-With, then a partner token made and used."""
+    api = f"API={server}\n"
+    cwd = {"HOME": str(tmp_path)}
+    (demo,) = _readme_blocks("## Demo accounts", "## Your first client")
+    signed_in, orders = _sh(f"cd {tmp_path}\n" + api + demo.split("\n", 1)[1], **cwd)
+    assert signed_in["data"]["sessionCreate"] == {"user": {"username": "manager"}, "errors": []}
+    assert orders["data"] == {"orders": {"totalCount": 18}}
+
+    create, use = _readme_blocks("**A server-side integration", "A token acts only")
+    owner, viewer, placeholder = _sh(f"cd {tmp_path}\n" + api + create, **cwd)
+    assert owner["data"]["sessionCreate"]["errors"] == []
+    (membership,) = viewer["data"]["viewer"]["memberships"]
+    assert membership["role"] == "OWNER"
+    org = membership["organization"]["id"]
+    # Run as written, the placeholder is an id of nothing: NOT_FOUND, no token.
+    assert placeholder["data"]["partnerTokenCreate"]["errors"][0]["code"] == "NOT_FOUND"
+    (_, _, token) = _sh(f"cd {tmp_path}\n" + api + create.replace("ORGANIZATION_ID", org), **cwd)
+    secret = token["data"]["partnerTokenCreate"]["secret"]
+    assert secret.startswith("mandi_pt_")
+    (answer,) = _sh(api + use, MANDI_TOKEN=secret)
+    assert answer["data"]["orders"]["totalCount"] == 18
