@@ -64,7 +64,10 @@ def run_offline(args: argparse.Namespace) -> int | None:
     if args.audit_command == "verify" and args.file:
         if not args.public_key:
             print("note: trusting the key named in the export; pass --public-key to pin it")
-        return _print(verify_file(args.file, public_key=args.public_key))
+        with progress.bar(total=None, desc="verify", unit="entry") as bar:
+            tick = progress.with_total(bar)
+            report = verify_file(args.file, public_key=args.public_key, progress=tick)
+        return _print(report)
     if args.audit_command == "public-key":
         print(signing.public_key_text())
         return 0
@@ -91,11 +94,7 @@ async def run(args: argparse.Namespace) -> int:
             Path(args.out).open("w", encoding="utf-8") as handle,  # noqa: ASYNC230 - a CLI
             progress.bar(total=None, desc="export", unit="entry") as bar,
         ):
-
-            def tick(written: int, total: int) -> None:
-                bar.total = total
-                bar.update(written)
-
+            tick = progress.with_total(bar)
             header = await export(handle, since=args.since, until=args.until, progress=tick)
         await record(SYSTEM, "audit.export", "AuditEntry", fields=["all"])
         print(f"exported {header['entries']} entries to {args.out}")

@@ -15,7 +15,7 @@ import asyncio
 import bisect
 import contextlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -244,9 +244,27 @@ def _parse(line: str) -> dict[str, Any]:
     return record
 
 
-def verify_file(path: str, *, public_key: str | None = None) -> Report:
+def _counted(entries: Iterable[Checked], progress: Progress | None) -> Iterator[Checked]:
+    if progress is None:
+        yield from entries
+        return
+    done = 0
+    for done, entry in enumerate(entries, 1):
+        yield entry
+        if done % BATCH == 0:
+            progress(BATCH)
+    progress(done % BATCH)
+
+
+def verify_file(
+    path: str,
+    *,
+    public_key: str | None = None,
+    progress: Callable[[int, int], object] | None = None,
+) -> Report:
     """Verify an export: its entries chain from the first one's ``prev_hash`` and every
-    checkpoint it carries is signed and matches."""
+    checkpoint it carries is signed and matches. ``progress(walked, total)`` is told of every
+    batch of entries walked."""
     report = Report()
     walker: _Walker | None = None
     checkpoints: list[dict[str, Any]] = []
@@ -262,7 +280,8 @@ def verify_file(path: str, *, public_key: str | None = None) -> Report:
     entries = [record for record in records if record.get("type") == "entry"]
     if entries:
         walker = _Walker(report, expected_seq=entries[0]["seq"], prev=entries[0]["prev_hash"])
-        if not walker.walk(_checked(entries), keep=keep):
+        tick = (lambda n: progress(n, len(entries))) if progress is not None else None
+        if not walker.walk(_counted(_checked(entries), tick), keep=keep):
             return report
     if header and report.ok and header.get("entries") != report.entries:
         report.problems.append(

@@ -36,3 +36,13 @@ def bar(*, total: int | None, desc: str, unit: str, **options: Any) -> tqdm:
         dynamic_ncols=True,
         **options,
     )
+
+
+def with_total(bar: tqdm) -> Callable[[int, int], None]:
+    """A ``(done, total)`` callback for work that learns its total as it goes."""
+
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done)
+
+    return update

@@ -160,6 +160,9 @@ def test_progress_bars_go_to_stderr_when_asked(env, tmp_path):
     assert exported.stdout == f"exported 4 entries to {out}\n"
     assert "| 4/4 [" in _bar(exported.stderr, "export")
     assert "\r" not in out.read_text()  # the bar never reaches the file
+    offline = _ok(env, "--progress", "audit", "verify", "--file", str(out))
+    assert offline.stdout.endswith("chain verifies\n")
+    assert "| 4/4 [" in _bar(offline.stderr, "verify")
 
     quiet = _ok(env, "--no-progress", "audit", "verify")
     assert quiet.stderr == ""
