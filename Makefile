@@ -6,6 +6,10 @@ PYTHON ?= $(shell for p in python3.12 python3.11 python3; do \
 VENV := .venv
 BIN := $(VENV)/bin
 export DATABASE_URL ?= sqlite://var/mandi.sqlite3
+# The graphql-http conformance audit (tests/api/test_graphql_http_audit.py) runs on Node; its npm
+# package is installed on demand into var/node (ignored by git).
+NODE_DEPS := var/node
+GRAPHQL_HTTP := $(NODE_DEPS)/node_modules/graphql-http/package.json
 
 .PHONY: run test lint schema migrations clean bench
 
@@ -14,7 +18,7 @@ run: $(VENV)/.installed
 	$(BIN)/mandi seed-demo --if-empty
 	$(BIN)/mandi serve
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev $(GRAPHQL_HTTP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m tests.run_backends
@@ -34,6 +38,11 @@ schema: $(VENV)/.installed
 
 migrations: $(VENV)/.installed
 	$(BIN)/mandi makemigrations
+
+$(GRAPHQL_HTTP):
+	@command -v npm >/dev/null || { echo "the graphql-http audit needs Node.js 18+ and npm" >&2; exit 1; }
+	mkdir -p $(NODE_DEPS)
+	npm install --prefix $(NODE_DEPS) --no-audit --no-fund --loglevel=error graphql-http@1.23.1 graphql@16.9.0
 
 $(VENV)/.venv-created:
 	@test -n "$(PYTHON)" || { echo "Mandi needs Python 3.11 or 3.12" >&2; exit 1; }

@@ -14,19 +14,18 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from strawberry.asgi import GraphQL
 from tortoise import Tortoise
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.auth import PrincipalMiddleware
-from api.context import RequestContext, from_scope
 from api.error_reports import init_error_reports
 from api.faults import FaultMiddleware
+from api.graphql_http import MandiGraphQL
 from api.http_limits import BodyLimitMiddleware, ResponseLimitMiddleware
 from api.jobs import in_process
+from api.persisted_queries import PersistedQueries
 from api.rate_limits import RateLimitMiddleware, RateLimits
 from api.readiness import readyz
-from api.schema import schema
 from api.security_headers import SecurityHeadersMiddleware
 from api.stats import StatsMiddleware
 from audit.refusals import RefusalLog
@@ -37,20 +36,6 @@ from domain.accounts.throttle import LoginThrottle, MemoryFailureStore, RedisFai
 from domain.settings import Settings
 
 log = logging.getLogger("mandi.app")
-
-
-class MandiGraphQL(GraphQL):
-    def __init__(self, settings: Settings, throttle: LoginThrottle) -> None:
-        super().__init__(
-            schema,
-            graphql_ide="graphiql" if settings.is_development else None,
-            allow_queries_via_get=True,
-        )
-        self.settings = settings
-        self.throttle = throttle
-
-    async def get_context(self, request: Request, response: Response) -> RequestContext:  # type: ignore[override]
-        return from_scope(request, response, self.settings, self.throttle)
 
 
 def build_throttle(settings: Settings) -> LoginThrottle:
@@ -85,6 +70,7 @@ def create_app(
     refusals = RefusalLog()
 
     rate_limits = RateLimits(settings)
+    persisted = PersistedQueries.from_settings(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Any) -> AsyncIterator[None]:
@@ -107,13 +93,14 @@ def create_app(
             if isinstance(throttle.store, RedisFailureStore):
                 await throttle.store.close()
             await rate_limits.close()
+            await persisted.close()
             if manage_db:
                 await db.close_db()
 
-    graphql = MandiGraphQL(settings, throttle)
+    graphql = MandiGraphQL(settings, throttle, persisted)
     app = Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", graphql),  # every method: the view answers 405 itself
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
@@ -146,4 +133,5 @@ def create_app(
     app.state.throttle = throttle
     app.state.refusals = refusals
     app.state.rate_limits = rate_limits
+    app.state.persisted_queries = persisted
     return app

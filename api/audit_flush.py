@@ -26,6 +26,7 @@ from strawberry.types.graphql import OperationType
 from tortoise.transactions import in_transaction
 
 from api import idempotency
+from api.error_codes import Code
 from api.faults import RETRY_AFTER
 from audit.recorder import AuditBuffer
 from domain.db_faults import is_unavailable
@@ -47,24 +48,24 @@ class _Phase(enum.Enum):
 
 # code -> (message, HTTP status)
 _ANSWERS = {
-    "SERVICE_UNAVAILABLE": (
+    Code.SERVICE_UNAVAILABLE: (
         "the service cannot reach its database; nothing was changed, try again shortly",
         503,
     ),
-    "AUDIT_UNAVAILABLE": (
+    Code.AUDIT_UNAVAILABLE: (
         "the audit log could not be written; nothing was returned or changed",
         503,
     ),
-    "OUTCOME_UNKNOWN": (
+    Code.OUTCOME_UNKNOWN: (
         "the database failed while committing: the change may or may not have been applied; "
         "retrying with the same idempotency key is safe",
         500,
     ),
-    "INTERNAL_SERVER_ERROR": ("the operation failed; nothing was changed", 200),
+    Code.INTERNAL_SERVER_ERROR: ("the operation failed; nothing was changed", 200),
 }
 
 
-def _replace(context: ExecutionContext, code: str) -> None:
+def _replace(context: ExecutionContext, code: Code) -> None:
     """Swap the result for an error and no data (in place: Strawberry returns that object)."""
     message, status = _ANSWERS[code]
     error = GraphQLError(message, extensions={"code": code})
@@ -146,7 +147,7 @@ class AuditFlush(SchemaExtension):
         except _RollBack:
             failures = _failures(context.result)
             down = any(map(is_unavailable, failures))
-            _replace(context, "SERVICE_UNAVAILABLE" if down else "INTERNAL_SERVER_ERROR")
+            _replace(context, Code.SERVICE_UNAVAILABLE if down else Code.INTERNAL_SERVER_ERROR)
         except Exception as error:
             self._failed(context, phase, error)
             if not ran:
@@ -163,26 +164,26 @@ class AuditFlush(SchemaExtension):
         name = type(error).__name__
         if phase is _Phase.COMMIT:
             log.error("mutation outcome unknown, the commit failed: %s", name)
-            _replace(context, "OUTCOME_UNKNOWN")
+            _replace(context, Code.OUTCOME_UNKNOWN)
         elif phase is _Phase.AUDIT:
             log.error("audit write failed, mutation rolled back: %s", name)
-            _replace(context, "AUDIT_UNAVAILABLE")
+            _replace(context, Code.AUDIT_UNAVAILABLE)
         else:
             log.error("database unavailable, mutation not applied: %s", name)
             down = is_unavailable(error)
-            _replace(context, "SERVICE_UNAVAILABLE" if down else "INTERNAL_SERVER_ERROR")
+            _replace(context, Code.SERVICE_UNAVAILABLE if down else Code.INTERNAL_SERVER_ERROR)
 
     @staticmethod
     async def _after_query(context: ExecutionContext) -> None:
         buffer: AuditBuffer = context.context.audit
         if any(map(is_unavailable, _failures(context.result))):
-            _replace(context, "SERVICE_UNAVAILABLE")  # nothing is returned: nothing to record
+            _replace(context, Code.SERVICE_UNAVAILABLE)  # nothing is returned: nothing to record
             return
         try:
             await buffer.flush()
         except Exception as error:  # any failure to write means no data leaves
             log.error("audit write failed: %s", type(error).__name__)
-            _replace(context, "AUDIT_UNAVAILABLE")
+            _replace(context, Code.AUDIT_UNAVAILABLE)
 
 
 async def _keep_security_events(buffer: AuditBuffer) -> None:

@@ -15,7 +15,9 @@ from typing import Any
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.error_codes import Code
 from api.faults import send_error
+from api.media_types import scope_media_type
 from audit.recorder import Actor
 from audit.refusals import RefusalLog
 from authz.principal import Principal, load_user_principal
@@ -61,8 +63,10 @@ def same_site(scope: Scope, headers: Headers, allowed_origins: frozenset[str]) -
     return origin == own or origin in allowed_origins
 
 
-async def _reject(send: Send, request_id: str, status: int, code: str, message: str) -> None:
-    await send_error(send, status, code, request_id, message)
+async def _reject(
+    scope: Scope, send: Send, request_id: str, status: int, code: Code, message: str
+) -> None:
+    await send_error(send, status, code, request_id, message, scope_media_type(scope))
 
 
 def _actor(scope: Scope, headers: Headers, request_id: str, **who: Any) -> Actor:
@@ -107,7 +111,12 @@ class PrincipalMiddleware:
             if identity is None:
                 await self._refuse_token(scope, headers, request_id, raw)
                 await _reject(
-                    send, request_id, 401, "UNAUTHENTICATED", "invalid, expired or revoked token"
+                    scope,
+                    send,
+                    request_id,
+                    401,
+                    Code.UNAUTHENTICATED,
+                    "invalid, expired or revoked token",
                 )
                 return
             state["principal"] = token_principal(identity)
@@ -124,7 +133,9 @@ class PrincipalMiddleware:
                     resource_id=session.id,
                     subject=f"user:{user.id}",
                 )
-                await _reject(send, request_id, 403, "CSRF_REJECTED", "cross-site request refused")
+                await _reject(
+                    scope, send, request_id, 403, Code.CSRF_REJECTED, "cross-site request refused"
+                )
                 return
             state["principal"] = await load_user_principal(user)
             state["session"] = session

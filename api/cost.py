@@ -37,10 +37,12 @@ from graphql import (
 from graphql.execution import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
 
+from api.error_codes import Code
+
 MAX_COST = 20_000
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
-COST_LIMIT_EXCEEDED = "COST_LIMIT_EXCEEDED"
+COST_LIMIT_EXCEEDED = Code.COST_LIMIT_EXCEEDED
 
 # The most items each list without a ``first`` argument returns (loaders and resolvers cut to
 # these). A test fails when a list field of the schema is missing here.

@@ -6,8 +6,9 @@ import logging
 from enum import Enum
 
 import strawberry
-from graphql import GraphQLError, GraphQLSyntaxError
+from graphql import GraphQLError
 
+from api.error_codes import Code
 from domain.errors import DomainError
 
 log = logging.getLogger("mandi.errors")
@@ -48,18 +49,18 @@ class MutationError:
 class CodedError(GraphQLError):
     """A GraphQL error whose ``extensions.code`` is set by the raiser."""
 
-    def __init__(self, message: str, code: str) -> None:
+    def __init__(self, message: str, code: Code) -> None:
         super().__init__(message, extensions={"code": code})
 
 
 class NotFoundError(CodedError):
     def __init__(self, what: str = "object") -> None:
-        super().__init__(f"{what} not found", "NOT_FOUND")
+        super().__init__(f"{what} not found", Code.NOT_FOUND)
 
 
 class ForbiddenError(CodedError):
     def __init__(self, message: str = "not allowed") -> None:
-        super().__init__(message, "FORBIDDEN")
+        super().__init__(message, Code.FORBIDDEN)
 
 
 class Unauthenticated(DomainError):
@@ -74,28 +75,21 @@ class Unauthenticated(DomainError):
 def with_code(error: GraphQLError) -> GraphQLError:
     """``error`` with a stable ``extensions.code``; unexpected failures lose their text.
 
-    Syntax errors: GRAPHQL_PARSE_FAILED. Errors of the request as a whole (no path): bad variables
-    are BAD_USER_INPUT, the rest GRAPHQL_VALIDATION_FAILED. Field errors keep the code their
-    raiser set or a domain error's code; anything else is INTERNAL_SERVER_ERROR with a fixed
-    message, logged by exception type only (the message may hold personal values).
+    Parse, validation and request errors were coded where they arose (``api.error_phases``), and
+    Mandi's own errors carry their code; a domain error raised outside a payload carries its own
+    code (an ``ErrorCode``). Anything else is a bug: INTERNAL_SERVER_ERROR with a fixed message,
+    logged by exception type only (the message may hold personal values).
     """
     if (error.extensions or {}).get("code"):
         return error
     original = error.original_error
-    if isinstance(error, GraphQLSyntaxError):
-        code = "GRAPHQL_PARSE_FAILED"
-    elif isinstance(original, DomainError):
-        code = original.code
-    elif error.path is None and (original is None or isinstance(original, GraphQLError)):
-        variable = error.message.startswith("Variable ")
-        code = "BAD_USER_INPUT" if variable else "GRAPHQL_VALIDATION_FAILED"
-    else:
-        log.error("unexpected %s at %s", type(original).__name__, error.path)
+    if not isinstance(original, DomainError):
+        log.error("unexpected %s at %s", type(original or error).__name__, error.path)
         return GraphQLError(
             "Internal server error",
             nodes=error.nodes,
             path=error.path,
-            extensions={"code": "INTERNAL_SERVER_ERROR"},
+            extensions={"code": Code.INTERNAL_SERVER_ERROR},
         )
     return GraphQLError(
         error.message,
@@ -104,5 +98,5 @@ def with_code(error: GraphQLError) -> GraphQLError:
         positions=error.positions,
         path=error.path,
         original_error=original,
-        extensions={"code": code},
+        extensions={"code": ErrorCode(original.code).value},
     )

@@ -4,32 +4,33 @@ query cost limit (an over-size answer is replaced by a coded error)."""
 
 from __future__ import annotations
 
-import json
-
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.error_codes import Code
+from api.media_types import JSON, error_document, scope_media_type
 
-def error_body(code: str, message: str, **extensions: object) -> bytes:
-    return json.dumps(
-        {"data": None, "errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
-    ).encode()
+
+def error_body(code: Code, message: str, media_type: str = JSON, **extensions: object) -> bytes:
+    error = {"message": message, "extensions": {"code": code, **extensions}}
+    return error_document(media_type, [error])
 
 
 async def send_error(
     send: Send,
     status: int,
-    code: str,
+    code: Code,
     message: str,
     headers: list[tuple[bytes, bytes]] | None = None,
+    media_type: str = JSON,
 ) -> None:
-    body = error_body(code, message)
+    body = error_body(code, message, media_type)
     await send(
         {
             "type": "http.response.start",
             "status": status,
             "headers": [
-                (b"content-type", b"application/json"),
+                (b"content-type", media_type.encode()),
                 (b"content-length", str(len(body)).encode()),
                 *(headers or []),
             ],
@@ -52,13 +53,15 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         limit = self.max_bytes
+        media_type = scope_media_type(scope)
+        too_large = f"request body over {limit} bytes"
         if len(scope.get("query_string", b"")) > self.max_query_string:
             message = f"query string over {self.max_query_string} bytes: POST the document"
-            await send_error(send, 414, "REQUEST_TOO_LARGE", message)
+            await send_error(send, 414, Code.REQUEST_TOO_LARGE, message, media_type=media_type)
             return
         declared = Headers(scope=scope).get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await send_error(send, 413, "REQUEST_TOO_LARGE", f"request body over {limit} bytes")
+            await send_error(send, 413, Code.REQUEST_TOO_LARGE, too_large, media_type=media_type)
             return
         chunks: list[bytes] = []
         size = 0
@@ -69,7 +72,9 @@ class BodyLimitMiddleware:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
-                await send_error(send, 413, "REQUEST_TOO_LARGE", f"request body over {limit} bytes")
+                await send_error(
+                    send, 413, Code.REQUEST_TOO_LARGE, too_large, media_type=media_type
+                )
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -118,9 +123,9 @@ class ResponseLimitMiddleware:
                 over = True
                 parts.clear()
                 limit = self.max_bytes
-                await send_error(
-                    send, 200, "RESPONSE_TOO_LARGE", f"the answer is over {limit} bytes; ask less"
-                )
+                message = f"the answer is over {limit} bytes; ask less"
+                media_type = scope_media_type(scope)
+                await send_error(send, 200, Code.RESPONSE_TOO_LARGE, message, media_type=media_type)
                 return
             parts.append(chunk)
             if message.get("more_body", False):

@@ -23,6 +23,8 @@ from graphql import GraphQLError
 from strawberry.types import ExecutionContext, ExecutionResult
 from tortoise import connections
 
+from api.error_codes import Code
+
 HEADER = "idempotency-key"
 ACTION = "mutation.idempotency_key"  # also written out in the look-up and the index
 KEPT_FOR = timedelta(days=1)
@@ -50,7 +52,7 @@ def requested(context: ExecutionContext) -> Claim | GraphQLError | None:
     if not _KEY.match(key):
         return GraphQLError(
             "Idempotency-Key must be 8 to 64 letters, digits or . _ : -",
-            extensions={"code": "BAD_USER_INPUT"},
+            extensions={"code": Code.BAD_USER_INPUT},
         )
     return Claim(key=key, digest=_digest(context))
 
@@ -82,11 +84,11 @@ async def earlier(context: ExecutionContext, claim: Claim) -> GraphQLError | Non
     if detail.get("operation") != claim.digest:
         return GraphQLError(
             "this Idempotency-Key was used for another operation; use a new key",
-            extensions={"code": "IDEMPOTENCY_KEY_REUSED"},
+            extensions={"code": Code.IDEMPOTENCY_KEY_REUSED},
         )
     return GraphQLError(
         "a request with this Idempotency-Key was already applied; read the result back",
-        extensions={"code": "ALREADY_APPLIED", "appliedBy": found["request_id"]},
+        extensions={"code": Code.ALREADY_APPLIED, "appliedBy": found["request_id"]},
     )
 
 

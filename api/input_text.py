@@ -15,6 +15,8 @@ from graphql.execution import ExecutionResult as GraphQLExecutionResult
 from graphql.language import Visitor
 from strawberry.extensions import SchemaExtension
 
+from api.error_codes import Code
+
 
 def _has_nul(value: Any) -> bool:
     if isinstance(value, str):
@@ -44,7 +46,7 @@ class RefuseNulText(SchemaExtension):
             found = finder.found
         if found:
             error = GraphQLError(
-                "text must not contain NUL characters", extensions={"code": "BAD_USER_INPUT"}
+                "text must not contain NUL characters", extensions={"code": Code.BAD_USER_INPUT}
             )
             context.result = GraphQLExecutionResult(data=None, errors=[error])
         yield

@@ -20,11 +20,13 @@ from redis.asyncio import ConnectionPool
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
+from api.error_codes import Code
 from api.http_limits import send_error
+from api.media_types import scope_media_type
 from api.sole_root_field import operation_root_fields
 from domain.settings import Settings
 
-RATE_LIMITED = "RATE_LIMITED"
+RATE_LIMITED = Code.RATE_LIMITED
 # Root fields that spend the sign-in budget (each is the only field of its operation, or is
 # counted once per field when it may share one).
 AUTH_FIELDS = frozenset(
@@ -126,7 +128,8 @@ class RateLimitMiddleware:
             wait = await self.limits.spend(self.limits.principal, *key) if key else 0
         if wait:
             message = f"too many requests; try again in {wait} s"
-            await send_error(send, 429, RATE_LIMITED, message, _retry_headers(wait))
+            media_type = scope_media_type(scope)
+            await send_error(send, 429, RATE_LIMITED, message, _retry_headers(wait), media_type)
             return
         await self.app(scope, receive, send)
 

@@ -29,6 +29,7 @@ from api.catalog.mutations import CatalogMutations
 from api.catalog.queries import CatalogQueries
 from api.cost import CostLimit
 from api.document_cache import SmallDocumentParserCache, SmallDocumentValidationCache
+from api.error_phases import ErrorPhases, PhasedExecutor
 from api.errors import with_code
 from api.exposure import IntrospectionSwitch, hide_suggestions
 from api.guard_build import install_guard
@@ -125,7 +126,9 @@ def build_schema() -> MandiSchema:
     return MandiSchema(
         query=Query,
         mutation=Mutation,
+        execution_context_class=PhasedExecutor,
         extensions=[
+            ErrorPhases,
             IntrospectionSwitch,
             SmallDocumentParserCache,
             SmallDocumentValidationCache,

@@ -23,7 +23,9 @@ from graphql import (
     ValidationRule,
 )
 
-SOLE_ROOT_FIELD_REQUIRED = "SOLE_ROOT_FIELD_REQUIRED"
+from api.error_codes import Code
+
+SOLE_ROOT_FIELD_REQUIRED = Code.SOLE_ROOT_FIELD_REQUIRED
 SOLE_ROOT_FIELDS = frozenset(
     {
         "sessionCreate",

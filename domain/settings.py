@@ -43,6 +43,8 @@ class Settings:
     graphql_introspection: bool | None = None  # None: on in development only
     graphql_suggestions: bool | None = None  # None: on in development only
     trusted_proxies: tuple[str, ...] = ()
+    registered_documents: str | None = None  # an Apollo persisted query manifest
+    document_allowlist: str = "off"  # who may run only registered documents: off, tokens, all
 
     def __post_init__(self) -> None:
         for name in ("graphql_introspection", "graphql_suggestions"):
@@ -85,6 +87,10 @@ class Settings:
                 p.strip()
                 for p in os.environ.get("MANDI_TRUSTED_PROXIES", "").split(",")
                 if p.strip()
+            ),
+            registered_documents=os.environ.get("MANDI_REGISTERED_DOCUMENTS") or None,
+            document_allowlist=(
+                os.environ.get("MANDI_DOCUMENT_ALLOWLIST", "").strip().lower() or "off"
             ),
         )
 

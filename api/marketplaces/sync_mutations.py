@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.access import authorize, authorize_fields, get_readable, record_write
-from api.errors import MutationError
+from api.errors import ErrorCode, MutationError
 from api.marketplaces.sync_types import Shipment, SyncJob, SyncJobKind
 from api.payloads import payload
 from domain import validation as v
@@ -86,7 +86,9 @@ class SyncMutations:
         if product.organization_id != connection.organization_id:
             raise ValidationFailed("the product is another organization's", field="productId")
         if product.archived:
-            raise ValidationFailed("an archived product is not listed", code="ARCHIVED")
+            raise ValidationFailed(
+                "an archived product is not listed", code=ErrorCode.ARCHIVED.value
+            )
         _active(connection)
         return await triggers.publish(connection, product.id)
 

@@ -1,0 +1,242 @@
+"""GraphQL over HTTP at /graphql, as the GraphQL-over-HTTP spec asks.
+
+- ``POST`` with ``Content-Type: application/json`` (anything else: 415) and ``GET`` with the
+  parameters in the query string (queries only: a mutation over GET is 405 with ``Allow: POST``);
+  other methods 405. GraphiQL on a browser's GET in development.
+- The answer is ``application/graphql-response+json`` when the client accepts it
+  (``api.media_types``). A request that never ran (it does not parse or validate, its variables do
+  not coerce, it names no single operation, it is over a limit) answers 400 under that type, with
+  no ``data``; under ``application/json`` it answers 200 with ``"data": null``, as before.
+- A malformed request (not JSON, a parameter of the wrong type, no query) is 400 under both.
+- A JSON array (a batch) is refused: 400 ``BATCHING_NOT_SUPPORTED``. Cost limits, rate limits,
+  idempotency keys and the audit flush all count one operation per request; a batch would
+  multiply each by its length.
+- Automatic persisted queries and the document allow-list: ``api.persisted_queries``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import MissingQueryError
+from strawberry.http import process_result
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
+
+from api.context import RequestContext, from_scope
+from api.error_codes import Code, Phase, Refused
+from api.media_types import GRAPHQL_RESPONSE_JSON, JSON, error_document, negotiate
+from api.persisted_queries import PersistedQueries
+from api.schema import schema
+from domain.accounts.throttle import LoginThrottle
+from domain.settings import Settings
+
+ALLOWED_METHODS = "GET, POST"
+_METHOD_OPERATIONS = {
+    "GET": {OperationType.QUERY},
+    "POST": {OperationType.QUERY, OperationType.MUTATION},
+}
+
+
+@dataclass(frozen=True)
+class Params:
+    query: str | None
+    operation_name: str | None
+    variables: dict[str, Any] | None
+    extensions: dict[str, Any] | None
+
+
+def _json(text: str | bytes, what: str) -> Any:
+    try:
+        return json.loads(text)
+    except (ValueError, UnicodeDecodeError):
+        raise Refused(Code.BAD_REQUEST, f"{what} is not JSON") from None
+
+
+def _params(data: Any) -> Params:
+    if isinstance(data, list):
+        raise Refused(
+            Code.BATCHING_NOT_SUPPORTED,
+            "batched operations are not supported: send one operation per request",
+        )
+    if not isinstance(data, dict):
+        raise Refused(Code.BAD_REQUEST, "the body must be a JSON object")
+    checks = (
+        ("query", str, "a string"),
+        ("operationName", str, "a string"),
+        ("variables", dict, "an object"),
+        ("extensions", dict, "an object"),
+    )
+    for name, kind, what in checks:
+        value = data.get(name)
+        if value is not None and not isinstance(value, kind):
+            raise Refused(Code.BAD_REQUEST, f"{name} must be {what} or null")
+    return Params(
+        query=data.get("query"),
+        operation_name=data.get("operationName"),
+        variables=data.get("variables"),
+        extensions=data.get("extensions"),
+    )
+
+
+async def read_params(request: Request) -> Params:
+    """The request's GraphQL parameters, or ``Refused`` saying why they cannot be read."""
+    if request.method == "GET":
+        data: dict[str, Any] = dict(request.query_params)
+        for name in ("variables", "extensions"):
+            if data.get(name):
+                data[name] = _json(data[name], name)
+            elif name in data:
+                data[name] = None
+        return _params(data)
+    kind = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if kind != JSON:
+        raise Refused(
+            Code.UNSUPPORTED_MEDIA_TYPE, "send the operation as application/json", status=415
+        )
+    body = await request.body()
+    if not body.strip():
+        raise Refused(Code.BAD_REQUEST, "the request has no body")
+    return _params(_json(body, "the body"))
+
+
+def _wants_ide(request: Request) -> bool:
+    """A browser opening /graphql: GET, text/html, no operation in the query string."""
+    params = request.query_params
+    return (
+        request.method == "GET"
+        and "text/html" in request.headers.get("accept", "")
+        and not params.get("query")
+        and not params.get("extensions")
+    )
+
+
+def _not_run(result: ExecutionResult) -> bool:
+    """True when no resolver ran: no data, and no error belongs to a field (none has a path)."""
+    return result.data is None and all(error.path is None for error in result.errors or ())
+
+
+def _codes(result: ExecutionResult) -> set[str]:
+    return {(error.extensions or {}).get("code") for error in result.errors or ()}
+
+
+def _failed_before_execution(result: ExecutionResult) -> bool:
+    """True when the document did not parse or validate (it is not worth keeping)."""
+    phases = {Phase.PARSE, Phase.VALIDATE}
+    return any(code in Code.__members__ and Code(code).phase in phases for code in _codes(result))
+
+
+class MandiGraphQL(GraphQL):
+    """Strawberry's ASGI view for GraphiQL and error hooks, with Mandi's HTTP handling."""
+
+    def __init__(
+        self, settings: Settings, throttle: LoginThrottle, persisted: PersistedQueries
+    ) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if settings.is_development else None,
+            allow_queries_via_get=True,
+        )
+        self.settings = settings
+        self.throttle = throttle
+        self.persisted = persisted
+
+    async def get_context(self, request: Request, response: Response) -> RequestContext:  # type: ignore[override]
+        return from_scope(request, response, self.settings, self.throttle)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope=scope, receive=receive)
+        media_type = negotiate(request.headers.get("accept"))
+        try:
+            response = await self.answer(request, media_type)
+        except Refused as refused:
+            response = self.refusal(refused, media_type)
+        await response(scope, receive, send)
+
+    def refusal(self, refused: Refused, media_type: str) -> Response:
+        error = {"message": refused.message, "extensions": {"code": refused.code}}
+        status = refused.json_status if media_type == JSON else refused.status
+        return Response(
+            error_document(media_type, [error]),
+            status_code=status,
+            media_type=media_type,
+            headers=refused.headers,
+        )
+
+    async def answer(self, request: Request, media_type: str) -> Response:
+        method = request.method
+        if method not in _METHOD_OPERATIONS:
+            raise Refused(
+                Code.METHOD_NOT_ALLOWED,
+                "use GET or POST",
+                status=405,
+                headers={"Allow": ALLOWED_METHODS},
+            )
+        if self.graphql_ide and _wants_ide(request):
+            return await self.render_graphql_ide(request)
+        params = await read_params(request)
+        sub_response = await self.get_sub_response(request)
+        context = await self.get_context(request, response=sub_response)
+        query, register = await self.persisted.resolve(
+            params.query, params.extensions, context.principal
+        )
+        if not query:
+            raise Refused(Code.BAD_REQUEST, "the request has no query")
+        result = await self.execute(request, params, query, context)
+        if register and not _failed_before_execution(result):
+            await self.persisted.register(register, query)
+        return self.respond(result, sub_response, media_type)
+
+    async def execute(
+        self, request: Request, params: Params, query: str, context: RequestContext
+    ) -> ExecutionResult:
+        try:
+            return await self.schema.execute(
+                query,
+                variable_values=params.variables,
+                context_value=context,
+                operation_name=params.operation_name,
+                allowed_operation_types=_METHOD_OPERATIONS[request.method],
+                operation_extensions=params.extensions,
+            )
+        except InvalidOperationTypeError as error:
+            if request.method == "GET" and error.operation_type is OperationType.MUTATION:
+                raise Refused(
+                    Code.METHOD_NOT_ALLOWED,
+                    "mutations are not allowed over GET: POST them",
+                    status=405,
+                    headers={"Allow": "POST"},
+                ) from None
+            reason = error.as_http_error_reason(request.method)
+            raise Refused(Code.BAD_REQUEST, reason) from None
+        except CannotGetOperationTypeError as error:
+            raise Refused(
+                Code.OPERATION_RESOLUTION_FAILURE, error.as_http_error_reason(), json_status=200
+            ) from None
+        except MissingQueryError:
+            raise Refused(Code.BAD_REQUEST, "the request has no query") from None
+
+    def respond(self, result: ExecutionResult, sub_response: Response, media_type: str) -> Response:
+        data: dict[str, Any] = dict(process_result(result))
+        if result.errors:
+            self._handle_errors(result.errors, data)  # type: ignore[arg-type]
+        status = sub_response.status_code or 200
+        if media_type == GRAPHQL_RESPONSE_JSON and _not_run(result):
+            data.pop("data", None)
+            if not sub_response.status_code:
+                status = 500 if _codes(result) == {Code.INTERNAL_SERVER_ERROR} else 400
+        response = Response(self.encode_json(data), status_code=status, media_type=media_type)
+        response.headers.raw.extend(sub_response.headers.raw)
+        if sub_response.background:
+            response.background = sub_response.background
+        return response
