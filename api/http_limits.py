@@ -11,9 +11,11 @@ from api.error_codes import Code
 from api.media_types import JSON, error_document, scope_media_type
 
 
-def error_body(code: Code, message: str, media_type: str = JSON, **extensions: object) -> bytes:
+def error_body(
+    code: Code, message: str, media_type: str = JSON, ran: bool = False, **extensions: object
+) -> bytes:
     error = {"message": message, "extensions": {"code": code, **extensions}}
-    return error_document(media_type, [error])
+    return error_document(media_type, [error], ran)
 
 
 async def send_error(
@@ -23,8 +25,9 @@ async def send_error(
     message: str,
     headers: list[tuple[bytes, bytes]] | None = None,
     media_type: str = JSON,
+    ran: bool = False,
 ) -> None:
-    body = error_body(code, message, media_type)
+    body = error_body(code, message, media_type, ran)
     await send(
         {
             "type": "http.response.start",
@@ -125,7 +128,9 @@ class ResponseLimitMiddleware:
                 limit = self.max_bytes
                 message = f"the answer is over {limit} bytes; ask less"
                 media_type = scope_media_type(scope)
-                await send_error(send, 200, Code.RESPONSE_TOO_LARGE, message, media_type=media_type)
+                await send_error(
+                    send, 200, Code.RESPONSE_TOO_LARGE, message, media_type=media_type, ran=True
+                )
                 return
             parts.append(chunk)
             if message.get("more_body", False):

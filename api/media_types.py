@@ -51,9 +51,10 @@ def scope_media_type(scope: Scope) -> str:
     return negotiate(Headers(scope=scope).get("accept"))
 
 
-def error_document(media_type: str, errors: list[dict[str, Any]]) -> bytes:
-    """A response of errors only: a request that did not run."""
+def error_document(media_type: str, errors: list[dict[str, Any]], ran: bool = False) -> bytes:
+    """A response of errors only: a request that did not run (or, ``ran``, whose data is lost:
+    ``"data": null`` under either media type)."""
     body: dict[str, Any] = {"errors": errors}
-    if media_type == JSON:
+    if media_type == JSON or ran:
         body = {"data": None, **body}
     return json.dumps(body).encode()

@@ -6,6 +6,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from api.app import create_app
+from domain.settings import Settings
 from tests.support import bearer_client, client_for, error_codes, gid
 
 GQL = "application/graphql-response+json"
@@ -128,3 +130,17 @@ async def test_get_queries_and_graphiql_still_work(app):
         assert query.json()["data"] == {"__typename": "Query"}
         page = await client.get("/graphql", headers={"Accept": "text/html"})
         assert page.headers["content-type"].startswith("text/html")
+
+
+async def test_an_answer_over_the_size_cap_keeps_a_null_data_entry(backend):
+    app = create_app(Settings(max_response_bytes=40), manage_db=False)
+    try:
+        async with client_for(app, None) as client:
+            for headers, media_type in (({}, "application/json"), (ACCEPT_GQL, GQL)):
+                response = await _post(client, {"query": "{ __typename }"}, **headers)
+                assert response.status_code == 200  # it ran: data is lost, not absent
+                assert response.headers["content-type"] == media_type
+                assert response.json()["data"] is None
+                assert error_codes(response.json()) == ["RESPONSE_TOO_LARGE"]
+    finally:
+        await app.state.refusals.close()
