@@ -23,6 +23,7 @@ from api.faults import FaultMiddleware
 from api.graphql_http import MandiGraphQL
 from api.http_limits import BodyLimitMiddleware, ResponseLimitMiddleware
 from api.jobs import in_process
+from api.key_scope import KeyScopeMiddleware
 from api.persisted_queries import PersistedQueries
 from api.rate_limits import RateLimitMiddleware, RateLimits
 from api.readiness import readyz
@@ -120,6 +121,7 @@ def create_app(
             Middleware(ResponseLimitMiddleware, max_bytes=settings.max_response_bytes),
             Middleware(StatsMiddleware, expose=settings.expose_stats),
             Middleware(RateLimitMiddleware, limits=rate_limits, by="ip"),
+            Middleware(KeyScopeMiddleware),
             Middleware(
                 PrincipalMiddleware,
                 allowed_origins=settings.allowed_origins,

@@ -16,6 +16,7 @@ from api.jobs import cli as worker_cli
 from audit import cli as audit_cli
 from authz import cli as authz_cli
 from domain import db, progress
+from domain.crypto import cli as keys_cli
 from domain.settings import Settings
 
 log = logging.getLogger("mandi.cli")
@@ -32,7 +33,7 @@ async def _migrate(settings: Settings) -> None:
     await _open(owner_url)
     await db.close_db()
     try:
-        await migrate(config=db.tortoise_config(owner_url))
+        await migrate(config=db.tortoise_config(owner_url, migrating=True))
     finally:
         await db.close_db()
     print("migrations applied")
@@ -229,6 +230,7 @@ def _parser() -> argparse.ArgumentParser:
     audit_cli.add_parser(sub)
     authz_cli.add_parser(sub)
     worker_cli.add_parser(sub)
+    keys_cli.add_parser(sub)
     return parser
 
 
@@ -264,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
             if offline is not None:
                 return offline
             return asyncio.run(_with_db_result(settings, lambda: audit_cli.run(args)))
+        elif args.command == "keys":
+            return asyncio.run(_with_db_result(settings, lambda: keys_cli.run(args, db.models())))
         elif args.command == "authz":
             return authz_cli.run(args)
         elif args.command == "worker":

@@ -10,12 +10,14 @@ from typing import Any
 
 from audit import signing
 from domain import db, secretbox
+from domain.crypto import keys
 from domain.settings import Settings
 
 # (variable, how the key is loaded, the file development creates)
 _KEYS: tuple[tuple[str, Callable[[], Any], Path], ...] = (
     ("MANDI_AUDIT_KEY", signing.private_key, signing.DEV_KEY_FILE),
     ("MANDI_DATA_KEY", lambda: secretbox.encrypt("", context="preflight"), secretbox._DEV_KEY_FILE),
+    ("MANDI_INDEX_KEY", keys.index_key, keys.KEY_DIR / "mandi-index.key"),
 )
 
 

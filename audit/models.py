@@ -60,6 +60,12 @@ class AuditEntry(AppendOnly):
     personal_data = PersonalData(
         subject=Subject(SubjectKind.USER, via="actor_id"),
         fields={"ip": Category.DEVICE_IP, "user_agent": Category.DEVICE_USER_AGENT},
+        unsealed=dict.fromkeys(
+            ("ip", "user_agent"),
+            "security logging kept for its retention period: the hash chain covers the clear "
+            "value (verify needs no keys, and survives the actor's erasure); never a value of "
+            "the data accessed",
+        ),
     )
 
     class Meta:

@@ -134,16 +134,17 @@ async def _personas(url: str) -> Personas:
     from domain.accounts import tokens
     from domain.accounts.models import User
     from domain.accounts.sessions import create_session
+    from domain.crypto.fields import lookup
     from domain.inventory.models import StockLevel
 
     await db.init_db(url)
     try:
 
         async def session(username: str) -> str:
-            user = await User.get(username=username)
+            user = await User.get(username_index=lookup(User, "username", username))
             return (await create_session(user=user, ip="127.0.0.1", user_agent="wrk")).token
 
-        owner = await User.get(username="bench-owner-1")
+        owner = await User.get(username_index=lookup(User, "username", "bench-owner-1"))
         org = (await owner.memberships.all().first()).organization_id  # type: ignore[union-attr]
         issued = await tokens.issue(
             organization_id=org,

@@ -157,21 +157,32 @@ def _stock(
             yield (sid, org, pid, wid, rng.randint(100, 10_000), rng.randint(0, 50), now)
 
 
-def _customers(volume: Volume, orgs: list[int], now: datetime) -> Iterator[tuple[Any, ...]]:
+# Personal values go in sealed, as the models write them (domain/crypto/bulk.py).
+def _customers(
+    volume: Volume, orgs: list[int], now: datetime, sealer: Any
+) -> Iterator[tuple[Any, ...]]:
     for cid in range(1, volume.customers + 1):
         org = orgs[(cid - 1) % len(orgs)]
-        yield (cid, org, f"Buyer {cid}", f"buyer{cid}@example.test", f"+9198{cid:08d}", now)
+        clear = {"id": cid, "name": f"Buyer {cid}", "email": f"buyer{cid}@example.test"}
+        clear["phone"] = f"+9198{cid:08d}"
+        yield (cid, org, now, *sealer.seal(clear))
 
 
-def _addresses(volume: Volume, orgs: list[int]) -> Iterator[tuple[Any, ...]]:
+def _addresses(volume: Volume, orgs: list[int], sealer: Any) -> Iterator[tuple[Any, ...]]:
     for cid in range(1, volume.customers + 1):
         org = orgs[(cid - 1) % len(orgs)]
-        city = CITIES[cid % len(CITIES)]
-        yield (cid, org, cid, f"{cid} Main Road", None, city, None, "411001", "IN")
+        clear = {
+            "customer_id": cid,
+            "line1": f"{cid} Main Road",
+            "city": CITIES[cid % len(CITIES)],
+            "postal_code": "411001",
+            "country": "IN",
+        }
+        yield (cid, org, cid, *sealer.seal(clear))
 
 
 def _orders_and_lines(
-    volume: Volume, orgs: list[int], now: datetime
+    volume: Volume, orgs: list[int], now: datetime, sealer: Any
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     rng = random.Random(3)
     per_org_products = volume.products // len(orgs)
@@ -206,16 +217,19 @@ def _orders_and_lines(
                 rng.choice(STATUSES),
                 "INR",
                 total,
-                f"Buyer {customer}",
-                f"+9198{customer:08d}",
-                f"{customer} Main Road",
-                None,
-                city,
-                None,
-                "411001",
-                "IN",
                 placed,
                 placed,
+                *sealer.seal(
+                    {
+                        "customer_id": customer,
+                        "shipping_name": f"Buyer {customer}",
+                        "shipping_phone": f"+9198{customer:08d}",
+                        "shipping_line1": f"{customer} Main Road",
+                        "shipping_city": city,
+                        "shipping_postal_code": "411001",
+                        "shipping_country": "IN",
+                    }
+                ),
             )
         )
     return orders, lines
@@ -273,8 +287,16 @@ def _audit(
 
 
 async def bulk(conn: asyncpg.Connection, volume: Volume, made: dict[str, Any]) -> None:
+    from domain.crypto.bulk import BulkSealer, make_subject_keys
+    from domain.orders.models import Customer, CustomerAddress, Order
+
     orgs, warehouses = made["organizations"], made["warehouses"]
     now = datetime.now(UTC)
+    print("  customer data keys", file=sys.stderr)
+    subject_keys = await make_subject_keys("customer", list(range(1, volume.customers + 1)))
+    customers = BulkSealer(Customer, subject_keys)
+    addresses = BulkSealer(CustomerAddress, subject_keys)
+    order_sealer = BulkSealer(Order, subject_keys)
     await copy(
         conn,
         "product",
@@ -313,8 +335,8 @@ async def bulk(conn: asyncpg.Connection, volume: Volume, made: dict[str, Any]) -
     await copy(
         conn,
         "customer",
-        ["id", "organization_id", "name", "email", "phone", "created_at"],
-        _customers(volume, orgs, now),
+        ["id", "organization_id", "created_at", *customers.columns()],
+        _customers(volume, orgs, now, customers),
         volume.customers,
     )
     await copy(
@@ -324,17 +346,12 @@ async def bulk(conn: asyncpg.Connection, volume: Volume, made: dict[str, Any]) -
             "id",
             "organization_id",
             "customer_id",
-            "line1",
-            "line2",
-            "city",
-            "state",
-            "postal_code",
-            "country",
+            *addresses.columns(),
         ],
-        _addresses(volume, orgs),
+        _addresses(volume, orgs, addresses),
         volume.customers,
     )
-    orders, lines = _orders_and_lines(volume, orgs, now)
+    orders, lines = _orders_and_lines(volume, orgs, now, order_sealer)
     await copy(
         conn,
         "customer_order",
@@ -347,16 +364,9 @@ async def bulk(conn: asyncpg.Connection, volume: Volume, made: dict[str, Any]) -
             "status",
             "currency",
             "total",
-            "shipping_name",
-            "shipping_phone",
-            "shipping_line1",
-            "shipping_line2",
-            "shipping_city",
-            "shipping_state",
-            "shipping_postal_code",
-            "shipping_country",
             "placed_at",
             "updated_at",
+            *order_sealer.columns(),
         ],
         iter(orders),
         len(orders),
@@ -407,12 +417,9 @@ async def seed(database_url: str, volume: Volume) -> None:
 
     started = time.perf_counter()
     await db.init_db(database_url)
-    try:
-        made = await people(volume)
-    finally:
-        await db.close_db()
     conn = await asyncpg.connect(database_url)
     try:
+        made = await people(volume)
         await bulk(conn, volume, made)
         await conn.execute(
             "CREATE TABLE IF NOT EXISTS bench_seeded (volume text, seconds float, at timestamptz)"
@@ -424,6 +431,7 @@ async def seed(database_url: str, volume: Volume) -> None:
         )
     finally:
         await conn.close()
+        await db.close_db()
     print(f"  seeded {volume.name} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 

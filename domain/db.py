@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
 from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
-from domain.settings import ensure_sqlite_dir
+from domain.crypto import at_rest, keys, keystore
+from domain.settings import ensure_sqlite_dir, keys_database_url
 
 APP = "mandi"
 MODEL_MODULES = [
@@ -34,39 +36,65 @@ def _apps() -> dict:
     return {APP: {"models": MODEL_MODULES, "migrations": "migrations"}}
 
 
-def tortoise_config(database_url: str) -> dict:
+def tortoise_config(database_url: str, *, migrating: bool = False) -> dict:
+    """With ``migrating``, SQLite does not enforce foreign keys while a migration rebuilds a
+    table to change a column (a migration checks them itself before it commits)."""
     return {
-        "connections": {"default": _connection(database_url)},
+        "connections": {"default": _connection(database_url, foreign_keys=not migrating)},
         "apps": _apps(),
         "use_tz": True,
         "timezone": "UTC",
     }
 
 
-def _connection(database_url: str) -> str | dict:
+def _connection(
+    database_url: str, *, secure_delete: bool = False, foreign_keys: bool = True
+) -> str | dict:
     if database_url.startswith("sqlite://"):
         ensure_sqlite_dir(database_url)
         path = database_url.removeprefix("sqlite://")
-        return {
-            "engine": "domain.sqlite_client",
-            "credentials": {
-                "file_path": path,
-                "journal_mode": "WAL",
-                "foreign_keys": "ON",
-                "busy_timeout": 5000,
-            },
+        _create_private(path)
+        credentials = {
+            "file_path": path,
+            "journal_mode": "WAL",
+            "foreign_keys": "ON" if foreign_keys else "OFF",
+            "busy_timeout": 5000,
         }
+        if secure_delete:  # a destroyed key's bytes are overwritten, not left in free pages
+            credentials["secure_delete"] = "ON"
+        return {"engine": "domain.sqlite_client", "credentials": credentials}
     return database_url
+
+
+def _create_private(path: str) -> None:
+    """Create the SQLite file readable by its owner only (its -wal and -shm files follow)."""
+    if path == ":memory:" or os.path.exists(path):
+        return
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 async def init_db(database_url: str) -> None:
     # Tortoise 1.x binds connections to the task that opened them; the global fallback lets the
     # server's request tasks use the connections its lifespan task opened.
     await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    await start_encryption(database_url)
+
+
+async def start_encryption(database_url: str) -> None:
+    """Load the keys (the embedded default makes its key files now, and says where), hook
+    sealing into the models and open the key store (made on first use)."""
+    keys.kek()
+    keys.index_key()
+    at_rest.install(models())
+    if not keystore.is_open():
+        keystore.open_store(_connection(keys_database_url(database_url), secure_delete=True))
+    await keystore.ensure_schema()
 
 
 async def close_db() -> None:
     await Tortoise.close_connections()
+    await keystore.close_store()
     # Tortoise caches each model's SQL by connection name, not dialect: forget it, so a process
     # that opens another database under the same name (the tests do) builds it afresh.
     EXECUTOR_CACHE.clear()

@@ -52,6 +52,9 @@ class PersonalData:
     subject: Subject | None
     fields: Mapping[str, Category] = field(default_factory=dict)
     reason: str = ""
+    # Personal fields stored as something other than a sealed value, each with the reason
+    # (a one-way hash looked up by equality, a value encrypted by its own scheme...).
+    unsealed: Mapping[str, str] = field(default_factory=dict)
 
     def because(self, reason: str) -> PersonalData:
         """A declaration of no personal data, with the reason written down."""

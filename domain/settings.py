@@ -99,3 +99,17 @@ def ensure_sqlite_dir(database_url: str) -> None:
     """Create the folder of an SQLite file URL so a first run needs no set-up."""
     if database_url.startswith("sqlite://") and ":memory:" not in database_url:
         Path(database_url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
+
+
+def keys_database_url(database_url: str) -> str:
+    """Where the per-subject data keys live: ``MANDI_KEYS_DATABASE_URL``, else beside the
+    database (``var/mandi.sqlite3`` -> ``var/mandi-keys.sqlite3``; PostgreSQL ``db`` ->
+    ``db_keys`` on the same server). Never inside the application database: its backups must
+    not hold the keys."""
+    if explicit := os.environ.get("MANDI_KEYS_DATABASE_URL"):
+        return explicit
+    if database_url.startswith("sqlite://"):
+        path = Path(database_url.removeprefix("sqlite://"))
+        return f"sqlite://{path.with_name(f'{path.stem}-keys{path.suffix}')}"
+    base, _, query = database_url.partition("?")
+    return f"{base}_keys" + (f"?{query}" if query else "")

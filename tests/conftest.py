@@ -23,6 +23,7 @@ from domain.secretbox import new_key
 
 # Throwaway keys for this run, set before anything encrypts or signs.
 os.environ.setdefault("MANDI_DATA_KEY", new_key())
+os.environ.setdefault("MANDI_INDEX_KEY", new_key())
 os.environ.setdefault("MANDI_AUDIT_KEY", new_seed())
 # Many tests sign in dozens of times from one address, and the fault suite's servers take
 # loads from 127.0.0.1; tests/api/test_rate_limits.py checks the real budgets with apps of its own.
@@ -63,7 +64,8 @@ async def _create_postgres() -> Backend:
 async def _drop_postgres(backend: Backend) -> None:
     admin = await asyncpg.connect(PG_ADMIN_URL, timeout=5)
     try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{backend.name}" WITH (FORCE)')
+        for name in (backend.name, f"{backend.name}_keys"):  # the key store's database too
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await admin.close()
 
@@ -81,7 +83,7 @@ async def backend(request: pytest.FixtureRequest, tmp_path_factory) -> AsyncIter
     # Each database has its own witness (this process and the CLI processes it starts).
     os.environ["MANDI_AUDIT_WITNESS"] = str(tmp_path_factory.mktemp(f"witness-{current.kind}"))
     try:
-        await migrate(config=db.tortoise_config(current.url))
+        await migrate(config=db.tortoise_config(current.url, migrating=True))
         await db.close_db()
         await db.init_db(current.url)
         db.install_statement_counter()

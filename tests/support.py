@@ -211,6 +211,13 @@ async def seed_order(
     ).order
 
 
+async def make_order_for_test(*, buyer_email: str) -> Any:
+    """An order of a fresh organization, imported through the domain service."""
+    organization = await create_organization(legal_name=unique("Org "), gstin=random_gstin())
+    await seed_product(organization.id, sku="SKU-1")
+    return await seed_order(organization.id, [("SKU-1", 1, "10.00")], email=buyer_email)
+
+
 async def seed_ticket(organization_id: int, user_id: int, subject: str = "Help") -> Any:
     from domain.support.services import open_ticket
 

@@ -8,9 +8,11 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from domain.crypto.fields import RowUidField, SealedField
 from domain.personal import NO_PERSONAL_DATA, Category, PersonalData, Subject, SubjectKind
 
 _BY_USER = Subject(SubjectKind.USER, via="user_id")
+_HASH = "a SHA-256 of a random secret: looked up by equality, reveals nothing"
 
 
 class LoginOutcome(StrEnum):
@@ -30,7 +32,9 @@ class RecoveryCode(Model):
     used_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
-    personal_data = PersonalData(subject=_BY_USER, fields={"code_hash": Category.CREDENTIALS})
+    personal_data = PersonalData(
+        subject=_BY_USER, fields={"code_hash": Category.CREDENTIALS}, unsealed={"code_hash": _HASH}
+    )
 
     class Meta:
         table = "recovery_code"
@@ -44,7 +48,11 @@ class LoginChallenge(Model):
     expires_at = fields.DatetimeField()
     used_at = fields.DatetimeField(null=True)
 
-    personal_data = PersonalData(subject=_BY_USER, fields={"token_hash": Category.CREDENTIALS})
+    personal_data = PersonalData(
+        subject=_BY_USER,
+        fields={"token_hash": Category.CREDENTIALS},
+        unsealed={"token_hash": _HASH},
+    )
 
     class Meta:
         table = "login_challenge"
@@ -58,7 +66,11 @@ class PasswordReset(Model):
     expires_at = fields.DatetimeField()
     used_at = fields.DatetimeField(null=True)
 
-    personal_data = PersonalData(subject=_BY_USER, fields={"token_hash": Category.CREDENTIALS})
+    personal_data = PersonalData(
+        subject=_BY_USER,
+        fields={"token_hash": Category.CREDENTIALS},
+        unsealed={"token_hash": _HASH},
+    )
 
     class Meta:
         table = "password_reset"
@@ -68,15 +80,17 @@ class PasswordReset(Model):
 class EmailOutbox(Model):
     id = fields.BigIntField(primary_key=True)
     user = fields.ForeignKeyField("mandi.User", related_name=False, on_delete=fields.CASCADE)
-    to_address = fields.CharField(max_length=254)
+    to_address = SealedField()
     template = fields.CharField(max_length=64)
     body_encrypted = fields.TextField()
     created_at = fields.DatetimeField(auto_now_add=True)
+    row_uid = RowUidField(null=True)
     sent_at = fields.DatetimeField(null=True)
 
     personal_data = PersonalData(
         subject=_BY_USER,
         fields={"to_address": Category.CONTACT_EMAIL, "body_encrypted": Category.CREDENTIALS},
+        unsealed={"body_encrypted": "AES-256-GCM under the data key (domain/secretbox.py)"},
     )
 
     class Meta:
@@ -116,9 +130,10 @@ class LoginEvent(Model):
         db_index=True,
     )
     outcome = fields.CharEnumField(LoginOutcome, max_length=16)
-    ip = fields.CharField(max_length=45, null=True)
-    user_agent = fields.CharField(max_length=300, null=True)
+    ip = SealedField(null=True)
+    user_agent = SealedField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    row_uid = RowUidField(null=True)
 
     personal_data = PersonalData(
         subject=_BY_USER,

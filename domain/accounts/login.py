@@ -17,6 +17,7 @@ from domain.accounts.models import User, UserStatus
 from domain.accounts.passwords import hash_password, needs_rehash, verify_password
 from domain.accounts.sessions import NewSession, create_session, token_hash
 from domain.accounts.throttle import LoginThrottle
+from domain.crypto.fields import lookup
 
 CHALLENGE_TTL = timedelta(minutes=5)
 USERNAME_LENGTH: int = User._meta.fields_map["username"].max_length  # type: ignore[attr-defined]
@@ -57,7 +58,7 @@ def account_name(username: str) -> str:
 async def _find(name: str) -> User | None:
     if len(name) > USERNAME_LENGTH:
         return None
-    return await User.filter(username=name).first()
+    return await User.filter(username_index=lookup(User, "username", name)).first()
 
 
 async def sign_in(

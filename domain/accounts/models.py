@@ -7,7 +7,10 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from domain.crypto.fields import BlindIndexField, RowUidField, SealedField
 from domain.personal import Category, PersonalData, Subject, SubjectKind
+
+_TOKEN_HASH = "a SHA-256 of a random secret token: looked up by equality, reveals nothing"  # noqa: S105
 
 
 class OrgRole(StrEnum):
@@ -35,14 +38,16 @@ class Organization(Model):
     id = fields.IntField(primary_key=True)
     legal_name = fields.CharField(max_length=200)
     trade_name = fields.CharField(max_length=200, null=True)
-    gstin = fields.CharField(max_length=15, null=True, unique=True)
-    address_line1 = fields.CharField(max_length=200, null=True)
-    address_line2 = fields.CharField(max_length=200, null=True)
-    city = fields.CharField(max_length=100, null=True)
-    state = fields.CharField(max_length=100, null=True)
-    postal_code = fields.CharField(max_length=20, null=True)
+    gstin = SealedField(null=True)
+    gstin_index = BlindIndexField("gstin", null=True, unique=True)
+    address_line1 = SealedField(null=True)
+    address_line2 = SealedField(null=True)
+    city = SealedField(null=True)
+    state = SealedField(null=True)
+    postal_code = SealedField(null=True)
     country = fields.CharField(max_length=2, default="IN")
     created_at = fields.DatetimeField(auto_now_add=True)
+    row_uid = RowUidField(null=True)
 
     # A sole proprietor's GSTIN embeds their PAN and the business address may be their home.
     personal_data = PersonalData(
@@ -63,13 +68,15 @@ class Organization(Model):
 
 class User(Model):
     id = fields.IntField(primary_key=True)
-    username = fields.CharField(max_length=40, unique=True)
-    email = fields.CharField(max_length=254, unique=True)
-    phone = fields.CharField(max_length=16, null=True)
-    full_name = fields.CharField(max_length=200)
+    username = SealedField()
+    username_index = BlindIndexField("username", unique=True)
+    email = SealedField()
+    email_index = BlindIndexField("email", unique=True)
+    phone = SealedField(null=True)
+    full_name = SealedField()
     password_hash = fields.CharField(max_length=255, null=True)
-    adult_attested_at = fields.DatetimeField()
-    country = fields.CharField(max_length=2)
+    adult_attested_at = SealedField(moment=True)
+    country = SealedField()
     locale = fields.CharField(max_length=10, default="en-IN")
     status = fields.CharEnumField(UserStatus, max_length=16, default=UserStatus.ACTIVE)
     password_changed_at = fields.DatetimeField(null=True)
@@ -78,6 +85,7 @@ class User(Model):
     mfa_enabled_at = fields.DatetimeField(null=True)
     mfa_last_step = fields.BigIntField(null=True)  # last accepted TOTP time step (no replays)
     created_at = fields.DatetimeField(auto_now_add=True)
+    row_uid = RowUidField(null=True)
 
     personal_data = PersonalData(
         subject=Subject(SubjectKind.USER),
@@ -90,6 +98,11 @@ class User(Model):
             "mfa_secret_encrypted": Category.CREDENTIALS,
             "adult_attested_at": Category.AGE_ATTESTATION,
             "country": Category.LOCATION_COUNTRY,
+        },
+        unsealed={
+            "password_hash": "an argon2id hash: one-way, salted, verified in memory",
+            "mfa_secret_encrypted": "AES-256-GCM under the data key (domain/secretbox.py), "
+            "bound to its row; deleted, not shredded, when MFA is turned off or on erasure",
         },
     )
 
@@ -146,9 +159,10 @@ class WebSession(Model):
         "mandi.User", related_name="sessions", on_delete=fields.CASCADE, db_index=True
     )
     token_hash = fields.CharField(max_length=64, unique=True)
-    ip = fields.CharField(max_length=45, null=True)
-    user_agent = fields.CharField(max_length=300, null=True)
+    ip = SealedField(null=True)
+    user_agent = SealedField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    row_uid = RowUidField(null=True)
     last_seen_at = fields.DatetimeField()
     expires_at = fields.DatetimeField()
     revoked_at = fields.DatetimeField(null=True)
@@ -161,6 +175,7 @@ class WebSession(Model):
             "ip": Category.DEVICE_IP,
             "user_agent": Category.DEVICE_USER_AGENT,
         },
+        unsealed={"token_hash": _TOKEN_HASH},
     )
 
     class Meta:

@@ -20,6 +20,7 @@ from domain.accounts.models import User, UserStatus
 from domain.accounts.password_policy import check_password
 from domain.accounts.passwords import hash_password
 from domain.accounts.sessions import revoke_user_sessions, token_hash
+from domain.crypto.fields import lookup
 from domain.errors import ValidationFailed
 
 RESET_TTL = timedelta(hours=1)
@@ -54,7 +55,8 @@ async def request_reset(*, email: str, reset_url: str) -> User | None:
     its mail encrypted even for an unknown address, and the same statements run (on no rows).
     """
     address = unicodedata.normalize("NFKC", email).strip().lower()[:254]
-    user = await User.filter(email=address, status=UserStatus.ACTIVE).first()
+    index = lookup(User, "email", address)
+    user = await User.filter(email_index=index, status=UserStatus.ACTIVE).first()
     token = secrets.token_urlsafe(32)
     body = json.dumps({"link": f"{reset_url}?token={token}", "expires_in_minutes": 60})
     user_id = user.id if user else 0

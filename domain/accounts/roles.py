@@ -12,6 +12,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from domain.accounts.models import Membership, OrgRole, PlatformRole, PlatformRoleGrant, User
+from domain.crypto.fields import lookup
 from domain.errors import Conflict, NotFound, ValidationFailed
 
 
@@ -29,7 +30,8 @@ async def find_user(*, user_id: int | None = None, username: str | None = None) 
     if user_id is not None:
         user = await User.filter(id=user_id).first()
     else:
-        user = await User.filter(username=(username or "").strip().lower()[:40]).first()
+        index = lookup(User, "username", (username or "").strip().lower()[:40])
+        user = await User.filter(username_index=index).first()
     if user is None:
         raise NotFound("User", field="userId" if user_id is not None else "username")
     return user

@@ -7,6 +7,7 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from domain.crypto.fields import BlindIndexField, RowUidField, SealedField
 from domain.marketplaces.models import Marketplace
 from domain.personal import NO_PERSONAL_DATA, Category, PersonalData, Subject, SubjectKind
 
@@ -27,10 +28,12 @@ class Customer(Model):
     organization = fields.ForeignKeyField(
         "mandi.Organization", related_name="customers", on_delete=fields.CASCADE
     )
-    name = fields.CharField(max_length=200)
-    email = fields.CharField(max_length=254, null=True)
-    phone = fields.CharField(max_length=16, null=True)
+    name = SealedField()
+    email = SealedField(null=True)
+    email_index = BlindIndexField("email", null=True)
+    phone = SealedField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    row_uid = RowUidField(null=True)
 
     personal_data = PersonalData(
         subject=Subject(SubjectKind.CUSTOMER),
@@ -43,7 +46,7 @@ class Customer(Model):
 
     class Meta:
         table = "customer"
-        indexes = (("organization_id", "email"),)
+        unique_together = (("organization", "email_index"),)
 
 
 _ADDRESS = ("line1", "line2", "city", "state", "postal_code", "country")
@@ -57,12 +60,13 @@ class CustomerAddress(Model):
     customer = fields.ForeignKeyField(
         "mandi.Customer", related_name="addresses", on_delete=fields.CASCADE, db_index=True
     )
-    line1 = fields.CharField(max_length=200)
-    line2 = fields.CharField(max_length=200, null=True)
-    city = fields.CharField(max_length=100)
-    state = fields.CharField(max_length=100, null=True)
-    postal_code = fields.CharField(max_length=20)
-    country = fields.CharField(max_length=2)
+    line1 = SealedField()
+    line2 = SealedField(null=True)
+    city = SealedField()
+    state = SealedField(null=True)
+    postal_code = SealedField()
+    country = SealedField()
+    row_uid = RowUidField(null=True)
 
     personal_data = PersonalData(
         subject=Subject(SubjectKind.CUSTOMER, via="customer_id"),
@@ -86,16 +90,17 @@ class Order(Model):
     status = fields.CharEnumField(OrderStatus, max_length=20, default=OrderStatus.PLACED)
     currency = fields.CharField(max_length=3, default="INR")
     total = fields.DecimalField(max_digits=12, decimal_places=2)
-    shipping_name = fields.CharField(max_length=200)
-    shipping_phone = fields.CharField(max_length=16, null=True)
-    shipping_line1 = fields.CharField(max_length=200)
-    shipping_line2 = fields.CharField(max_length=200, null=True)
-    shipping_city = fields.CharField(max_length=100)
-    shipping_state = fields.CharField(max_length=100, null=True)
-    shipping_postal_code = fields.CharField(max_length=20)
-    shipping_country = fields.CharField(max_length=2)
+    shipping_name = SealedField()
+    shipping_phone = SealedField(null=True)
+    shipping_line1 = SealedField()
+    shipping_line2 = SealedField(null=True)
+    shipping_city = SealedField()
+    shipping_state = SealedField(null=True)
+    shipping_postal_code = SealedField()
+    shipping_country = SealedField()
     placed_at = fields.DatetimeField()
     updated_at = fields.DatetimeField(auto_now=True)
+    row_uid = RowUidField(null=True)
 
     personal_data = PersonalData(
         subject=Subject(SubjectKind.CUSTOMER, via="customer_id"),

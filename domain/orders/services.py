@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from domain import validation as v
 from domain.catalog.models import Product
+from domain.crypto.fields import lookup
 from domain.errors import Conflict, InvalidTransition, ValidationFailed
 from domain.marketplaces.models import Marketplace
 from domain.orders.lifecycle import can_transition
@@ -164,21 +166,45 @@ def _placed_at(value: datetime | None) -> datetime:
     )
 
 
+def _same_buyer(organization_id: int, email: str) -> Any:
+    return Customer.filter(
+        organization_id=organization_id, email_index=lookup(Customer, "email", email)
+    )
+
+
 async def _customer(organization_id: int, values: dict) -> tuple[Customer, bool]:
-    """The organization's customer with this email, else a new one (and whether it is new)."""
-    if values["email"]:
-        existing = await Customer.filter(
-            organization_id=organization_id, email=values["email"]
-        ).first()
-        if existing:
-            return existing, False
-    return await Customer.create(organization_id=organization_id, **values), True
+    """The organization's customer with this email, else a new one (and whether it is new).
+    One customer per (organization, email) is a unique constraint on the email's blind index:
+    of two concurrent imports for a new buyer, the second finds the first's customer."""
+    if not values["email"]:
+        return await Customer.create(organization_id=organization_id, **values), True
+    existing = await _same_buyer(organization_id, values["email"]).first()
+    if existing:
+        return existing, False
+    try:
+        async with in_transaction():  # a savepoint: losing the race leaves the order's intact
+            return await Customer.create(organization_id=organization_id, **values), True
+    except IntegrityError:
+        return await _same_buyer(organization_id, values["email"]).get(), False
+
+
+async def find_customer(*, organization_id: int, email: str) -> Customer | None:
+    """The organization's customer with this email (an equality look-up by blind index)."""
+    return await _same_buyer(organization_id, v.email(email, field="email").lower()).first()
+
+
+def orders_of_buyer(*, organization_id: int, email: str) -> Any:
+    """The organization's orders whose buyer has this email, as a query."""
+    index = lookup(Customer, "email", v.email(email, field="email").lower())
+    return Order.filter(organization_id=organization_id, customer__email_index=index)
 
 
 async def _remember_address(customer: Customer, shipping_values: dict) -> CustomerAddress | None:
-    """Keep the shipping address in the customer's address book, once; the entry if added."""
+    """Keep the shipping address in the customer's address book, once; the entry if added
+    (compared decrypted: sealed values differ even when equal)."""
     address = {part: shipping_values[f"shipping_{part}"] for part in ADDRESS_PARTS}
-    if await CustomerAddress.filter(customer_id=customer.id, **address).exists():
+    known = await CustomerAddress.filter(customer_id=customer.id)
+    if any(all(getattr(a, p) == address[p] for p in ADDRESS_PARTS) for a in known):
         return None
     return await CustomerAddress.create(
         organization_id=customer.organization_id, customer_id=customer.id, **address

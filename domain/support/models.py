@@ -7,6 +7,7 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from domain.crypto.fields import RowUidField, SealedField
 from domain.personal import Category, PersonalData, Subject, SubjectKind
 
 
@@ -24,9 +25,10 @@ class Ticket(Model):
     opened_by = fields.ForeignKeyField(
         "mandi.User", related_name="tickets", on_delete=fields.RESTRICT
     )
-    subject = fields.CharField(max_length=200)
+    subject = SealedField()
     status = fields.CharEnumField(TicketStatus, max_length=16, default=TicketStatus.OPEN)
     created_at = fields.DatetimeField(auto_now_add=True)
+    row_uid = RowUidField(null=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
     personal_data = PersonalData(
@@ -49,9 +51,10 @@ class TicketMessage(Model):
     author = fields.ForeignKeyField(
         "mandi.User", related_name="ticket_messages", on_delete=fields.RESTRICT
     )
-    body = fields.TextField()
+    body = SealedField()
     from_support = fields.BooleanField(default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
+    row_uid = RowUidField(null=True)
 
     personal_data = PersonalData(
         subject=Subject(SubjectKind.USER, via="author_id"),

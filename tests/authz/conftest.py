@@ -11,6 +11,7 @@ import pytest_asyncio
 from authz.principal import Principal, load_user_principal
 from domain.accounts.auth_models import LoginEvent, LoginOutcome
 from domain.accounts.models import Organization, OrgRole, User, WebSession
+from domain.crypto.fields import lookup
 from domain.demo import DEMO_GSTIN, seed_demo
 from domain.orders.models import Customer, CustomerAddress, Order
 from domain.privacy.models import AccessGrant, GrantSubject
@@ -94,16 +95,18 @@ async def _ensure_grant(agent: User, kind: GrantSubject, subject_id: int, org_id
 @pytest_asyncio.fixture
 async def demo(backend) -> Demo:
     """The demo data (loaded once per database) and a principal for every persona."""
-    if not await Organization.filter(gstin=DEMO_GSTIN).exists():
+    by_gstin = Organization.filter(gstin_index=lookup(Organization, "gstin", DEMO_GSTIN))
+    if not await by_gstin.exists():
         await seed_demo()
-    org = await Organization.get(gstin=DEMO_GSTIN)
+    org = await by_gstin.get()
     names = [r.value for r in OrgRole] + [
         "platform-admin",
         "support-agent",
         "security-reviewer",
         "privacy-officer",
     ]
-    users = {u.username: u for u in await User.filter(username__in=names)}
+    indexes = [lookup(User, "username", name) for name in names]
+    users = {u.username: u for u in await User.filter(username_index__in=indexes)}
     for user in users.values():
         await _ensure_records(user)
     placed, shipped, delivered = [

@@ -1,0 +1,148 @@
+"""Sealing before each save and opening after each select, for every model with sealed fields.
+
+Installed once (``install``) after Tortoise has loaded the models. Before a save the row's data
+key is fetched (or made) for the subject the declaration names; after a select, the values of a
+whole page are opened together: the keys they name are fetched in one query (then cached for
+the request), so the API layer and the dataloaders see plain model instances.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from tortoise.backends.base.executor import BaseExecutor
+from tortoise.models import Model
+from tortoise.signals import Signals
+
+from domain.crypto import keystore, sealing
+from domain.crypto.fields import BlindIndexField, SealedField
+from domain.personal import declaration
+
+# model -> ((attribute, column, is_moment), ...) of its sealed fields
+_SEALED: dict[type, tuple[tuple[str, str, bool], ...]] = {}
+_original_select = BaseExecutor.execute_select
+
+
+def sealed_fields(model: type) -> tuple[tuple[str, str, bool], ...]:
+    found = _SEALED.get(model)
+    if found is None:
+        found = _SEALED[model] = tuple(
+            (name, f.source_field or name, f.moment)
+            for name, f in model._meta.fields_map.items()  # type: ignore[attr-defined]
+            if isinstance(f, SealedField)
+        )
+    return found
+
+
+async def prepare_key(instance: Model) -> None:
+    """Put the data key of the row's subject on the instance, for ``SealedField.to_db_value``."""
+    decl = declaration(type(instance))
+    if decl is None or decl.subject is None:
+        raise LookupError(f"{type(instance).__name__} seals values but names no data subject")
+    kind = decl.subject.kind.value
+    if decl.subject.via == instance._meta.pk_attr and instance.pk is None:
+        key_id, aes = await keystore.new_unbound_key()
+        instance.__dict__["_mandi_bind"] = kind
+    else:
+        subject_id = decl.subject.subject_id(instance)
+        key_id, aes = await keystore.key_for_subject(
+            kind, "-" if subject_id is None else subject_id
+        )
+    instance.__dict__["_mandi_key"] = (key_id, aes)
+
+
+async def _pre_save(sender: type, instance: Model, using_db: Any, update_fields: Any) -> None:
+    if update_fields is not None:
+        names = {attr for attr, _, _ in sealed_fields(sender)}
+        changed = names.intersection(update_fields)
+        if not changed:
+            return
+        if isinstance(update_fields, list):  # a changed value's blind index changes with it
+            for name, f in sender._meta.fields_map.items():  # type: ignore[attr-defined]
+                if isinstance(f, BlindIndexField) and f.source in changed:
+                    update_fields.append(name)
+    await prepare_key(instance)
+
+
+async def _post_save(
+    sender: type, instance: Model, created: bool, using_db: Any, update_fields: Any
+) -> None:
+    if kind := instance.__dict__.pop("_mandi_bind", None):
+        await keystore.bind(instance.__dict__["_mandi_key"][0], kind, instance.pk)
+
+
+def _loaded(instances: list) -> list[Model]:
+    """The instances and the related objects a ``select_related`` put on them."""
+    found = []
+    for instance in instances:
+        found.append(instance)
+        for value in instance.__dict__.values():
+            if isinstance(value, Model):
+                found.append(value)
+    return found
+
+
+async def open_instances(instances: list) -> None:
+    """Decrypt the sealed values of these instances in place (one key query for them all)."""
+    pending: dict[type, list[Model]] = defaultdict(list)
+    key_ids = set()
+    for instance in _loaded(instances):
+        spec = sealed_fields(type(instance))
+        if not spec:
+            continue
+        pending[type(instance)].append(instance)
+        for attr, _, _ in spec:
+            value = instance.__dict__.get(attr)
+            if sealing.is_sealed(value):
+                key_ids.add(sealing.key_id_of(value))
+    if not key_ids:
+        return
+    found = await keystore.load(key_ids)
+    for model, rows in pending.items():
+        table = model._meta.db_table  # type: ignore[attr-defined]
+        for instance in rows:
+            for attr, column, moment in sealed_fields(model):
+                value = instance.__dict__.get(attr)
+                if not sealing.is_sealed(value):
+                    continue
+                aes = found.get(sealing.key_id_of(value))
+                if aes is None:  # the subject's key was destroyed (erasure)
+                    opened: Any = None
+                else:
+                    associated = sealing.aad(table, column, instance.__dict__["row_uid"])
+                    opened = sealing.unseal(aes, value, associated)
+                    if moment:
+                        opened = datetime.fromisoformat(opened)
+                object.__setattr__(instance, attr, opened)
+
+
+async def _execute_select(
+    self: BaseExecutor, sql: str, values: Any = None, custom_fields: Any = None
+):  # type: ignore[no-untyped-def]
+    instances = await _original_select(self, sql, values, custom_fields)
+    if instances and (sealed_fields(self.model) or self.select_related_idx):
+        await open_instances(instances)
+    return instances
+
+
+def install(models: dict[str, type]) -> None:
+    """Hook sealing into every model that has sealed fields (idempotent)."""
+    BaseExecutor.execute_select = _execute_select  # type: ignore[method-assign]
+    for model in models.values():
+        _SEALED.pop(model, None)
+        if not sealed_fields(model):
+            continue
+        model.register_listener(Signals.pre_save, _pre_save)  # type: ignore[attr-defined]
+        model.register_listener(Signals.post_save, _post_save)  # type: ignore[attr-defined]
+
+
+async def open_raw(table: str, column: str, row_uid: str, value: str) -> str | None:
+    """Open one sealed value read straight from a table (a backup, an export): None when its
+    key was destroyed. Raises ``Undecryptable`` for a value altered or moved."""
+    found = await keystore.load([sealing.key_id_of(value)])
+    aes = found.get(sealing.key_id_of(value))
+    if aes is None:
+        return None
+    return sealing.unseal(aes, value, sealing.aad(table, column, row_uid))
