@@ -17,6 +17,7 @@ from audit import cli as audit_cli
 from authz import cli as authz_cli
 from domain import db, progress
 from domain.crypto import cli as keys_cli
+from domain.crypto import keystore
 from domain.settings import Settings
 
 log = logging.getLogger("mandi.cli")
@@ -42,6 +43,7 @@ async def _migrate(settings: Settings) -> None:
     await db.init_db(owner_url)
     try:
         await grant_service_role(role, append_only=TABLES)
+        await keystore.grant_service_role(role.name)
     finally:
         await db.close_db()
     print(f"service role {role.name}: may read and append to the audit log, never change it")
@@ -53,6 +55,8 @@ async def _preflight(settings: Settings) -> list[str]:
     from api.preflight import check_database_user, check_keys
 
     problems = check_keys(settings)
+    if problems:  # opening the database needs the keys
+        return problems
     await _open_migrated(settings)  # DatabaseUnusable: unreachable or not migrated
     try:
         if not settings.is_development:

@@ -218,6 +218,13 @@ async def make_order_for_test(*, buyer_email: str) -> Any:
     return await seed_order(organization.id, [("SKU-1", 1, "10.00")], email=buyer_email)
 
 
+async def tickets_titled(subject: str) -> int:
+    """How many tickets have this subject (sealed: compared after decryption, not in SQL)."""
+    from domain.support.models import Ticket
+
+    return sum(ticket.subject == subject for ticket in await Ticket.all())
+
+
 async def seed_ticket(organization_id: int, user_id: int, subject: str = "Help") -> Any:
     from domain.support.services import open_ticket
 

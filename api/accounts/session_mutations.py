@@ -18,6 +18,7 @@ from domain.accounts import login, sessions
 from domain.accounts.auth_models import LoginOutcome
 from domain.accounts.models import User as UserModel
 from domain.accounts.models import WebSession
+from domain.crypto.fields import lookup
 from domain.db_faults import is_redis_unavailable
 
 log = logging.getLogger("mandi.auth")
@@ -120,7 +121,8 @@ async def _throttle_down(
     attempt and say so at ERROR."""
     log.error("sign-in refused, the throttle store is unavailable: %s", type(error).__name__)
     name = (username or "").strip().lower()[:64]
-    user = await UserModel.filter(username=name).first() if name else None
+    index = lookup(UserModel, "username", name)
+    user = await UserModel.filter(username_index=index).first() if name else None
     audit_auth(ctx, action, user, Outcome.ERROR)
     message = "signing in is unavailable for a moment; try again shortly"
     return SessionPayload(

@@ -1,14 +1,14 @@
 """Sealing before each save and opening after each select, for every model with sealed fields.
 
 Installed once (``install``) after Tortoise has loaded the models. Before a save the row's data
-key is fetched (or made) for the subject the declaration names; after a select, the values of a
-whole page are opened together: the keys they name are fetched in one query (then cached for
-the request), so the API layer and the dataloaders see plain model instances.
+key is fetched (or made) for the subject the declaration names; after a select, the keys a
+whole page's values name are fetched in one query (then cached for the request), and each value
+opens on its first read (``SealedAttribute``): the API layer and the dataloaders see plain model
+instances, and a page pays only for the values the query asks for.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
@@ -84,38 +84,58 @@ def _loaded(instances: list) -> list[Model]:
     return found
 
 
+class SealedAttribute:
+    """The attribute of a sealed field: holds the stored value, opens it on first read with the
+    keys its page loaded (so a page pays only for the values a query actually reads)."""
+
+    __slots__ = ("attr", "column", "moment", "table")
+
+    def __init__(self, table: str, attr: str, column: str, moment: bool) -> None:
+        self.table, self.attr, self.column, self.moment = table, attr, column, moment
+
+    def __get__(self, instance: Any, owner: type) -> Any:
+        if instance is None:
+            return self
+        stored = instance.__dict__
+        value = stored.get(self.attr)
+        if type(value) is str and value.startswith(sealing.PREFIX):
+            value = stored[self.attr] = self._open(stored, value)
+        return value
+
+    def __set__(self, instance: Any, value: Any) -> None:
+        instance.__dict__[self.attr] = value
+
+    def _open(self, stored: dict, value: str) -> Any:
+        loaded = stored.get("_mandi_keys")
+        if loaded is None:
+            raise RuntimeError(f"{self.table}.{self.column} was read without its keys")
+        aes = loaded.get(sealing.key_id_of(value))
+        if aes is None:  # the subject's key was destroyed (erasure)
+            return None
+        opened = sealing.unseal(aes, value, sealing.aad(self.table, self.column, stored["row_uid"]))
+        return datetime.fromisoformat(opened) if self.moment else opened
+
+
 async def open_instances(instances: list) -> None:
-    """Decrypt the sealed values of these instances in place (one key query for them all)."""
-    pending: dict[type, list[Model]] = defaultdict(list)
+    """Load the keys of these instances' sealed values (one query for them all); the values
+    open when read."""
+    pending: list[Model] = []
     key_ids = set()
     for instance in _loaded(instances):
         spec = sealed_fields(type(instance))
         if not spec:
             continue
-        pending[type(instance)].append(instance)
+        stored = instance.__dict__
+        pending.append(instance)
         for attr, _, _ in spec:
-            value = instance.__dict__.get(attr)
-            if sealing.is_sealed(value):
+            value = stored.get(attr)
+            if type(value) is str and value.startswith(sealing.PREFIX):
                 key_ids.add(sealing.key_id_of(value))
     if not key_ids:
         return
     found = await keystore.load(key_ids)
-    for model, rows in pending.items():
-        table = model._meta.db_table  # type: ignore[attr-defined]
-        for instance in rows:
-            for attr, column, moment in sealed_fields(model):
-                value = instance.__dict__.get(attr)
-                if not sealing.is_sealed(value):
-                    continue
-                aes = found.get(sealing.key_id_of(value))
-                if aes is None:  # the subject's key was destroyed (erasure)
-                    opened: Any = None
-                else:
-                    associated = sealing.aad(table, column, instance.__dict__["row_uid"])
-                    opened = sealing.unseal(aes, value, associated)
-                    if moment:
-                        opened = datetime.fromisoformat(opened)
-                object.__setattr__(instance, attr, opened)
+    for instance in pending:
+        instance.__dict__["_mandi_keys"] = found
 
 
 async def _execute_select(
@@ -134,6 +154,9 @@ def install(models: dict[str, type]) -> None:
         _SEALED.pop(model, None)
         if not sealed_fields(model):
             continue
+        table = model._meta.db_table  # type: ignore[attr-defined]
+        for attr, column, moment in sealed_fields(model):
+            setattr(model, attr, SealedAttribute(table, attr, column, moment))
         model.register_listener(Signals.pre_save, _pre_save)  # type: ignore[attr-defined]
         model.register_listener(Signals.post_save, _post_save)  # type: ignore[attr-defined]
 

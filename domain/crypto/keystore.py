@@ -109,6 +109,11 @@ def _sql(text: str) -> str:
 
 async def ensure_schema() -> None:
     conn = _conn()
+    try:  # present already (the service role may not create tables: it needs not)
+        await conn.execute_query("SELECT key_id FROM data_key WHERE 1 = 0")
+        return
+    except Exception:  # noqa: S110 - absent, or its database is: made below
+        pass
     try:
         await conn.execute_script(_SCHEMA)
     except Exception:  # the PostgreSQL key database does not exist yet: create it, then retry
@@ -233,3 +238,18 @@ async def shred(kind: str, subject_id: object) -> int:
         cache.by_id[row["key_id"]] = None
     cache.by_subject.pop((kind, str(subject_id)), None)
     return len(rows)
+
+
+async def grant_service_role(role: str) -> None:
+    """PostgreSQL: let the service role (a validated name) read and write data keys, nothing
+    more; run as the key store's owner after migrating."""
+    conn = _conn()
+    if conn.capabilities.dialect != "postgres":
+        return
+    database = conn.database  # type: ignore[attr-defined]
+    for statement in (
+        f'GRANT CONNECT ON DATABASE "{database}" TO "{role}"',
+        f'GRANT USAGE ON SCHEMA public TO "{role}"',
+        f'GRANT SELECT, INSERT, UPDATE, DELETE ON data_key TO "{role}"',
+    ):
+        await conn.execute_script(statement)

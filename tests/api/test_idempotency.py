@@ -6,8 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import audit.recorder
-from domain.support.models import Ticket
-from tests.support import TICKET_OPEN, error_codes, unique
+from tests.support import TICKET_OPEN, error_codes, tickets_titled, unique
 
 
 def _ticket(team, subject: str) -> dict:
@@ -32,13 +31,13 @@ async def test_a_retried_mutation_is_answered_not_applied_again(team):
         "appliedBy": first.headers["x-request-id"],
     }
     assert again.json()["data"] is None
-    assert await Ticket.filter(subject=subject).count() == 1
+    assert await tickets_titled(subject) == 1
     other = await _open(client, key, _ticket(team, unique("Another ")))
     assert error_codes(other.json()) == ["IDEMPOTENCY_KEY_REUSED"]
     # Keys belong to their caller: the same key from someone else is theirs to use.
     owner = await _open(team.clients["owner"], key, _ticket(team, subject))
     assert owner.json()["data"]["ticketOpen"]["errors"] == []
-    assert await Ticket.filter(subject=subject).count() == 2
+    assert await tickets_titled(subject) == 2
 
 
 async def test_concurrent_retries_apply_once(team):
@@ -48,7 +47,7 @@ async def test_concurrent_retries_apply_once(team):
     applied = [b for b in bodies if b["data"] and b["data"]["ticketOpen"]["errors"] == []]
     assert len(applied) == 1
     assert all(error_codes(b) == ["ALREADY_APPLIED"] for b in bodies if b not in applied)
-    assert await Ticket.filter(subject=subject).count() == 1
+    assert await tickets_titled(subject) == 1
 
 
 async def test_what_was_not_applied_can_be_retried_with_its_key(team, monkeypatch):
@@ -70,11 +69,11 @@ async def test_what_was_not_applied_can_be_retried_with_its_key(team, monkeypatc
     assert error_codes(rolled_back.json()) == ["AUDIT_UNAVAILABLE"]
     retried = await _open(client, other_key, _ticket(team, subject))
     assert retried.json()["data"]["ticketOpen"]["errors"] == []
-    assert await Ticket.filter(subject=subject).count() == 1
+    assert await tickets_titled(subject) == 1
 
 
 async def test_a_malformed_key_is_refused_before_anything_runs(team):
     subject = unique("Bad key ")
     response = await _open(team.clients["manager"], "no spaces allowed", _ticket(team, subject))
     assert error_codes(response.json()) == ["BAD_USER_INPUT"]
-    assert not await Ticket.filter(subject=subject).exists()
+    assert not await tickets_titled(subject)

@@ -63,6 +63,11 @@ async def service_url(backend):
     )
     assert code == 0 and f"service role {role}" in out, out
     yield url
+    keys = await asyncpg.connect(f"{backend.url}_keys")  # its grants on the key store too
+    try:
+        await keys.execute(f"DROP OWNED BY {role}")
+    finally:
+        await keys.close()
     owner = await asyncpg.connect(backend.url)
     try:
         await owner.execute(f"DROP OWNED BY {role}")
