@@ -20,7 +20,7 @@ from domain.accounts.throttle import LoginThrottle
 from domain.crypto.fields import lookup
 
 CHALLENGE_TTL = timedelta(minutes=5)
-USERNAME_LENGTH: int = User._meta.fields_map["username"].max_length  # type: ignore[attr-defined]
+USERNAME_LENGTH = 40  # domain.validation.username's limit (the column is sealed: no length)
 
 
 @dataclass(frozen=True)
