@@ -270,6 +270,16 @@ class Migration(migrations.Migration):
             name='row_uid',
             field=RowUidField(null=True, default=new_row_uid),
         ),
+        ops.AlterField(
+            model_name='Shipment',
+            name='tracking_number',
+            field=SealedField(moment=False),
+        ),
+        ops.AddField(
+            model_name='Shipment',
+            name='row_uid',
+            field=RowUidField(null=True, default=new_row_uid),
+        ),
         # Existing clear values are sealed in place, then a user's indexes become required.
         ops.RunPython(seal_existing_rows),
         ops.AlterField(

@@ -7,6 +7,7 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from domain.crypto.fields import RowUidField, SealedField
 from domain.personal import (
     NO_PERSONAL_DATA,
     Category,
@@ -78,11 +79,12 @@ class Shipment(Model):
         "mandi.Customer", related_name=False, on_delete=fields.CASCADE, db_index=True
     )
     carrier = fields.CharField(max_length=64)
-    tracking_number = fields.CharField(max_length=64)
+    tracking_number = SealedField()
     shipped_at = fields.DatetimeField()
     reported_at = fields.DatetimeField(null=True)
     remote_id = fields.CharField(max_length=64, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    row_uid = RowUidField(null=True)
 
     # A tracking number follows a parcel to the buyer's door: the buyer's data.
     personal_data = PersonalData(
