@@ -4,6 +4,7 @@ value, ciphertexts are bound to their row, and shredding a key reaches copies of
 from __future__ import annotations
 
 import asyncio
+from asyncio.subprocess import DEVNULL, PIPE
 
 import asyncpg
 import pytest
@@ -58,13 +59,18 @@ async def _raw_text(backend) -> str:
     """Everything the database holds, as its raw bytes (SQLite) or every cell (PostgreSQL)."""
     if backend.kind == "sqlite":
         await connections.get("default").execute_query("PRAGMA wal_checkpoint(TRUNCATE)")
+        # Read by another process: closing a file this process opened would drop every POSIX
+        # lock SQLite holds on it here, and other processes would then reset the WAL under us.
         chunks = []
         for suffix in ("", "-wal"):
-            try:
-                with open(backend.name + suffix, "rb") as handle:  # noqa: ASYNC230
-                    chunks.append(handle.read().decode("latin-1"))
-            except FileNotFoundError:
-                pass
+            reader = await asyncio.create_subprocess_exec(
+                "cat",
+                backend.name + suffix,
+                stdout=PIPE,
+                stderr=DEVNULL,  # no -wal: nothing
+            )
+            raw, _ = await reader.communicate()
+            chunks.append(raw.decode("latin-1"))
         return "\n".join(chunks)
     con = await asyncpg.connect(backend.url)
     try:
