@@ -1,4 +1,4 @@
-"""The Starlette application: /graphql, /healthz, /readyz."""
+"""The Starlette application: /graphql, /healthz, /readyz, /privacy/exports/{token}."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from api.http_limits import BodyLimitMiddleware, ResponseLimitMiddleware
 from api.jobs import in_process
 from api.key_scope import KeyScopeMiddleware
 from api.persisted_queries import PersistedQueries
+from api.privacy.download import EXPORT_PATH, download_export
 from api.rate_limits import RateLimitMiddleware, RateLimits
 from api.readiness import readyz
 from api.security_headers import SecurityHeadersMiddleware
@@ -104,6 +105,7 @@ def create_app(
             Route("/graphql", graphql),  # every method: the view answers 405 itself
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route(EXPORT_PATH, download_export),
         ],
         middleware=[
             Middleware(FaultMiddleware),

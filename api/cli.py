@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from importlib import metadata
 
 from api.jobs import cli as worker_cli
+from api.privacy import retention_cli
 from audit import cli as audit_cli
 from authz import cli as authz_cli
 from domain import db, progress
@@ -235,6 +236,7 @@ def _parser() -> argparse.ArgumentParser:
     authz_cli.add_parser(sub)
     worker_cli.add_parser(sub)
     keys_cli.add_parser(sub)
+    retention_cli.add_parser(sub)
     return parser
 
 
@@ -276,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
             return authz_cli.run(args)
         elif args.command == "worker":
             return asyncio.run(_with_db_result(settings, lambda: worker_cli.run(args)))
+        elif args.command == "retention":
+            return asyncio.run(_with_db_result(settings, lambda: retention_cli.run(args)))
     except DomainError as error:
         print(f"error: {error.code}: {error.message}", file=sys.stderr)
         return 2

@@ -59,6 +59,8 @@ LIST_BOUNDS: Mapping[tuple[str, str], int] = {
     ("PerformanceReport", "metrics"): 50,  # api/marketplaces/types.py cuts a report to these
     ("Viewer", "memberships"): 200,
     ("Viewer", "sessions"): 200,
+    ("PrivacyRequest", "history"): 50,  # api/privacy/request_types.py cuts to HISTORY_BOUND
+    ("Query", "consents"): 10,  # one per consent purpose (7)
 }
 ERRORS_BOUND = 20  # a payload's ``errors``
 

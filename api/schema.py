@@ -41,8 +41,17 @@ from api.marketplaces.queries import MarketplaceQueries
 from api.marketplaces.sync_mutations import SyncMutations
 from api.orders.mutations import OrderMutations
 from api.orders.queries import OrderQueries
+from api.privacy.breach_api import BreachMutations, BreachQueries
+from api.privacy.consent_api import ConsentMutations, ConsentQueries, GpcSignal
+from api.privacy.correction_mutations import CorrectionMutations
+from api.privacy.fulfil_mutations import FulfilMutations
+from api.privacy.hold_mutations import LegalHoldMutations, LegalHoldQueries
 from api.privacy.mutations import PrivacyMutations
+from api.privacy.policy_api import PolicyMutations, PolicyQueries
 from api.privacy.queries import PrivacyQueries
+from api.privacy.request_mutations import MinorDataMutations, PrivacyRequestMutations
+from api.privacy.request_queries import PrivacyRequestQueries
+from api.privacy.restriction_mutations import RestrictionMutations
 from api.rate_limits import AuthRateLimit
 from api.roles.mutations import RoleMutations
 from api.roles.queries import RoleQueries
@@ -67,6 +76,11 @@ Query = merge_types(
         SupportQueries,
         RoleQueries,
         PrivacyQueries,
+        PrivacyRequestQueries,
+        LegalHoldQueries,
+        ConsentQueries,
+        BreachQueries,
+        PolicyQueries,
     ),
 )
 Mutation = merge_types(
@@ -85,6 +99,15 @@ Mutation = merge_types(
         SupportMutations,
         RoleMutations,
         PrivacyMutations,
+        RestrictionMutations,
+        PrivacyRequestMutations,
+        FulfilMutations,
+        CorrectionMutations,
+        LegalHoldMutations,
+        ConsentMutations,
+        MinorDataMutations,
+        BreachMutations,
+        PolicyMutations,
     ),
 )
 
@@ -138,6 +161,7 @@ def build_schema() -> MandiSchema:
             RefuseNulText,
             AuthRateLimit,
             AuditFlush,
+            GpcSignal,  # inside AuditFlush: a mutation's opt-out commits with its entries
         ],
     )
 

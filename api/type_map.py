@@ -38,6 +38,17 @@ from api.marketplaces import types as marketplaces
 from api.orders import mutations as order_mutations
 from api.orders import types as orders
 from api.pagination import Connection, Edge, PageInfo
+from api.privacy import (
+    breach_api,
+    consent_api,
+    correction_mutations,
+    fulfil_mutations,
+    hold_mutations,
+    policy_api,
+    request_mutations,
+    request_types,
+    restriction_mutations,
+)
 from api.privacy import mutations as privacy_mutations
 from api.privacy import types as privacy
 from api.roles import mutations as role_mutations
@@ -52,6 +63,8 @@ from domain.inventory import models as inventory_models
 from domain.marketplaces import disclosure_models, sync_models
 from domain.marketplaces import models as marketplace_models
 from domain.orders import models as order_models
+from domain.privacy import breach as breach_models
+from domain.privacy import consent_models, policy_versions, request_models
 from domain.privacy import models as privacy_models
 from domain.support import models as support_models
 
@@ -97,6 +110,18 @@ TYPES: Mapping[type, Shows | Holds] = {
     ),
     marketplaces.PerformanceReport: Holds("a seller's sales and standards figures (business)"),
     marketplaces.ReportMetric: Holds("one figure of a seller's performance report"),
+    restriction_mutations.ProcessingRestrictionPayload: _PAYLOAD,
+    request_mutations.PrivacyRequestPayload: _PAYLOAD,
+    request_mutations.MinorDataReportPayload: Holds("a flag that says nothing of who matched"),
+    fulfil_mutations.PrivacyRequestFulfilPayload: Holds(
+        "the request is decided; the one-time export link only for the person themselves; the "
+        "erasure receipt names records and fields, never values"
+    ),
+    correction_mutations.CustomerPayload: _PAYLOAD,
+    hold_mutations.LegalHoldPayload: _PAYLOAD,
+    consent_api.ConsentPayload: _PAYLOAD,
+    breach_api.BreachIncidentPayload: _PAYLOAD,
+    policy_api.PrivacyPolicyPayload: _PAYLOAD,
     # --- types over models ---
     accounts.Organization: Shows(account_models.Organization),
     accounts.User: Shows(account_models.User),
@@ -150,6 +175,20 @@ TYPES: Mapping[type, Shows | Holds] = {
     privacy.AccessGrant: Shows(
         privacy_models.AccessGrant, computed={"open": ("revoked_at", "expires_at")}
     ),
+    privacy.ProcessingRestriction: Shows(
+        privacy_models.ProcessingRestriction, computed={"active": ("lifts_at",)}
+    ),
+    request_types.PrivacyRequest: Shows(
+        request_models.PrivacyRequest, computed={"days_left": ("due_at",), "history": ("id",)}
+    ),
+    request_types.PrivacyRequestStep: Shows(request_models.PrivacyRequestEvent),
+    hold_mutations.LegalHold: Shows(request_models.LegalHold),
+    consent_api.ConsentEvent: Shows(consent_models.ConsentEvent),
+    breach_api.BreachIncident: Shows(
+        breach_models.BreachIncident,
+        computed={"authority_due_at": ("detected_at",), "authority_hours_left": ("detected_at",)},
+    ),
+    policy_api.PrivacyPolicyVersion: Shows(policy_versions.PrivacyPolicyVersion),
     support.Ticket: Shows(support_models.Ticket),
     support.TicketMessage: Shows(support_models.TicketMessage),
 }

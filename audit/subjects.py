@@ -18,7 +18,7 @@ def subject_of(obj: Any, model: type | None = None) -> str | None:
     subject_id = decl.subject.subject_id(obj)
     if not subject_id:  # None, or 0: the "no one yet" of a check made before naming anyone
         return None
-    return f"{decl.subject.kind.value}:{subject_id}"
+    return f"{decl.subject.kind_of(obj)}:{subject_id}"
 
 
 def describe(

@@ -38,7 +38,17 @@ from domain.marketplaces.disclosure_models import Disclosure
 from domain.marketplaces.models import Listing, MarketplaceConnection
 from domain.marketplaces.sync_models import Shipment, SyncJob
 from domain.orders.models import Customer, CustomerAddress, Order, OrderLine, OrderStatusChange
-from domain.privacy.models import AccessGrant
+from domain.privacy.breach import BreachAffected, BreachIncident
+from domain.privacy.consent_models import ConsentEvent
+from domain.privacy.models import AccessGrant, PrivacyNotice, ProcessingRestriction
+from domain.privacy.policy_versions import PolicyAcceptance, PrivacyPolicyVersion
+from domain.privacy.request_models import (
+    ExportFile,
+    LegalHold,
+    PrivacyRequest,
+    PrivacyRequestEvent,
+    RetainedRecord,
+)
 from domain.support.models import Ticket, TicketMessage
 
 NOBODY = 0  # stands for "an id that is neither yours nor granted to you"
@@ -173,6 +183,30 @@ INPUTS: Mapping[type, Inputs] = {
         subject_kind=("subject_kind", str, plain),
         subject_id=("subject_id", int, user_subject),
     ),
+    ProcessingRestriction: Inputs(
+        organization_id=("organization_id", int, plain),
+        subject_kind=("subject_kind", str, plain),
+        subject_id=("subject_id", int, user_subject),
+    ),
+    PrivacyNotice: Inputs(
+        organization_id=("organization_id", int, plain),
+        subject_kind=("subject_kind", str, plain),
+        subject_id=("subject_id", int, user_subject),
+    ),
+    PrivacyRequest: Inputs(
+        organization_id=("organization_id", int, plain),
+        subject_kind=("subject_kind", str, plain),
+        subject_id=("subject_id", int, user_subject),
+        type=("type", str, plain),
+    ),
+    LegalHold: Inputs(organization_id=("organization_id", int, plain)),
+    # no rule reads an export: it leaves only through its one-time link (api/privacy/download.py)
+    ExportFile: Inputs(organization_id=("organization_id", int, plain)),
+    RetainedRecord: Inputs(organization_id=("organization_id", int, plain)),
+    ConsentEvent: Inputs(user_id=("user_id", int, self_id)),
+    BreachIncident: Inputs(),
+    PrivacyPolicyVersion: Inputs(),
+    PolicyAcceptance: Inputs(user_id=("user_id", int, self_id)),
     # decided by platform role, or by owning the entry's organization
     AuditEntry: Inputs(organization_id=("organization_id", int, plain)),
     AuditCheckpoint: Inputs(),
@@ -189,7 +223,11 @@ ROW_MODELS: tuple[type, ...] = tuple(model for model in INPUTS if hasattr(model,
 
 # Models the policy cannot decide on by their own columns: reachable only through a parent that
 # was decided (no list, no lookup of their own) and holding no personal data.
-THROUGH_PARENT: Mapping[type, str] = {OrderStatusChange: "Order (it has no organization column)"}
+THROUGH_PARENT: Mapping[type, str] = {
+    OrderStatusChange: "Order (it has no organization column)",
+    PrivacyRequestEvent: "PrivacyRequest (a step of its history)",
+    BreachAffected: "BreachIncident (who an incident affected, by id)",
+}
 
 
 def inputs_of(model: type) -> Inputs | None:

@@ -28,6 +28,10 @@ MODEL_MODULES = [
     "domain.orders.models",
     "domain.support.models",
     "domain.privacy.models",
+    "domain.privacy.request_models",
+    "domain.privacy.consent_models",
+    "domain.privacy.breach",
+    "domain.privacy.policy_versions",
     "audit.models",
 ]
 

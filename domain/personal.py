@@ -28,23 +28,40 @@ class Category(StrEnum):
     AGE_ATTESTATION = "demographic.age_attestation"
     LOCATION_COUNTRY = "location.country"
     SHIPMENT_TRACKING = "shipment.tracking"
+    SUBJECT_EXPORT = "export.subject_data"  # a copy of everything held about one person
 
 
 class SubjectKind(StrEnum):
     USER = "user"
     CUSTOMER = "customer"
     ORGANIZATION = "organization"
+    PERSON = "person"  # a user or a customer, named by the row (Subject.kind_via)
 
 
 @dataclass(frozen=True)
 class Subject:
-    """Whose data a row holds: ``kind`` of person and the attribute holding their id."""
+    """Whose data a row holds: ``kind`` of person and the attribute holding their id.
+
+    Rows that may be about a user or a customer (privacy records) name the attribute holding
+    the kind in ``kind_via`` and declare ``SubjectKind.PERSON``.
+    """
 
     kind: SubjectKind
     via: str = "id"
+    kind_via: str | None = None
 
     def subject_id(self, obj: Any) -> Any:
         return getattr(obj, self.via)
+
+    def kind_of(self, obj: Any) -> str:
+        if self.kind_via is None:
+            return self.kind.value
+        value = getattr(obj, self.kind_via)
+        return str(getattr(value, "value", value))
+
+    def holds(self, kind: str) -> bool:
+        """True when rows under this declaration may be about a person of ``kind``."""
+        return self.kind_via is not None or self.kind.value == kind
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Queries: the support access grants you may see (a user sees those on their own data)."""
+"""Queries: the support access grants and processing restrictions you may see (a user sees
+those on their own data)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from datetime import UTC, datetime
 
 import strawberry
 from strawberry.types import Info
+from tortoise.expressions import Q
 
+from api import ids
 from api.access import readable
 from api.pagination import Connection, paginate
-from api.privacy.types import AccessGrant
+from api.privacy.types import SUBJECT_TYPES, AccessGrant, AccessGrantSubject, ProcessingRestriction
 from domain.privacy import models
 
 
@@ -26,4 +29,27 @@ class PrivacyQueries:
         query = readable(info.context, models.AccessGrant)
         if open_only:
             query = query.filter(revoked_at=None, expires_at__gt=datetime.now(UTC))
+        return await paginate(query, first=first, after=after)
+
+    @strawberry.field(
+        description="Restrictions of processing and objections you may see, newest first; "
+        "optionally those of one person."
+    )
+    async def processing_restrictions(
+        self,
+        info: Info,
+        subject_kind: AccessGrantSubject | None = None,  # type: ignore[valid-type]
+        subject_id: strawberry.ID | None = None,
+        active_only: bool = False,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[ProcessingRestriction]:
+        query = readable(info.context, models.ProcessingRestriction)
+        if subject_id is not None:
+            kind = models.GrantSubject(subject_kind or models.GrantSubject.USER)
+            pk = ids.decode(subject_id, SUBJECT_TYPES[kind], field="subjectId")
+            query = query.filter(subject_kind=kind, subject_id=pk)
+        if active_only:
+            current = datetime.now(UTC)
+            query = query.filter(Q(lifts_at=None) | Q(lifts_at__gt=current))
         return await paginate(query, first=first, after=after)

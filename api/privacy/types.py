@@ -1,4 +1,4 @@
-"""GraphQL type for support access grants."""
+"""GraphQL types for privacy: support access grants, processing restrictions."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ import strawberry
 
 from api import ids
 from domain.privacy.models import GrantSubject as GrantSubjectEnum
+from domain.privacy.models import Purpose as PurposeEnum
+from domain.privacy.models import RestrictionKind as RestrictionKindEnum
+from domain.privacy.restrictions import is_active as restriction_active
 from domain.privacy.services import is_open
 
 AccessGrantSubject = strawberry.enum(GrantSubjectEnum, name="AccessGrantSubject")
@@ -43,3 +46,37 @@ class AccessGrant:
     @strawberry.field(description="Neither revoked nor expired.")
     def open(self) -> bool:
         return is_open(self)  # type: ignore[arg-type]
+
+
+Purpose = strawberry.enum(PurposeEnum, name="ProcessingPurpose")
+RestrictionKind = strawberry.enum(RestrictionKindEnum, name="RestrictionKind")
+
+
+@strawberry.type(
+    description="A restriction of processing (data kept, not processed) or an objection to one "
+    "purpose. Visible to the person (for users), their seller's owners and admins (for buyers), "
+    "privacy officers, platform admins and security reviewers."
+)
+class ProcessingRestriction:
+    subject_kind: AccessGrantSubject  # type: ignore[valid-type]
+    kind: RestrictionKind  # type: ignore[valid-type]
+    purpose: Purpose  # type: ignore[valid-type]
+    created_at: datetime
+    lift_requested_at: datetime | None
+    lifts_at: datetime | None = strawberry.field(
+        description="When the restriction stops (announced to the person a week before unless "
+        "they lifted it themselves)."
+    )
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(ids.encode("ProcessingRestriction", self.id))  # type: ignore[attr-defined]
+
+    @strawberry.field(description="The User or Customer whose data it protects.")
+    def subject_id(self) -> strawberry.ID:
+        kind = SUBJECT_TYPES[GrantSubjectEnum(self.subject_kind)]
+        return strawberry.ID(ids.encode(kind, self.subject_id))  # type: ignore[attr-defined]
+
+    @strawberry.field(description="In force now.")
+    def active(self) -> bool:
+        return restriction_active(self)  # type: ignore[arg-type]

@@ -31,6 +31,12 @@ class RowUidField(fields.CharField):
         super().__init__(**kwargs)
 
 
+class Cleartext(str):
+    """A value stored in clear on purpose, and allowed in a bulk update where a personal value
+    is refused: what erasure leaves in a field (a placeholder, or a value the law keeps once no
+    name is attached to it, which the destroyed key must not take with it)."""
+
+
 class SealedField(fields.TextField):
     """A personal value encrypted at rest. ``moment=True`` holds a timezone-aware datetime."""
 
@@ -41,6 +47,8 @@ class SealedField(fields.TextField):
     def to_db_value(self, value: Any, instance: Any) -> str | None:
         if value is None or sealing.is_sealed(value):
             return value
+        if isinstance(value, Cleartext):
+            return str(value)
         if instance is None or isinstance(instance, type):
             raise TypeError(
                 f"{self.model_field_name} is encrypted: compare it through its blind index and "
@@ -72,7 +80,7 @@ class BlindIndexField(fields.CharField):
 
     def to_db_value(self, value: Any, instance: Any) -> str | None:
         if instance is None or isinstance(instance, type):
-            return value  # a filter value: already an index (``lookup`` makes it)
+            return value  # a filter value or a bulk update: already an index (``lookup``)
         meta = instance._meta
         clear = getattr(instance, self.source)
         return sealing.blind_index(

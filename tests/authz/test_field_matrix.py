@@ -16,6 +16,9 @@ from domain.accounts.auth_models import EmailOutbox, LoginEvent
 from domain.accounts.models import WebSession
 from domain.marketplaces.sync_models import Shipment
 from domain.personal import Category, declaration
+from domain.privacy.consent_models import ConsentEvent
+from domain.privacy.models import PrivacyNotice
+from domain.privacy.request_models import ExportFile
 from tests.authz.conftest import GRANTED_USER
 
 PERSONAS = [
@@ -58,6 +61,9 @@ audit_entry         -   -   -   -   -    A   -   A   O    -   -   -    -   -
 org_audit_entry     O   -   -   -   -    A   -   A   O    -   -   -    -   -
 own_outbox          -   -   -   -   -    -   -   -   -    -   -   -    -   -
 shipment            A   A   A   A   O    -   -   -   -    O   A   A    -   -
+own_export          -   -   -   -   -    -   -   -   -    -   -   -    -   -
+own_notice          O   O   O   O   O    O   O   O   O    -   -   -    -   -
+own_consent         O   O   O   O   O    O   O   O   O    -   -   -    -   -
 """
 
 
@@ -117,6 +123,9 @@ async def situations(demo, persona: str) -> dict[str, object]:
             carrier="BlueDart",
             tracking_number="BD123",
         ),
+        "own_export": ExportFile(subject_kind="user", subject_id=me.id, content_encrypted="x"),
+        "own_notice": PrivacyNotice(subject_kind="user", subject_id=me.id, template="t"),
+        "own_consent": ConsentEvent(user_id=me.id, purpose="analytics", granted=True),
     }
 
 

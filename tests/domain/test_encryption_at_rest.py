@@ -49,6 +49,8 @@ async def _clear_personal_values() -> set[str]:
             continue
         for row in await model.all():
             for attr, _, _ in spec:
+                if not sealing.is_sealed(row.__dict__.get(attr)):
+                    continue  # stored in clear on purpose (erasure's placeholders: Cleartext)
                 value = getattr(row, attr)
                 if value is not None:
                     values.add(value.isoformat() if hasattr(value, "isoformat") else str(value))

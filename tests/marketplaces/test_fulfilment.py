@@ -111,9 +111,8 @@ async def test_fulfilment_sends_tracking_only_and_is_disclosed_and_audited(team,
 
 
 async def test_nothing_is_shared_for_a_restricted_buyer(team, fakes):
-    from domain.privacy.restrictions import restrict
-
     from domain.privacy.models import GrantSubject, Purpose, RestrictionKind
+    from domain.privacy.restrictions import restrict
 
     connection, order = await _pulled_ebay_order(team, fakes, "12-10002-00001", "Kim Park")
     await restrict(

@@ -1,0 +1,64 @@
+"""GET /privacy/exports/{token}: a person's data export, once, through the link they were sent.
+
+The link is the credential (only its SHA-256 is stored); it works once and for seven days. The
+download is an audit entry, committed with the file's removal before any byte is sent.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from tortoise.transactions import in_transaction
+
+from audit.recorder import Actor, AuditBuffer
+from domain.privacy.export import redeem
+from domain.privacy.fulfilment import EXPORT_LINK_PATH
+from domain.privacy.rendering import package
+
+log = logging.getLogger("mandi.privacy")
+EXPORT_PATH = EXPORT_LINK_PATH
+
+
+def _error(status: int, code: str, message: str) -> Response:
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status)
+
+
+async def download_export(request: Request) -> Response:
+    actor = Actor(
+        type="anonymous",
+        ip=request.client.host if request.client else None,
+        user_agent=request.headers.get("user-agent"),
+        request_id=uuid.uuid4().hex,
+    )
+    try:
+        async with in_transaction():
+            found = await redeem(str(request.path_params["token"]))
+            if found is None:
+                return _error(404, "NOT_FOUND", "no export behind this link (used or expired)")
+            file, document = found
+            buffer = AuditBuffer(actor)
+            buffer.note(
+                "privacy_export.download",
+                "ExportFile",
+                file.id,
+                fields=("content_encrypted",),
+                subject=f"{file.subject_kind}:{file.subject_id}",
+                organization_id=file.organization_id,
+                justification="one-time export link",
+            )
+            await buffer.flush()
+    except Exception as error:  # the link stays usable: nothing was committed
+        log.error("export download failed: %s", type(error).__name__)
+        return _error(503, "AUDIT_UNAVAILABLE", "the download could not be recorded; try again")
+    return Response(
+        package(document),
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": 'attachment; filename="mandi-export.zip"',
+            "Cache-Control": "no-store",
+            "X-Request-Id": actor.request_id or "",
+        },
+    )

@@ -1,0 +1,59 @@
+"""Mutation: privacyRequestFulfil — do what the request asks and close it.
+
+Access and portability build the export and send the person a one-time link (shown in the
+payload only to the person themselves); restriction and objection put it in force; correction
+closes the request once the fields are corrected; erasure erases (unless a legal hold vetoes
+it) and answers with the receipt.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from api.access import allows, authorize, get_readable
+from api.context import RequestContext
+from api.errors import MutationError
+from api.payloads import payload
+from api.privacy.request_mutations import note
+from api.privacy.request_types import PrivacyRequest
+from domain.privacy import request_models as models
+from domain.privacy.fulfilment import Fulfilment, fulfil
+
+
+@strawberry.type
+class PrivacyRequestFulfilPayload:
+    request: PrivacyRequest | None
+    download_url: str | None = strawberry.field(
+        default=None,
+        description="The export's one-time link (7 days), for the person themselves; others "
+        "never see it (it is sent to the person).",
+    )
+    receipt: JSON | None = strawberry.field(
+        default=None,
+        description="Erasure: what was erased and what was kept, with the legal basis of each "
+        "(record and field names, never values).",
+    )
+    errors: list[MutationError]
+
+
+@strawberry.type
+class FulfilMutations:
+    @strawberry.mutation(description="Do what a privacy request asks, and close it.")
+    @payload(PrivacyRequestFulfilPayload)
+    async def privacy_request_fulfil(self, info: Info, id: strawberry.ID) -> dict[str, Any]:
+        ctx: RequestContext = info.context
+        ctx.require_session()
+        request = await get_readable(ctx, models.PrivacyRequest, id)
+        authorize(ctx, "fulfil", request)
+        done: Fulfilment = await fulfil(request=request, actor_id=ctx.principal.user_id)
+        note(ctx, "fulfil", done.request)
+        shown = done.download_path and allows(ctx, "receive_export", request)
+        return {
+            "request": done.request,
+            "download_url": done.download_path if shown else None,
+            "receipt": done.receipt or None,
+        }

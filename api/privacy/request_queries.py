@@ -1,0 +1,58 @@
+"""Queries: privacy requests you may see, and the privacy officers' queue (oldest due first)."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from api.access import get_readable, readable
+from api.pagination import Connection, page_size, paginate
+from api.privacy.request_types import PrivacyRequest, RequestStatus
+from domain.privacy import request_models as models
+from domain.privacy.requests import queue_csv
+
+
+def _queue(info: Info):  # type: ignore[no-untyped-def]
+    return (
+        readable(info.context, models.PrivacyRequest)
+        .filter(status__in=models.OPEN_STATUSES)
+        .order_by("due_at", "id")
+    )
+
+
+@strawberry.type
+class PrivacyRequestQueries:
+    @strawberry.field(description="Privacy requests you may see, newest first.")
+    async def privacy_requests(
+        self,
+        info: Info,
+        status: RequestStatus | None = None,  # type: ignore[valid-type]
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[PrivacyRequest]:
+        query = readable(info.context, models.PrivacyRequest)
+        if status is not None:
+            query = query.filter(status=models.RequestStatus(status))
+        return await paginate(query, first=first, after=after)
+
+    @strawberry.field(description="One privacy request, with its history.")
+    async def privacy_request(self, info: Info, id: strawberry.ID) -> PrivacyRequest:
+        return await get_readable(info.context, models.PrivacyRequest, id)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="Open requests you may see, the one due soonest first (privacy officers see "
+        "every one); at most 100."
+    )
+    async def privacy_request_queue(
+        self, info: Info, first: int | None = None
+    ) -> list[PrivacyRequest]:
+        return await _queue(info).limit(page_size(first))  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="The whole open queue as CSV (ids, dates, states, days left; no personal "
+        "values), the one due soonest first."
+    )
+    async def privacy_request_queue_csv(self, info: Info) -> str:
+        rows = await _queue(info)
+        info.context.audit.note("privacy_request.export_queue", "PrivacyRequest")
+        return queue_csv(rows)

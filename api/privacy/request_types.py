@@ -1,0 +1,100 @@
+"""GraphQL types for privacy requests and their history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+import strawberry
+from strawberry.scalars import JSON
+
+from api import ids
+from api.privacy.types import SUBJECT_TYPES, AccessGrantSubject, Purpose
+from domain.privacy import request_models as models
+from domain.privacy.models import GrantSubject
+from domain.privacy.requests import days_left
+
+HISTORY_BOUND = 50  # steps shown (api/cost.py LIST_BOUNDS); a request takes at most six
+
+RequestType = strawberry.enum(models.RequestType, name="PrivacyRequestType")
+Regime = strawberry.enum(models.Regime, name="PrivacyRegime")
+RequestStatus = strawberry.enum(models.RequestStatus, name="PrivacyRequestStatus")
+IdentityCheck = strawberry.enum(models.IdentityCheck, name="IdentityCheck")
+
+
+@strawberry.enum(description="The contact channel at which the person was reached and confirmed.")
+class VerifiedChannel(Enum):
+    EMAIL = "email"
+    PHONE = "phone"
+
+
+@strawberry.type(description="One step of a privacy request: its status after it, who, why.")
+class PrivacyRequestStep:
+    status: RequestStatus  # type: ignore[valid-type]
+    step: str
+    note: str | None
+    created_at: datetime
+
+    @strawberry.field(description="The user who took the step, if a person did.")
+    def actor_id(self) -> strawberry.ID | None:
+        actor = self.actor_id  # type: ignore[attr-defined]
+        return None if actor is None else strawberry.ID(ids.encode("User", actor))
+
+
+@strawberry.type(
+    description="A person exercising a privacy right: what, under which law, by when, and each "
+    "step taken. Visible to the person (users), their seller's owners and admins (buyers), "
+    "privacy officers, platform admins and security reviewers."
+)
+class PrivacyRequest:
+    type: RequestType  # type: ignore[valid-type]
+    subject_kind: AccessGrantSubject  # type: ignore[valid-type]
+    purpose: Purpose | None  # type: ignore[valid-type]
+    regime: Regime  # type: ignore[valid-type]
+    status: RequestStatus  # type: ignore[valid-type]
+    identity_check: IdentityCheck  # type: ignore[valid-type]
+    received_at: datetime
+    due_at: datetime
+    original_due_at: datetime
+    extended_at: datetime | None
+    extension_reason: str | None
+    denial_reason: str | None
+    closed_at: datetime | None
+    receipt: JSON | None = strawberry.field(
+        description="Erasure: what was erased and kept, with the legal basis (names, no values)."
+    )
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(ids.encode("PrivacyRequest", self.id))  # type: ignore[attr-defined]
+
+    @strawberry.field(
+        description="The User or Customer the request is about (unknown for some "
+        "reports about a minor)."
+    )
+    def subject_id(self) -> strawberry.ID | None:
+        pk = self.subject_id  # type: ignore[attr-defined]
+        if pk is None:
+            return None
+        kind = SUBJECT_TYPES[GrantSubject(self.subject_kind)]
+        return strawberry.ID(ids.encode(kind, pk))
+
+    @strawberry.field(description="The privacy officer handling it.")
+    def handler_id(self) -> strawberry.ID | None:
+        pk = self.handler_id  # type: ignore[attr-defined]
+        return None if pk is None else strawberry.ID(ids.encode("User", pk))
+
+    @strawberry.field(description="Whole days until the deadline; negative once overdue.")
+    def days_left(self) -> int:
+        return days_left(self)  # type: ignore[arg-type]
+
+    @strawberry.field(description="Every step so far, oldest first.")
+    async def history(self) -> list[PrivacyRequestStep]:
+        events = (
+            await models.PrivacyRequestEvent.filter(
+                request_id=self.id  # type: ignore[attr-defined]
+            )
+            .order_by("id")
+            .limit(HISTORY_BOUND)
+        )
+        return events  # type: ignore[return-value]

@@ -1,0 +1,79 @@
+"""``mandi retention purge`` deletes what expired, once, counts it, and is audited."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from audit.models import AuditEntry
+from domain.accounts.auth_models import LoginEvent, LoginOutcome, PasswordReset
+from domain.orders.models import Order, OrderStatus
+from domain.privacy.request_models import ExportFile, RetainedRecord
+from tests.audit.test_audit_cli import mandi
+from tests.privacy.helpers import FILE, FULFIL, seed_buyer_everywhere
+from tests.support import gid, gql_data, make_platform_user, make_user
+
+
+async def test_purge_removes_what_expired_and_a_second_run_finds_nothing(app, team, backend):
+    from domain.accounts.models import PlatformRole
+
+    person = await make_user()
+    long_ago = datetime.now(UTC) - timedelta(days=400)
+    old = await LoginEvent.create(user_id=person.id, outcome=LoginOutcome.SUCCESS, ip="192.0.2.1")
+    await LoginEvent.filter(id=old.id).update(created_at=long_ago)
+    recent = await LoginEvent.create(
+        user_id=person.id, outcome=LoginOutcome.SUCCESS, ip="192.0.2.2"
+    )
+    await PasswordReset.create(user_id=person.id, token_hash="p" * 64, expires_at=long_ago)
+
+    done = await gql_data(team.clients["viewer"], FILE, input={"type": "ACCESS"})
+    await gql_data(team.clients["viewer"], FULFIL, id=done["privacyRequestCreate"]["request"]["id"])
+    await ExportFile.filter(subject_id=team.users["viewer"].id).update(expires_at=long_ago)
+
+    order = await seed_buyer_everywhere(team.org.id)
+    await Order.filter(id=order.id).update(status=OrderStatus.DELIVERED)
+    filed = await gql_data(
+        team.clients["owner"],
+        FILE,
+        input={
+            "type": "ERASURE",
+            "subjectKind": "CUSTOMER",
+            "subjectId": gid("Customer", order.customer_id),
+            "verifiedChannel": "EMAIL",
+        },
+    )
+    _, officer = await make_platform_user(app, PlatformRole.PRIVACY_OFFICER)
+    await gql_data(officer, FULFIL, id=filed["privacyRequestCreate"]["request"]["id"])
+    await RetainedRecord.filter(object_id=order.id, model="Order").update(retain_until=long_ago)
+
+    code, out = await mandi(backend, "retention", "purge", "--json")
+    assert code == 0, out
+    lines = out.strip().splitlines()
+    assert any(line.startswith("[") and "1/6" in line for line in lines)  # the progress bar
+    counts = json.loads(next(line for line in lines if line.startswith("{")))
+    assert counts["sign-in history older than 12 months"] >= 1
+    assert counts["expired sign-in challenges and reset links"] >= 1
+    assert counts["expired export files"] >= 1
+    assert counts["erased buyers' orders past their 72 months"] == 1
+    assert not await LoginEvent.filter(id=old.id).exists()
+    assert await LoginEvent.filter(id=recent.id).exists()
+    assert not await Order.filter(id=order.id).exists()
+    assert not await ExportFile.filter(
+        subject_id=team.users["viewer"].id, content_encrypted__not_isnull=True
+    ).exists()
+    assert await AuditEntry.filter(action="retention.purge_run", actor_type="system").exists()
+
+    code, out = await mandi(backend, "retention", "purge", "--json", "--quiet")
+    quiet = [line for line in out.splitlines() if line.startswith(("{", "["))]
+    assert code == 0 and len(quiet) == 1 and set(json.loads(quiet[0]).values()) == {0}
+    await officer.aclose()
+
+
+def test_every_category_has_a_purpose_and_a_retention():
+    """An export states why and how long each category is kept (GDPR Art. 15(1)(a), (d)): a
+    category added to the declaration without them would fail the export."""
+    from domain.personal import Category
+    from domain.privacy.disclosure import PURPOSES
+    from domain.privacy.retention import RETENTION
+
+    assert set(Category) == set(PURPOSES) == set(RETENTION)
