@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from tqdm import tqdm
-
+from domain import progress
 from domain.crypto import backfill, keystore, rotation
 
 
@@ -27,11 +26,12 @@ async def run(args: argparse.Namespace, models: dict[str, type]) -> int:
             _print(await rotation.status(models))
             return 0
         total = await rotation.pending_rewrap()
-        with tqdm(total=total, unit="key", desc="re-wrap data keys") as bar:
+        with progress.bar(total=total, unit="key", desc="re-wrap data keys") as bar:
             done = await rotation.rewrap(bar.update, batch=args.batch)
         sealed = 0
         for model in models.values():
-            with tqdm(unit="row", desc=f"seal {model._meta.db_table}", leave=False) as bar:  # type: ignore[attr-defined]
+            table = model._meta.db_table  # type: ignore[attr-defined]
+            with progress.bar(total=None, unit="row", desc=f"seal {table}", leave=False) as bar:
                 sealed += await backfill.seal_model(model, bar.update)
         print(f"{done} data keys re-wrapped, {sealed} rows sealed")
         return 0
