@@ -18,12 +18,27 @@ from domain.accounts.auth_models import (
 )
 from domain.orders.models import Customer, CustomerAddress, Order
 from domain.personal import declaration
-from tests.support import seed_order, seed_product, seed_ticket
+from tests.support import gid, gql_data, seed_order, seed_product, seed_ticket
 
 FILE = """mutation($input: PrivacyRequestCreateInput!) {
   privacyRequestCreate(input: $input) { created request { id status } errors { code field } } }"""
 FULFIL = """mutation($id: ID!) { privacyRequestFulfil(id: $id) {
   downloadUrl request { id status } errors { code field } } }"""
+
+
+async def file_for_buyer(client, kind: str, customer_id: int) -> dict:
+    """A seller files a request of ``kind`` for a buyer, identity checked by email: the payload."""
+    body = await gql_data(
+        client,
+        FILE,
+        input={
+            "type": kind,
+            "subjectKind": "CUSTOMER",
+            "subjectId": gid("Customer", customer_id),
+            "verifiedChannel": "EMAIL",
+        },
+    )
+    return body["privacyRequestCreate"]
 
 
 async def set_fields(model: type, filters: dict, **values) -> None:

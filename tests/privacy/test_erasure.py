@@ -18,6 +18,7 @@ from tests.privacy.helpers import (
     all_text_values,
     assert_erased_as_the_receipt_says,
     declared_fields,
+    file_for_buyer,
     personal_values,
     seed_buyer_everywhere,
     seed_user_everywhere,
@@ -36,7 +37,7 @@ ORDER = """query($id: ID!) { order(id: $id) { total shippingName shippingCity sh
   customer { name email } } }"""
 
 
-def test_every_model_declaring_a_persons_data_has_an_erasure_treatment():
+def test_every_model_declaring_a_persons_data_has_an_erasure_treatment(backend):
     for kind in ("user", "customer"):
         assert set(declared_fields(kind)) <= set(TREATMENT), kind
 
@@ -87,18 +88,8 @@ async def test_a_buyers_orders_keep_amounts_and_place_of_supply_for_72_months(ap
     await Order.filter(id=order.id).update(status=OrderStatus.DELIVERED)
     customer = await Customer.get(id=order.customer_id)
     before = await personal_values("customer", customer.id)
-    buyer = gid("Customer", customer.id)
-    filed = await gql_data(
-        team.clients["admin"],
-        FILE,
-        input={
-            "type": "ERASURE",
-            "subjectKind": "CUSTOMER",
-            "subjectId": buyer,
-            "verifiedChannel": "EMAIL",
-        },
-    )
-    request_id = filed["privacyRequestCreate"]["request"]["id"]
+    filed = await file_for_buyer(team.clients["admin"], "ERASURE", customer.id)
+    request_id = filed["request"]["id"]
     refused = await gql_data(team.clients["admin"], FULFIL_RECEIPT, id=request_id)
     assert refused["privacyRequestFulfil"]["errors"][0]["code"] == "FORBIDDEN"
     _, officer = await make_platform_user(app, PlatformRole.PRIVACY_OFFICER)
@@ -133,17 +124,8 @@ async def test_a_buyers_orders_keep_amounts_and_place_of_supply_for_72_months(ap
 async def test_a_legal_hold_or_an_order_in_flight_vetoes_erasure(app, team):
     order = await seed_buyer_everywhere(team.org.id)
     buyer = gid("Customer", order.customer_id)
-    filed = await gql_data(
-        team.clients["owner"],
-        FILE,
-        input={
-            "type": "ERASURE",
-            "subjectKind": "CUSTOMER",
-            "subjectId": buyer,
-            "verifiedChannel": "EMAIL",
-        },
-    )
-    request_id = filed["privacyRequestCreate"]["request"]["id"]
+    filed = await file_for_buyer(team.clients["owner"], "ERASURE", order.customer_id)
+    request_id = filed["request"]["id"]
     _, officer = await make_platform_user(app, PlatformRole.PRIVACY_OFFICER)
     in_flight = (await gql_data(officer, FULFIL_RECEIPT, id=request_id))["privacyRequestFulfil"]
     assert in_flight["errors"][0]["code"] == "CONFLICT"

@@ -17,11 +17,12 @@ from tests.privacy.helpers import (
     FULFIL,
     declared_fields,
     export_json,
+    file_for_buyer,
     seed_buyer_everywhere,
     seed_user_everywhere,
     unzip,
 )
-from tests.support import gid, gql_data, make_platform_user
+from tests.support import gql_data, make_platform_user
 
 WITHHELD_VALUES = set(WITHHELD.values())
 
@@ -137,35 +138,16 @@ async def test_a_users_export_holds_every_personal_field_of_the_declaration(app,
 
 async def test_a_buyers_export_is_sent_to_them_and_never_shown_to_the_officer(app, team):
     order = await seed_buyer_everywhere(team.org.id)
-    buyer = gid("Customer", order.customer_id)
-    filed = await gql_data(
-        team.clients["owner"],
-        FILE,
-        input={
-            "type": "ACCESS",
-            "subjectKind": "CUSTOMER",
-            "subjectId": buyer,
-            "verifiedChannel": "EMAIL",
-        },
-    )
-    request_id = filed["privacyRequestCreate"]["request"]["id"]
+    filed = await file_for_buyer(team.clients["owner"], "ACCESS", order.customer_id)
+    request_id = filed["request"]["id"]
     owner_try = await gql_data(team.clients["owner"], FULFIL, id=request_id)
     assert owner_try["privacyRequestFulfil"]["errors"] == [{"code": "FORBIDDEN", "field": None}]
     _, officer = await make_platform_user(app, PlatformRole.PRIVACY_OFFICER)
     done = (await gql_data(officer, FULFIL, id=request_id))["privacyRequestFulfil"]
     assert done["errors"] == [] and done["downloadUrl"] is None
 
-    again = await gql_data(
-        team.clients["owner"],
-        FILE,
-        input={
-            "type": "PORTABILITY",
-            "subjectKind": "CUSTOMER",
-            "subjectId": buyer,
-            "verifiedChannel": "EMAIL",
-        },
-    )
-    second = again["privacyRequestCreate"]["request"]["id"]
+    filed = await file_for_buyer(team.clients["owner"], "PORTABILITY", order.customer_id)
+    second = filed["request"]["id"]
     assert (await gql_data(officer, FULFIL, id=second))["privacyRequestFulfil"]["errors"] == []
     notice = (
         await PrivacyNotice.filter(

@@ -10,8 +10,8 @@ from domain.accounts.auth_models import LoginEvent, LoginOutcome, PasswordReset
 from domain.orders.models import Order, OrderStatus
 from domain.privacy.request_models import ExportFile, RetainedRecord
 from tests.audit.test_audit_cli import mandi
-from tests.privacy.helpers import FILE, FULFIL, seed_buyer_everywhere
-from tests.support import gid, gql_data, make_platform_user, make_user
+from tests.privacy.helpers import FILE, FULFIL, file_for_buyer, seed_buyer_everywhere
+from tests.support import gql_data, make_platform_user, make_user
 
 
 async def test_purge_removes_what_expired_and_a_second_run_finds_nothing(app, team, backend):
@@ -32,18 +32,9 @@ async def test_purge_removes_what_expired_and_a_second_run_finds_nothing(app, te
 
     order = await seed_buyer_everywhere(team.org.id)
     await Order.filter(id=order.id).update(status=OrderStatus.DELIVERED)
-    filed = await gql_data(
-        team.clients["owner"],
-        FILE,
-        input={
-            "type": "ERASURE",
-            "subjectKind": "CUSTOMER",
-            "subjectId": gid("Customer", order.customer_id),
-            "verifiedChannel": "EMAIL",
-        },
-    )
+    filed = await file_for_buyer(team.clients["owner"], "ERASURE", order.customer_id)
     _, officer = await make_platform_user(app, PlatformRole.PRIVACY_OFFICER)
-    await gql_data(officer, FULFIL, id=filed["privacyRequestCreate"]["request"]["id"])
+    await gql_data(officer, FULFIL, id=filed["request"]["id"])
     await RetainedRecord.filter(object_id=order.id, model="Order").update(retain_until=long_ago)
 
     code, out = await mandi(backend, "--progress", "retention", "purge", "--json")
