@@ -55,6 +55,12 @@ def account_name(username: str) -> str:
     return unicodedata.normalize("NFKC", username).strip().lower()[: USERNAME_LENGTH + 1]
 
 
+def account_address(email: str) -> str:
+    """An email as stored, for a look-up by its blind index: NFKC-normalized, trimmed, lower
+    case, cut to the longest address (an over-long one is just unknown)."""
+    return unicodedata.normalize("NFKC", email).strip().lower()[:254]
+
+
 async def _find(name: str) -> User | None:
     if len(name) > USERNAME_LENGTH:
         return None

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import secrets
-import unicodedata
 from datetime import UTC, datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
 from domain import secretbox
 from domain.accounts.auth_models import EmailOutbox, PartnerToken, PasswordReset
+from domain.accounts.login import account_address
 from domain.accounts.models import User, UserStatus
 from domain.accounts.password_policy import check_password
 from domain.accounts.passwords import hash_password
@@ -54,7 +54,7 @@ async def request_reset(*, email: str, reset_url: str) -> User | None:
     Both answers do the same work, so their timing does not tell either: a token is made and
     its mail encrypted even for an unknown address, and the same statements run (on no rows).
     """
-    address = unicodedata.normalize("NFKC", email).strip().lower()[:254]
+    address = account_address(email)
     index = lookup(User, "email", address)
     user = await User.filter(email_index=index, status=UserStatus.ACTIVE).first()
     token = secrets.token_urlsafe(32)

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from domain.accounts.login import account_name
+from domain.accounts.login import account_address, account_name
 from domain.accounts.models import User
 from domain.crypto.fields import lookup
 from domain.errors import Conflict, ValidationFailed
@@ -266,8 +265,7 @@ async def report_minor(
     if username:
         query = User.filter(username_index=lookup(User, "username", account_name(username)))
     else:
-        address = unicodedata.normalize("NFKC", email or "").strip().lower()
-        query = User.filter(email_index=lookup(User, "email", address))
+        query = User.filter(email_index=lookup(User, "email", account_address(email or "")))
     user_id = await query.values_list("id", flat=True) if (username or email) else []
     subject_id = user_id[0] if user_id else None
     if subject_id is not None:
