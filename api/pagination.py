@@ -1,4 +1,7 @@
-"""Relay connections with keyset (cursor) pagination, newest first, page size capped."""
+"""Relay connections with keyset (cursor) pagination, newest first, page size capped.
+
+`totalCount` and `pageInfo.hasPreviousPage` are each one more query, made only when asked.
+"""
 
 from __future__ import annotations
 
@@ -17,10 +20,21 @@ DEFAULT_PAGE = 20
 MAX_PAGE = 100
 
 
-@strawberry.type
+@strawberry.type(description="Where a page sits in the list (Relay).")
 class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="More rows follow this page.")
+    start_cursor: str | None = strawberry.field(description="The cursor of the first edge.")
+    end_cursor: str | None = strawberry.field(
+        description="The cursor of the last edge: pass it as `after` for the next page."
+    )
+    _newer: strawberry.Private[QuerySet | None]
+
+    @strawberry.field(
+        description="Rows you may see come before this page (only with `after`); one look-up, "
+        "made only when asked."
+    )
+    async def has_previous_page(self) -> bool:
+        return self._newer is not None and await self._newer.exists()
 
 
 @strawberry.type
@@ -29,11 +43,15 @@ class Edge(Generic[T]):
     node: T
 
 
-@strawberry.type(description="A page of results; `totalCount` counts every row you may see.")
+@strawberry.type(description="A page of results (a Relay connection).")
 class Connection(Generic[T]):
     edges: list[Edge[T]]
     page_info: PageInfo
-    total_count: int
+    _query: strawberry.Private[QuerySet]
+
+    @strawberry.field(description="Every row you may see, on every page; counted only when asked.")
+    async def total_count(self) -> int:
+        return await self._query.count()
 
     @strawberry.field(description="The nodes of the edges, for clients that need no cursors.")
     def nodes(self) -> list[T]:
@@ -68,18 +86,22 @@ def page_size(first: int | None) -> int:
 async def paginate(query: QuerySet, *, first: int | None, after: str | None) -> Connection:
     """One page of ``query`` (already filtered to what the principal may read), newest first."""
     size = page_size(first)
-    total = await query.count()
     key = query.model._meta.pk_attr
     page_query = query.order_by(f"-{key}")
+    newer = None
     if after:
         largest = ids.largest_pk(query.model.__name__)
-        page_query = page_query.filter(**{f"{key}__lt": _after(after, largest)})
+        after_key = _after(after, largest)
+        page_query = page_query.filter(**{f"{key}__lt": after_key})
+        newer = query.filter(**{f"{key}__gt": after_key})
     rows = await page_query.limit(size + 1)
     has_next = len(rows) > size
     rows = rows[:size]
     edges = [Edge(cursor=_cursor(row.pk), node=row) for row in rows]
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(has_next_page=has_next, end_cursor=edges[-1].cursor if edges else None),
-        total_count=total,
+    page_info = PageInfo(
+        has_next_page=has_next,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+        _newer=newer,
     )
+    return Connection(edges=edges, page_info=page_info, _query=query)

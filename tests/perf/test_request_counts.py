@@ -245,3 +245,36 @@ async def test_a_changed_role_is_never_answered_from_the_memo(team, stats_app):
     assert before["data"]["orders"]["edges"][0]["node"]["customer"]["email"]
     assert {e["extensions"]["code"] for e in after["errors"]} == {"FORBIDDEN"}
     assert after["data"]["orders"]["edges"][0]["node"]["customer"]["email"] is None
+
+
+PAGE = """query($org: ID!, $after: String) { orders(organizationId: $org, first: 5, after: $after) {
+  %s edges { cursor node { id status } } } }"""
+
+
+async def test_total_count_and_has_previous_page_cost_a_statement_only_when_asked(team, stats_app):
+    """Counting every row and looking before the cursor are one statement each, made only when
+    the operation selects ``totalCount`` / ``pageInfo.hasPreviousPage``."""
+    await _orders(team)
+    async with await signed_in(stats_app, team.users["manager"]) as client:
+        first = await counted(client, PAGE % "pageInfo { endCursor }", org=team.org_id)
+        after = first.body["data"]["orders"]["edges"][-1]["cursor"]
+
+        async def sql(selection: str, cursor: str | None = None) -> Counts:
+            await counted(client, PAGE % selection, org=team.org_id, after=cursor)  # warm
+            return await counted(client, PAGE % selection, org=team.org_id, after=cursor)
+
+        bare = await sql("pageInfo { endCursor }")
+        counted_ = await sql("totalCount pageInfo { endCursor }")
+        later_bare = await sql("pageInfo { endCursor }", after)
+        later_prev = await sql("pageInfo { hasPreviousPage startCursor }", after)
+        first_prev = await sql("pageInfo { hasPreviousPage }")
+    assert counted_.sql == bare.sql + 1, (bare, counted_)
+    assert counted_.body["data"]["orders"]["totalCount"] == ORDERS
+    assert later_bare.sql == bare.sql, (bare, later_bare)
+    assert later_prev.sql == bare.sql + 1, (bare, later_prev)
+    info = later_prev.body["data"]["orders"]["pageInfo"]
+    assert info["hasPreviousPage"] is True
+    assert info["startCursor"] == later_prev.body["data"]["orders"]["edges"][0]["cursor"]
+    # Without a cursor nothing comes before the page, and nothing is asked.
+    assert first_prev.body["data"]["orders"]["pageInfo"]["hasPreviousPage"] is False
+    assert first_prev.sql == bare.sql, (bare, first_prev)
