@@ -77,13 +77,13 @@ class AccountQueries:
         )
 
     @strawberry.field
-    async def organization(self, info: Info, id: strawberry.ID) -> Organization:
+    async def organization(self, info: Info, id: strawberry.ID) -> Organization | None:
         return await get_readable(info.context, models.Organization, id)  # type: ignore[return-value]
 
     @strawberry.field(description="An organization's partner tokens. Needs owner or admin.")
     async def partner_tokens(
         self, info: Info, organization_id: strawberry.ID
-    ) -> list[PartnerToken]:
+    ) -> list[PartnerToken] | None:
         ctx = info.context
         org = await get_readable(ctx, models.Organization, organization_id, field="organizationId")
         authorize(ctx, "manage_tokens", org)
@@ -93,5 +93,5 @@ class AccountQueries:
     @strawberry.field
     async def organizations(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[Organization]:
+    ) -> Connection[Organization] | None:
         return await paginate(readable(info.context, models.Organization), first=first, after=after)

@@ -62,7 +62,7 @@ class AuditQueries:
         filter: AuditFilter | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[AuditEntry]:
+    ) -> Connection[AuditEntry] | None:
         ctx = info.context
         ctx.require_session()
         spec = filter or AuditFilter()

@@ -15,7 +15,7 @@ from domain.catalog import models
 @strawberry.type
 class CatalogQueries:
     @strawberry.field
-    async def product(self, info: Info, id: strawberry.ID) -> Product:
+    async def product(self, info: Info, id: strawberry.ID) -> Product | None:
         return await get_readable(info.context, models.Product, id)  # type: ignore[return-value]
 
     @strawberry.field(description="Products, newest first; archived ones only when asked.")
@@ -27,7 +27,7 @@ class CatalogQueries:
         sku_prefix: str | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[Product]:
+    ) -> Connection[Product] | None:
         query = readable(info.context, models.Product, organization_id)
         if not include_archived:
             query = query.filter(archived=False)

@@ -17,7 +17,7 @@ class InventoryQueries:
     @strawberry.field
     async def warehouses(
         self, info: Info, organization_id: strawberry.ID | None = None
-    ) -> list[Warehouse]:
+    ) -> list[Warehouse] | None:
         query = readable(info.context, models.Warehouse, organization_id)
         return await query.order_by("code").limit(200)  # type: ignore[return-value]
 
@@ -28,7 +28,7 @@ class InventoryQueries:
         product_id: strawberry.ID,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[InventoryMovement]:
+    ) -> Connection[InventoryMovement] | None:
         product = await get_readable(info.context, Product, product_id, field="productId")
         query = readable(info.context, models.InventoryMovement).filter(product_id=product.id)
         return await paginate(query, first=first, after=after)

@@ -18,7 +18,7 @@ class MarketplaceQueries:
     @strawberry.field
     async def marketplace_connections(
         self, info: Info, organization_id: strawberry.ID | None = None
-    ) -> list[MarketplaceConnection]:
+    ) -> list[MarketplaceConnection] | None:
         query = readable(info.context, models.MarketplaceConnection, organization_id)
         return await query.order_by("id").limit(200)  # type: ignore[return-value]
 
@@ -29,7 +29,7 @@ class MarketplaceQueries:
         organization_id: strawberry.ID | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[Listing]:
+    ) -> Connection[Listing] | None:
         query = readable(info.context, models.Listing, organization_id)
         return await paginate(query, first=first, after=after)
 
@@ -40,7 +40,7 @@ class MarketplaceQueries:
         connection_id: strawberry.ID,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[SyncJob]:
+    ) -> Connection[SyncJob] | None:
         connection = await get_readable(
             info.context, models.MarketplaceConnection, connection_id, field="connectionId"
         )
@@ -58,7 +58,7 @@ class MarketplaceQueries:
         customer_id: strawberry.ID | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[Disclosure]:
+    ) -> Connection[Disclosure] | None:
         query = readable(info.context, disclosure_models.Disclosure, organization_id)
         if customer_id is not None:
             subject = ids.decode(customer_id, "Customer", field="customerId")

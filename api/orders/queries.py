@@ -14,7 +14,7 @@ from domain.orders import models
 @strawberry.type
 class OrderQueries:
     @strawberry.field
-    async def order(self, info: Info, id: strawberry.ID) -> Order:
+    async def order(self, info: Info, id: strawberry.ID) -> Order | None:
         return await get_readable(info.context, models.Order, id)  # type: ignore[return-value]
 
     @strawberry.field(description="Orders, newest first, optionally of one status.")
@@ -25,14 +25,14 @@ class OrderQueries:
         status: OrderStatus | None = None,  # type: ignore[valid-type]
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[Order]:
+    ) -> Connection[Order] | None:
         query = readable(info.context, models.Order, organization_id)
         if status is not None:
             query = query.filter(status=status)
         return await paginate(query, first=first, after=after)
 
     @strawberry.field
-    async def customer(self, info: Info, id: strawberry.ID) -> Customer:
+    async def customer(self, info: Info, id: strawberry.ID) -> Customer | None:
         return await get_readable(info.context, models.Customer, id)  # type: ignore[return-value]
 
     @strawberry.field
@@ -42,6 +42,6 @@ class OrderQueries:
         organization_id: strawberry.ID | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[Customer]:
+    ) -> Connection[Customer] | None:
         query = readable(info.context, models.Customer, organization_id)
         return await paginate(query, first=first, after=after)

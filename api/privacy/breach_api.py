@@ -131,7 +131,7 @@ class BreachQueries:
     @strawberry.field(description="Breach incidents, newest first.")
     async def breach_incidents(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[BreachIncident]:
+    ) -> Connection[BreachIncident] | None:
         return await paginate(
             readable(info.context, breach.BreachIncident), first=first, after=after
         )

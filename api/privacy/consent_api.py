@@ -119,7 +119,7 @@ class ConsentMutations:
 @strawberry.type
 class ConsentQueries:
     @strawberry.field(description="Your current choice per purpose (the latest event of each).")
-    async def consents(self, info: Info) -> list[ConsentEvent]:
+    async def consents(self, info: Info) -> list[ConsentEvent] | None:
         ctx: RequestContext = info.context
         ctx.require_session()
         return list((await consent.current(ctx.principal.user_id)).values())  # type: ignore[arg-type, return-value]
@@ -127,7 +127,7 @@ class ConsentQueries:
     @strawberry.field(description="Consent events you may see, newest first.")
     async def consent_events(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[ConsentEvent]:
+    ) -> Connection[ConsentEvent] | None:
         return await paginate(readable(info.context, models.ConsentEvent), first=first, after=after)
 
 

@@ -113,7 +113,7 @@ class LegalHoldQueries:
     @strawberry.field(description="Legal holds (privacy officers), newest first.")
     async def legal_holds(
         self, info: Info, open_only: bool = True, first: int | None = None, after: str | None = None
-    ) -> Connection[LegalHold]:
+    ) -> Connection[LegalHold] | None:
         query = readable(info.context, LegalHoldModel)
         if open_only:
             query = query.filter(released_at=None)

@@ -25,7 +25,7 @@ class PrivacyQueries:
         open_only: bool = False,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[AccessGrant]:
+    ) -> Connection[AccessGrant] | None:
         query = readable(info.context, models.AccessGrant)
         if open_only:
             query = query.filter(revoked_at=None, expires_at__gt=datetime.now(UTC))
@@ -43,7 +43,7 @@ class PrivacyQueries:
         active_only: bool = False,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[ProcessingRestriction]:
+    ) -> Connection[ProcessingRestriction] | None:
         query = readable(info.context, models.ProcessingRestriction)
         if subject_id is not None:
             kind = models.GrantSubject(subject_kind or models.GrantSubject.USER)

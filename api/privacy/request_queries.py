@@ -29,14 +29,14 @@ class PrivacyRequestQueries:
         status: RequestStatus | None = None,  # type: ignore[valid-type]
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[PrivacyRequest]:
+    ) -> Connection[PrivacyRequest] | None:
         query = readable(info.context, models.PrivacyRequest)
         if status is not None:
             query = query.filter(status=models.RequestStatus(status))
         return await paginate(query, first=first, after=after)
 
     @strawberry.field(description="One privacy request, with its history.")
-    async def privacy_request(self, info: Info, id: strawberry.ID) -> PrivacyRequest:
+    async def privacy_request(self, info: Info, id: strawberry.ID) -> PrivacyRequest | None:
         return await get_readable(info.context, models.PrivacyRequest, id)  # type: ignore[return-value]
 
     @strawberry.field(
@@ -45,14 +45,14 @@ class PrivacyRequestQueries:
     )
     async def privacy_request_queue(
         self, info: Info, first: int | None = None
-    ) -> list[PrivacyRequest]:
+    ) -> list[PrivacyRequest] | None:
         return await _queue(info).limit(page_size(first))  # type: ignore[return-value]
 
     @strawberry.field(
         description="The whole open queue as CSV (ids, dates, states, days left; no personal "
         "values), the one due soonest first."
     )
-    async def privacy_request_queue_csv(self, info: Info) -> str:
+    async def privacy_request_queue_csv(self, info: Info) -> str | None:
         rows = await _queue(info)
         info.context.audit.note("privacy_request.export_queue", "PrivacyRequest")
         return queue_csv(rows)

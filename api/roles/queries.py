@@ -20,7 +20,7 @@ class RoleQueries:
         organization_id: strawberry.ID,
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[OrganizationMember]:
+    ) -> Connection[OrganizationMember] | None:
         await get_readable(info.context, Organization, organization_id, field="organizationId")
         query = readable(info.context, Membership, organization_id)
         return await paginate(query, first=first, after=after)
@@ -28,5 +28,5 @@ class RoleQueries:
     @strawberry.field(description="Platform roles you may see (platform admins: all of them).")
     async def platform_role_assignments(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[PlatformRoleAssignment]:
+    ) -> Connection[PlatformRoleAssignment] | None:
         return await paginate(readable(info.context, PlatformRoleGrant), first=first, after=after)

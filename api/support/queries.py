@@ -14,7 +14,7 @@ from domain.support import models
 @strawberry.type
 class SupportQueries:
     @strawberry.field
-    async def ticket(self, info: Info, id: strawberry.ID) -> Ticket:
+    async def ticket(self, info: Info, id: strawberry.ID) -> Ticket | None:
         return await get_readable(info.context, models.Ticket, id)  # type: ignore[return-value]
 
     @strawberry.field
@@ -25,7 +25,7 @@ class SupportQueries:
         status: TicketStatus | None = None,  # type: ignore[valid-type]
         first: int | None = None,
         after: str | None = None,
-    ) -> Connection[Ticket]:
+    ) -> Connection[Ticket] | None:
         query = readable(info.context, models.Ticket, organization_id)
         if status is not None:
             query = query.filter(status=status)

@@ -102,7 +102,7 @@ async def test_outsiders_and_reviewers_find_nothing(app, team):
     _, admin = await make_platform_user(app, PlatformRole.PLATFORM_ADMIN)
     for client in (reviewer, admin):
         body = await gql(client, ORDER, id=gid("Order", order.id))
-        assert body["data"] is None and error_codes(body) == ["NOT_FOUND"]
+        assert body["data"] == {"order": None} and error_codes(body) == ["NOT_FOUND"]
         assert (await gql_data(client, ORDERS))["orders"]["totalCount"] == 0
         await client.aclose()
 
