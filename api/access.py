@@ -48,14 +48,19 @@ def readable(
 
 
 async def get_readable(
-    ctx: RequestContext, model: type[M], global_id: str, *, field: str = "id"
+    ctx: RequestContext,
+    model: type[M],
+    global_id: str,
+    *,
+    field: str = "id",
+    id_type: str | None = None,
 ) -> M:
     """The object behind ``global_id`` if the principal may read it, else NotFound.
 
     A miss is a denied entry whether the object exists elsewhere or not at all: both cost the
     same two look-ups and answer alike, so the response cannot tell them apart.
     """
-    pk = ids.decode(global_id, model.__name__, field=field)
+    pk = ids.decode(global_id, id_type or model.__name__, field=field)
     obj = await readable(ctx, model).filter(pk=pk).first()
     if obj is None:
         row = await model.filter(pk=pk).first()

@@ -2,7 +2,8 @@
 
 Every field that returns an object costs one per object it can return; scalars are free. A
 field with a ``first`` argument returns at most that many (its variable's value, else its
-default); the edges and nodes of a connection add no factor of their own. Any other list
+default); the edges and nodes of a connection add no factor of their own; a look-up by ``ids``
+returns at most as many objects as it names. Any other list
 returns at most its declared bound in ``LIST_BOUNDS`` (resolvers and loaders cut lists to the
 same bounds, so the cost is an upper bound of the work, not a guess). An operation costing more
 than ``MAX_COST`` is refused before any resolver runs, with an error naming its cost and the
@@ -25,6 +26,7 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
     Undefined,
@@ -61,6 +63,7 @@ LIST_BOUNDS: Mapping[tuple[str, str], int] = {
     ("Viewer", "sessions"): 200,
     ("PrivacyRequest", "history"): 50,  # api/privacy/request_types.py cuts to HISTORY_BOUND
     ("Query", "consents"): 10,  # one per consent purpose (7)
+    ("Query", "nodes"): 100,  # api/node.py refuses more ids (MAX_NODES)
 }
 ERRORS_BOUND = 20  # a payload's ``errors``
 
@@ -121,9 +124,26 @@ class _Walk:
             return MAX_PAGE  # refused later by coercion; count the worst case meanwhile
         return max(0, min(value, MAX_PAGE))
 
+    def _ids(self, node: FieldNode, bound: int) -> int:
+        """How many ids a look-up by ``ids`` names (at most ``bound``; refused beyond)."""
+        for argument in node.arguments or ():
+            if argument.name.value != "ids":
+                continue
+            if isinstance(argument.value, VariableNode):
+                value = self.variables.get(argument.value.name.value)
+                count = len(value) if isinstance(value, list) else 1
+            elif isinstance(argument.value, ListValueNode):
+                count = len(argument.value.values)
+            else:
+                count = 1  # a single value is coerced to a list of one
+            return min(count, bound)
+        return bound
+
     def _factor(self, parent: GraphQLCompositeType, node: FieldNode, field: GraphQLField) -> int:
         if "first" in field.args:
             return self._page(node, field)
+        if "ids" in field.args:
+            return self._ids(node, list_bound(parent.name, node.name.value))
         if not is_list_type(get_nullable_type(field.type)):  # type: ignore[arg-type]
             return 1
         name = node.name.value

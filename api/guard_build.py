@@ -6,8 +6,10 @@ decision; every other field keeps its own resolver and pays nothing:
 - a **personal** field (a personal column of the type's model, or a computed field reading one)
   checks the field rule on its parent: allowed, the read is noted for the audit; denied,
   ``null`` with FORBIDDEN at its path and a denied entry;
-- an **object** field (returning objects of a model-backed type) decides each object it returns:
-  one that may not be read is "not found" (dropped from a list) and a denied entry.
+- an **object** field (returning objects of a model-backed type, or of an interface such as
+  ``Node`` whose every implementation is one) decides each object it returns, as a row of its
+  model: one that may not be read is "not found" (dropped from a list, or an error at its index
+  when the list's items complete one by one, as ``nodes(ids:)``'s do) and a denied entry.
 
 So no model-backed object reaches a client without its decision, and no personal value without
 its field check and audit note. The schema refuses to build, naming the type or field, when a
@@ -151,8 +153,19 @@ def _rule(
         if _list_depth(gql_field.type) > 1:
             raise GuardBuildError(f"{where}: lists of lists of objects are not guarded")
         return FieldRule("object", model=target.model)
-    if isinstance(returned, (GraphQLUnionType, GraphQLInterfaceType)):
-        raise GuardBuildError(f"{where}: unions and interfaces are not guarded yet")
+    if isinstance(returned, GraphQLInterfaceType):
+        # Node: each object is decided as a row of its own model (the type it resolves to).
+        if _list_depth(gql_field.type) > 1:
+            raise GuardBuildError(f"{where}: lists of lists of objects are not guarded")
+        for possible in schema.get_possible_types(returned):
+            target = _model_of(schema, types, possible.name)
+            if not isinstance(target, Shows):
+                raise GuardBuildError(
+                    f"{where}: {possible.name} implements {returned.name} but shows no model"
+                )
+        return FieldRule("object", model=None)
+    if isinstance(returned, GraphQLUnionType):
+        raise GuardBuildError(f"{where}: unions are not guarded yet")
     if isinstance(owner, Holds):
         return FieldRule("plain", why=owner.reason)
     python_name = gql_field.extensions[GraphQLCoreConverter.DEFINITION_BACKREF].python_name
@@ -229,15 +242,29 @@ def _objects(resolve: Resolver, model: Any, is_list: bool, is_async: bool) -> Re
         context.audit.note("read", **guard.describe(obj, model), outcome=Outcome.DENIED)
         return False
 
+    def name(obj: Any) -> str:
+        return (model or type(obj)).__name__
+
+    async def one_later(item: Any, context: Any) -> Any:
+        # An item of its own (nodes(ids:)): an unreadable one is an error at its index.
+        obj = await item
+        if obj is None or readable(context, obj):
+            return obj
+        raise NotFoundError(name(obj))
+
     def check(value: Any, info: Any) -> Any:
         if value is None:
             return None
         context = info.context
         if is_list:
-            return [obj for obj in value if obj is None or readable(context, obj)]
+            return [
+                one_later(obj, context) if isawaitable(obj) else obj
+                for obj in value
+                if obj is None or isawaitable(obj) or readable(context, obj)
+            ]
         if readable(context, value):
             return value
-        raise NotFoundError(model.__name__)
+        raise NotFoundError(name(value))
 
     if is_async:
 

@@ -39,6 +39,7 @@ from api.inventory.queries import InventoryQueries
 from api.marketplaces.mutations import MarketplaceMutations
 from api.marketplaces.queries import MarketplaceQueries
 from api.marketplaces.sync_mutations import SyncMutations
+from api.node import NodeQueries
 from api.orders.mutations import OrderMutations
 from api.orders.queries import OrderQueries
 from api.privacy.breach_api import BreachMutations, BreachQueries
@@ -67,6 +68,7 @@ log = logging.getLogger("mandi.graphql")
 Query = merge_types(
     "Query",
     (
+        NodeQueries,
         AccountQueries,
         AuditQueries,
         CatalogQueries,

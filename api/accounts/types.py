@@ -9,6 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from api import ids
+from api.node import Node
 from domain.accounts.auth_models import LoginOutcome
 from domain.accounts.models import OrgRole as OrgRoleEnum
 from domain.accounts.models import PlatformRole as PlatformRoleEnum
@@ -20,7 +21,7 @@ PlatformRole = strawberry.enum(PlatformRoleEnum, name="PlatformRole")
 @strawberry.type(
     description="A seller: the business whose catalogue, stock and orders are kept here."
 )
-class Organization:
+class Organization(Node):
     legal_name: str
     trade_name: str | None
     gstin: str | None = strawberry.field(description="GSTIN. Personal data (financial.tax_id).")
@@ -38,7 +39,7 @@ class Organization:
 
 
 @strawberry.type(description="A person with a Mandi account.")
-class User:
+class User(Node):
     username: str | None = strawberry.field(description="Personal data.")
     email: str | None = strawberry.field(description="Personal data (contact.email).")
     phone: str | None = strawberry.field(description="Personal data (contact.phone).")
@@ -64,7 +65,7 @@ class Membership:
 
 
 @strawberry.type(description="A partner token's public facts; the secret is never shown again.")
-class PartnerToken:
+class PartnerToken(Node):
     name: str
     prefix: str
     scopes: list[str]
@@ -83,7 +84,7 @@ class PartnerToken:
 
 
 @strawberry.type(description="One of your signed-in browsers.")
-class WebSession:
+class WebSession(Node):
     ip: str | None = strawberry.field(description="Personal data (device.ip).")
     user_agent: str | None = strawberry.field(description="Personal data (device.user_agent).")
     created_at: datetime

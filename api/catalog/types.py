@@ -10,6 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from api import ids
+from api.node import Node
 
 if TYPE_CHECKING:
     from api.inventory.types import StockLevel
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 
 
 @strawberry.type(description="Something a seller sells; its SKU is unique in its organization.")
-class Product:
+class Product(Node):
     sku: str
     title: str
     description: str

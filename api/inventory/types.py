@@ -9,6 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from api import ids
+from api.node import Node
 from domain.inventory.models import MovementReason as MovementReasonEnum
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ MovementReason = strawberry.enum(MovementReasonEnum, name="MovementReason")
 
 
 @strawberry.type
-class Warehouse:
+class Warehouse(Node):
     code: str
     name: str
     city: str | None
@@ -49,7 +50,7 @@ class StockLevel:
 
 
 @strawberry.type(description="One entry of the append-only inventory ledger.")
-class InventoryMovement:
+class InventoryMovement(Node):
     delta: int
     on_hand_after: int
     reason: MovementReason  # type: ignore[valid-type]

@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 
 from api import ids
+from api.node import Node
 from domain.marketplaces.sync_models import JobKind as JobKindEnum
 from domain.marketplaces.sync_models import JobStatus as JobStatusEnum
 
@@ -15,7 +16,7 @@ SyncJobStatus = strawberry.enum(JobStatusEnum, name="SyncJobStatus")
 
 
 @strawberry.type(description="One sync with a marketplace: queued, running, done or given up.")
-class SyncJob:
+class SyncJob(Node):
     kind: SyncJobKind  # type: ignore[valid-type]
     status: SyncJobStatus  # type: ignore[valid-type]
     attempts: int
@@ -30,7 +31,7 @@ class SyncJob:
 
 
 @strawberry.type(description="An order's parcel, reported to the marketplace it came from.")
-class Shipment:
+class Shipment(Node):
     carrier: str
     tracking_number: str | None = strawberry.field(description="The buyer's data: staff and above.")
     shipped_at: datetime
@@ -47,7 +48,7 @@ class Shipment:
     description="A share of personal data with a marketplace: whose (an id), which categories "
     "(never values), to whom, why and under which safeguard. Owners, admins, privacy officers."
 )
-class Disclosure:
+class Disclosure(Node):
     recipient: str
     recipient_country: str
     subject_kind: str

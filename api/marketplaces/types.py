@@ -10,6 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from api import ids
+from api.node import Node
 from domain.marketplaces.models import ConnectionStatus as ConnectionStatusEnum
 from domain.marketplaces.models import ListingStatus as ListingStatusEnum
 from domain.marketplaces.models import Marketplace as MarketplaceEnum
@@ -52,7 +53,7 @@ class MarketplaceSyncStatus:
     description="A seller account on a marketplace, connected to Mandi. Its credentials are "
     "never shown."
 )
-class MarketplaceConnection:
+class MarketplaceConnection(Node):
     marketplace: Marketplace  # type: ignore[valid-type]
     seller_id: str
     status: ConnectionStatus  # type: ignore[valid-type]
@@ -98,7 +99,7 @@ class MarketplaceConnection:
 
 
 @strawberry.type(description="A product published on a marketplace.")
-class Listing:
+class Listing(Node):
     external_id: str
     price: Decimal
     currency: str

@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from api import ids
 from api.marketplaces.types import Marketplace
+from api.node import Node
 from domain.orders.lifecycle import TRANSITIONS
 from domain.orders.models import OrderStatus as OrderStatusEnum
 
@@ -23,7 +24,7 @@ _PERSONAL = "Personal data of the buyer; shown only to those who need it."
 
 
 @strawberry.type(description="A buyer of one organization.")
-class Customer:
+class Customer(Node):
     name: str | None = strawberry.field(description=_PERSONAL)
     email: str | None = strawberry.field(description=_PERSONAL)
     phone: str | None = strawberry.field(description=_PERSONAL)
@@ -76,7 +77,7 @@ class OrderStatusChange:
 
 
 @strawberry.type(description="An order received from a marketplace.")
-class Order:
+class Order(Node):
     marketplace: Marketplace  # type: ignore[valid-type]
     external_order_id: str
     status: OrderStatus  # type: ignore[valid-type]

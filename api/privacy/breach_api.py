@@ -13,6 +13,7 @@ from api import ids
 from api.access import authorize, get_readable, readable
 from api.context import RequestContext
 from api.errors import MutationError
+from api.node import Node
 from api.pagination import Connection, paginate
 from api.payloads import payload
 from api.privacy.types import SUBJECT_TYPES, AccessGrantSubject
@@ -21,7 +22,7 @@ from domain.privacy.models import GrantSubject
 
 
 @strawberry.type(description="A personal-data breach and the 72-hour clock to the authority.")
-class BreachIncident:
+class BreachIncident(Node):
     nature: str
     categories: list[str]
     approximate_people: int

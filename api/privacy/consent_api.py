@@ -18,6 +18,7 @@ from api import ids
 from api.access import authorize, readable
 from api.context import RequestContext
 from api.errors import MutationError
+from api.node import Node
 from api.pagination import Connection, paginate
 from api.payloads import payload
 from domain.privacy import consent
@@ -28,7 +29,7 @@ Method = strawberry.enum(models.ConsentMethod, name="ConsentMethod")
 
 
 @strawberry.type(description="One consent choice: given or withdrawn, how, under which notice.")
-class ConsentEvent:
+class ConsentEvent(Node):
     purpose: Purpose  # type: ignore[valid-type]
     granted: bool
     method: Method  # type: ignore[valid-type]

@@ -14,6 +14,7 @@ from api import ids
 from api.access import authorize, get_readable, readable
 from api.context import RequestContext
 from api.errors import MutationError
+from api.node import Node
 from api.pagination import Connection, paginate
 from api.payloads import payload
 from api.privacy.types import SUBJECT_TYPES, AccessGrantSubject
@@ -26,7 +27,7 @@ MIN_REASON, MAX_REASON = 10, 1000
 
 
 @strawberry.type(description="A privacy officer's veto on erasing one person's data.")
-class LegalHold:
+class LegalHold(Node):
     subject_kind: AccessGrantSubject  # type: ignore[valid-type]
     reason: str
     created_at: datetime

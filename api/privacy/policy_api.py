@@ -13,12 +13,13 @@ from api import ids
 from api.access import authorize
 from api.context import RequestContext
 from api.errors import MutationError
+from api.node import Node
 from api.payloads import payload
 from domain.privacy import policy_versions as models
 
 
 @strawberry.type(description="A published version of the privacy policy.")
-class PrivacyPolicyVersion:
+class PrivacyPolicyVersion(Node):
     version: str
     material: bool = strawberry.field(description="Material: every user is asked to accept it.")
     text_digest: str = strawberry.field(description="SHA-256 of the published text.")

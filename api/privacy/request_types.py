@@ -9,6 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api import ids
+from api.node import Node
 from api.privacy.types import SUBJECT_TYPES, AccessGrantSubject, Purpose
 from domain.privacy import request_models as models
 from domain.privacy.models import GrantSubject
@@ -46,7 +47,7 @@ class PrivacyRequestStep:
     "step taken. Visible to the person (users), their seller's owners and admins (buyers), "
     "privacy officers, platform admins and security reviewers."
 )
-class PrivacyRequest:
+class PrivacyRequest(Node):
     type: RequestType  # type: ignore[valid-type]
     subject_kind: AccessGrantSubject  # type: ignore[valid-type]
     purpose: Purpose | None  # type: ignore[valid-type]

@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 
 from api import ids
+from api.node import Node
 from domain.privacy.models import GrantSubject as GrantSubjectEnum
 from domain.privacy.models import Purpose as PurposeEnum
 from domain.privacy.models import RestrictionKind as RestrictionKindEnum
@@ -23,7 +24,7 @@ SUBJECT_TYPES = {GrantSubjectEnum.USER: "User", GrantSubjectEnum.CUSTOMER: "Cust
     "Visible to that person (for users), their seller's owners and admins (for buyers), the "
     "grantee, privacy officers, platform admins and security reviewers."
 )
-class AccessGrant:
+class AccessGrant(Node):
     subject_kind: AccessGrantSubject  # type: ignore[valid-type]
     justification: str
     created_at: datetime
@@ -57,7 +58,7 @@ RestrictionKind = strawberry.enum(RestrictionKindEnum, name="RestrictionKind")
     "purpose. Visible to the person (for users), their seller's owners and admins (for buyers), "
     "privacy officers, platform admins and security reviewers."
 )
-class ProcessingRestriction:
+class ProcessingRestriction(Node):
     subject_kind: AccessGrantSubject  # type: ignore[valid-type]
     kind: RestrictionKind  # type: ignore[valid-type]
     purpose: Purpose  # type: ignore[valid-type]

@@ -10,13 +10,14 @@ from strawberry.types import Info
 
 from api import ids
 from api.accounts.types import OrgRole, PlatformRole
+from api.node import Node
 
 if TYPE_CHECKING:
     from api.accounts.types import Organization
 
 
 @strawberry.type(description="A user's role in an organization.")
-class OrganizationMember:
+class OrganizationMember(Node):
     role: OrgRole  # type: ignore[valid-type]
     created_at: datetime
 
@@ -36,7 +37,7 @@ class OrganizationMember:
 
 
 @strawberry.type(description="A platform role held by a user.")
-class PlatformRoleAssignment:
+class PlatformRoleAssignment(Node):
     role: PlatformRole  # type: ignore[valid-type]
     created_at: datetime
 

@@ -8,13 +8,14 @@ import strawberry
 from strawberry.types import Info
 
 from api import ids
+from api.node import Node
 from domain.support.models import TicketStatus as TicketStatusEnum
 
 TicketStatus = strawberry.enum(TicketStatusEnum, name="TicketStatus")
 
 
 @strawberry.type
-class TicketMessage:
+class TicketMessage(Node):
     body: str | None = strawberry.field(description="Personal data (communication).")
     from_support: bool = strawberry.field(description="Written by Mandi's support team.")
     created_at: datetime
@@ -25,7 +26,7 @@ class TicketMessage:
 
 
 @strawberry.type(description="A question from a seller to Mandi's support team.")
-class Ticket:
+class Ticket(Node):
     subject: str | None = strawberry.field(description="Personal data (communication).")
     status: TicketStatus  # type: ignore[valid-type]
     created_at: datetime
