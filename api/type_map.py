@@ -73,6 +73,9 @@ _PAYLOAD = Holds("a mutation's result: the objects it returns are decided, error
 TYPES: Mapping[type, Shows | Holds] = {
     # --- roots and shapes of no model ---
     account_queries.Viewer: Holds("the caller's own summary; its user and memberships decided"),
+    account_queries.ViewerToken: Holds(
+        "the calling token's own name, prefix, scopes and expiry; its organization decided"
+    ),
     audit.DataAccess: Holds(
         "the data subject's own view of who accessed their data: field names, no actor identity"
     ),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from enum import Enum
+
 import strawberry
 from strawberry.types import Info
 from tortoise.expressions import Q
@@ -24,12 +27,42 @@ from domain.accounts.auth_models import LoginEvent as LoginEventModel
 from domain.accounts.auth_models import PartnerToken as PartnerTokenModel
 
 
-@strawberry.type(description="The signed-in user, their memberships and platform roles.")
+@strawberry.enum(description="Who is calling.")
+class ViewerKind(Enum):
+    USER = "user"
+    PARTNER_TOKEN = "token"  # noqa: S105 (a kind of caller, not a secret)
+
+
+@strawberry.type(
+    description="The partner token making this request: its organization, scopes and expiry."
+)
+class ViewerToken:
+    name: str
+    prefix: str = strawberry.field(description="The public part of the secret that names it.")
+    scopes: list[str] = strawberry.field(description="What it may do, within its creator's role.")
+    expires_at: datetime
+    organization_id: strawberry.Private[int]
+
+    @strawberry.field(description="The organization the token acts for.")
+    async def organization(self, info: Info) -> Organization:
+        return await info.context.loaders.organization.load(self.organization_id)
+
+
+@strawberry.type(
+    description="Who is calling: a signed-in user (their user, memberships and platform roles) "
+    "or a partner token (`partnerToken`: its organization, scopes and expiry)."
+)
 class Viewer:
-    user: User
-    memberships: list[Membership]
-    platform_roles: list[PlatformRole]  # type: ignore[valid-type]
-    mfa_enabled: bool
+    kind: ViewerKind
+    user: User | None = strawberry.field(description="The signed-in user; null for a token.")
+    partner_token: ViewerToken | None = strawberry.field(
+        description="The calling partner token; null for a user."
+    )
+    memberships: list[Membership] = strawberry.field(description="A user's; none for a token.")
+    platform_roles: list[PlatformRole] = strawberry.field(  # type: ignore[valid-type]
+        description="A user's; none for a token."
+    )
+    mfa_enabled: bool = strawberry.field(description="A user's second factor; false for a token.")
 
     @strawberry.field(description="Your live sessions, most recently used first.")
     async def sessions(self, info: Info) -> list[WebSession]:
@@ -62,15 +95,35 @@ class Viewer:
 
 @strawberry.type
 class AccountQueries:
-    @strawberry.field(description="The signed-in user; null when not signed in.")
+    @strawberry.field(
+        description="Who is calling (a user or a partner token); null when not signed in."
+    )
     async def viewer(self, info: Info) -> Viewer | None:
         principal = info.context.principal
         if not principal.is_authenticated:
             return None
+        if principal.kind == "token":
+            token = await PartnerTokenModel.get(id=principal.token_id)
+            return Viewer(
+                kind=ViewerKind.PARTNER_TOKEN,
+                user=None,
+                partner_token=ViewerToken(
+                    name=token.name,
+                    prefix=token.prefix,
+                    scopes=list(token.scopes),
+                    expires_at=token.expires_at,
+                    organization_id=token.organization_id,  # type: ignore[attr-defined]
+                ),
+                memberships=[],
+                platform_roles=[],
+                mfa_enabled=False,
+            )
         user = await models.User.get(id=principal.user_id)
         memberships = await models.Membership.filter(user_id=user.id).order_by("id").limit(200)
         return Viewer(
+            kind=ViewerKind.USER,
             user=user,  # type: ignore[arg-type]
+            partner_token=None,
             memberships=memberships,  # type: ignore[arg-type]
             platform_roles=sorted(principal.platform_roles),
             mfa_enabled=user.mfa_enabled_at is not None,
@@ -79,6 +132,13 @@ class AccountQueries:
     @strawberry.field
     async def organization(self, info: Info, id: strawberry.ID) -> Organization | None:
         return await get_readable(info.context, models.Organization, id)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="A user by id: that they exist, for any signed-in person; their personal "
+        "fields for themselves and for support agents under an open access grant on them."
+    )
+    async def user(self, info: Info, id: strawberry.ID) -> User | None:
+        return await get_readable(info.context, models.User, id)  # type: ignore[return-value]
 
     @strawberry.field(description="An organization's partner tokens. Needs owner or admin.")
     async def partner_tokens(

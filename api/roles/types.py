@@ -13,7 +13,7 @@ from api.accounts.types import OrgRole, PlatformRole
 from api.node import Node
 
 if TYPE_CHECKING:
-    from api.accounts.types import Organization
+    from api.accounts.types import Organization, User
 
 
 @strawberry.type(description="A user's role in an organization.")
@@ -34,6 +34,12 @@ class OrganizationMember(Node):
         self, info: Info
     ) -> Annotated[Organization, strawberry.lazy("api.accounts.types")]:
         return await info.context.loaders.organization.load(self.organization_id)  # type: ignore[attr-defined]
+
+    @strawberry.field(
+        description="The member: their username and full name under User's own field rules."
+    )
+    async def user(self, info: Info) -> Annotated[User, strawberry.lazy("api.accounts.types")]:
+        return await info.context.loaders.user.load(self.user_id)  # type: ignore[attr-defined]
 
 
 @strawberry.type(description="A platform role held by a user.")

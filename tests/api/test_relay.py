@@ -12,8 +12,18 @@ from api.node import Node, id_type, node_models
 from api.schema import SDL_PATH
 from api.type_map import TYPES
 from audit.models import AuditEntry
-from domain.accounts.models import OrgRole
-from tests.support import error_codes, gid, gql, make_team, seed_order, seed_product
+from domain.accounts.models import OrgRole, PlatformRole
+from tests.support import (
+    bearer_client,
+    error_codes,
+    gid,
+    gql,
+    issue_token,
+    make_platform_user,
+    make_team,
+    seed_order,
+    seed_product,
+)
 
 
 def test_every_root_query_field_is_nullable():
@@ -141,3 +151,99 @@ async def test_a_session_is_a_node_of_its_owner_only(app, team):
     assert mine["data"]["node"] == {"id": session["id"], "current": True}
     theirs = await gql(team.clients["owner"], query, id=session["id"])
     assert theirs["data"] == {"node": None} and error_codes(theirs) == ["NOT_FOUND"]
+
+
+# --- viewer, members, users -----------------------------------------------------------------
+
+VIEWER = """{ viewer { kind user { username } memberships { role } platformRoles mfaEnabled
+  partnerToken { name prefix scopes expiresAt organization { id legalName gstin } } } }"""
+
+
+async def test_a_partner_token_asks_who_it_is(app, team):
+    secret = await issue_token(team, "owner", ["orders:read"])
+    async with bearer_client(app, secret) as partner:
+        body = await gql(partner, VIEWER)
+    viewer = body["data"]["viewer"]
+    token = viewer.pop("partnerToken")
+    assert viewer == {
+        "kind": "PARTNER_TOKEN",
+        "user": None,
+        "memberships": [],
+        "platformRoles": [],
+        "mfaEnabled": False,
+    }
+    assert token["prefix"] in secret and token["scopes"] == ["orders:read"]
+    assert token["expiresAt"]
+    # Its organization, by the token's own rules: named, but not its personal fields.
+    assert token["organization"]["id"] == team.org_id
+    assert token["organization"]["legalName"] == team.org.legal_name
+    assert token["organization"]["gstin"] is None
+    assert error_codes(body) == ["FORBIDDEN"]
+    assert body["errors"][0]["path"] == ["viewer", "partnerToken", "organization", "gstin"]
+
+
+async def test_a_users_viewer_names_its_kind_and_no_token(team):
+    data = await gql(team.clients["viewer"], VIEWER)
+    assert data["data"]["viewer"]["kind"] == "USER"
+    assert data["data"]["viewer"]["partnerToken"] is None
+    assert data["data"]["viewer"]["user"]["username"] == team.users["viewer"].username
+
+
+MEMBERS = """query($org: ID!) { organizationMembers(organizationId: $org, first: 50) {
+  edges { node { role user { id username fullName } } } } }"""
+
+
+async def test_members_carry_their_user_under_the_users_field_rules(team):
+    body = await gql(team.clients["owner"], MEMBERS, org=team.org_id)
+    users = {
+        e["node"]["user"]["id"]: e["node"]["user"]
+        for e in body["data"]["organizationMembers"]["edges"]
+    }
+    me = team.users["owner"]
+    assert users[gid("User", me.id)] == {
+        "id": gid("User", me.id),
+        "username": me.username,
+        "fullName": me.full_name,
+    }
+    others = [u for key, u in users.items() if key != gid("User", me.id)]
+    assert len(others) == len(team.users) - 1
+    # Another person's name and username need a right of their own: null and FORBIDDEN.
+    assert all(u["username"] is None and u["fullName"] is None for u in others)
+    assert set(error_codes(body)) == {"FORBIDDEN"}
+
+
+USER = "query($id: ID!) { user(id: $id) { id username fullName } }"
+
+
+async def test_user_look_up_goes_through_the_guard_and_a_grant_opens_it(app, team):
+    person = team.users["staff"]
+    _, agent = await make_platform_user(app, PlatformRole.SUPPORT_AGENT)
+    closed = await gql(agent, USER, id=gid("User", person.id))
+    assert closed["data"]["user"] == {
+        "id": gid("User", person.id),
+        "username": None,
+        "fullName": None,
+    }
+    assert set(error_codes(closed)) == {"FORBIDDEN"}
+    grant = await gql(
+        agent,
+        """mutation($input: AccessGrantCreateInput!) { accessGrantCreate(input: $input) {
+          errors { code } } }""",
+        input={
+            "subjectKind": "USER",
+            "subjectId": gid("User", person.id),
+            "justification": "ticket 4711: cannot sign in",
+        },
+    )
+    assert grant["data"]["accessGrantCreate"]["errors"] == [], grant
+    opened = await gql(agent, USER, id=gid("User", person.id))
+    assert "errors" not in opened, opened["errors"]
+    assert opened["data"]["user"]["username"] == person.username
+    await agent.aclose()
+    # A partner token reads no user; an unknown id is not found either.
+    secret = await issue_token(team, "owner", ["orders:read"])
+    async with bearer_client(app, secret) as partner:
+        refused = await gql(partner, USER, id=gid("User", person.id))
+    assert refused["data"] == {"user": None} and error_codes(refused) == ["NOT_FOUND"]
+    missing = await gql(team.clients["owner"], USER, id=gid("User", 10**6))
+    assert missing["data"] == {"user": None} and error_codes(missing) == ["NOT_FOUND"]
