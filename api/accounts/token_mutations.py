@@ -75,6 +75,10 @@ class TokenMutations:
         token = await get_readable(ctx, PartnerTokenModel, id)
         authorize(ctx, "manage_tokens", token)
         ctx.audit.note(
-            "token.revoke", "PartnerToken", token.id, organization_id=token.organization_id
+            "token.revoke",
+            "PartnerToken",
+            token.id,
+            organization_id=token.organization_id,
+            detail={"reason": "partnerTokenRevoke"},
         )
         return await tokens.revoke(token=token)

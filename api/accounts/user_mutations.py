@@ -16,6 +16,20 @@ from domain.accounts.password_policy import check_password
 from domain.accounts.services import create_user
 
 
+def note_revoked_tokens(ctx, user_id: int, revoked: list[tuple[int, int]], *, reason: str) -> None:
+    """One ``token.revoke`` entry per partner token a new password revoked, in its
+    organization's log (its owners see it), naming the user and why; never the secret."""
+    for token_id, organization_id in revoked:
+        ctx.audit.note(
+            "token.revoke",
+            "PartnerToken",
+            token_id,
+            subject=f"user:{user_id}",
+            organization_id=organization_id,
+            detail={"reason": reason},
+        )
+
+
 @strawberry.input
 class UserSignUpInput:
     username: str
@@ -71,10 +85,11 @@ class UserMutations:
         ctx = info.context
         session = ctx.require_step_up()
         user = await UserModel.get(id=ctx.principal.user_id)
-        await passwords_flow.change_password(
+        revoked = await passwords_flow.change_password(
             user=user, new_password=new_password, keep_session_id=session.id
         )
         record_write(ctx, user, ["password_hash"], action="password.change")
+        note_revoked_tokens(ctx, user.id, revoked, reason="password.change")
         return True
 
     @strawberry.mutation(
@@ -93,6 +108,7 @@ class UserMutations:
     @strawberry.mutation(description="Set a new password with a reset token; signs out everywhere.")
     @payload(OkPayload)
     async def password_reset_complete(self, info: Info, token: str, new_password: str) -> bool:
-        user = await passwords_flow.complete_reset(token=token, new_password=new_password)
+        user, revoked = await passwords_flow.complete_reset(token=token, new_password=new_password)
         record_write(info.context, user, ["password_hash"], action="password.reset")
+        note_revoked_tokens(info.context, user.id, revoked, reason="password.reset")
         return True

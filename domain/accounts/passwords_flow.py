@@ -30,13 +30,22 @@ def outbox_context(user_id: int) -> str:
     return f"outbox:{user_id}"
 
 
-async def _revoke_partner_tokens(user_id: int) -> int:
+async def _revoke_partner_tokens(user_id: int) -> list[tuple[int, int]]:
+    """Revoke the user's live partner tokens; their (id, organization id), for the audit log."""
     live = PartnerToken.filter(created_by_id=user_id, revoked_at=None)
-    return await live.update(revoked_at=datetime.now(UTC))
+    revoked = [tuple(row) for row in await live.values_list("id", "organization_id")]
+    if revoked:
+        await PartnerToken.filter(id__in=[i for i, _ in revoked], revoked_at=None).update(
+            revoked_at=datetime.now(UTC)
+        )
+    return revoked
 
 
-async def change_password(*, user: User, new_password: str, keep_session_id: int | None) -> None:
-    """Set a new password; every other session of the user is signed out."""
+async def change_password(
+    *, user: User, new_password: str, keep_session_id: int | None
+) -> list[tuple[int, int]]:
+    """Set a new password; every other session of the user is signed out and their partner
+    tokens revoked (returned as (id, organization id) for the audit log)."""
     check_password(new_password, personal=(user.username, user.email), field="newPassword")
     new_hash = await hash_password(new_password)  # before the transaction: it may wait a slot
     async with in_transaction():
@@ -44,7 +53,7 @@ async def change_password(*, user: User, new_password: str, keep_session_id: int
             password_hash=new_hash, password_changed_at=datetime.now(UTC)
         )
         await revoke_user_sessions(user_id=user.id, except_id=keep_session_id)
-        await _revoke_partner_tokens(user.id)
+        return await _revoke_partner_tokens(user.id)
 
 
 async def request_reset(*, email: str, reset_url: str) -> User | None:
@@ -77,8 +86,9 @@ async def request_reset(*, email: str, reset_url: str) -> User | None:
     return user
 
 
-async def complete_reset(*, token: str, new_password: str) -> User:
-    """Use a reset token once: set the password and sign out every session."""
+async def complete_reset(*, token: str, new_password: str) -> tuple[User, list[tuple[int, int]]]:
+    """Use a reset token once: set the password, sign out every session and revoke the user's
+    partner tokens (returned as (id, organization id) for the audit log)."""
     now = datetime.now(UTC)
     reset = (
         await PasswordReset.filter(token_hash=token_hash(token[:128]), used_at=None)
@@ -95,8 +105,8 @@ async def complete_reset(*, token: str, new_password: str) -> User:
             raise ValidationFailed("this reset link was already used", code="INVALID_TOKEN")
         await User.filter(id=user.id).update(password_hash=new_hash, password_changed_at=now)
         await revoke_user_sessions(user_id=user.id)
-        await _revoke_partner_tokens(user.id)
-    return user
+        revoked = await _revoke_partner_tokens(user.id)
+    return user, revoked
 
 
 def read_outbox_body(message: EmailOutbox) -> str:

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import httpx
 
+from audit.models import AuditEntry
 from domain.accounts.auth_models import PartnerToken
 from domain.accounts.models import Membership, OrgRole
 from domain.accounts.sessions import now
@@ -135,3 +136,20 @@ async def test_token_creation_needs_step_up(team):
     await WebSession.filter(user_id=owner.id).update(reauthenticated_at=now() - timedelta(hours=1))
     payload = await _create(team)
     assert payload["errors"] == [{"code": "STEP_UP_REQUIRED", "field": None}]
+
+
+async def test_revoking_a_token_records_who_revoked_which_token_never_the_secret(team):
+    made = await _create(team)
+    data = await gql_data(team.clients["admin"], REVOKE, id=made["token"]["id"])
+    assert data["partnerTokenRevoke"]["errors"] == []
+    stored = await PartnerToken.get(prefix=made["token"]["prefix"])
+    entries = await AuditEntry.filter(action="token.revoke", resource_id=str(stored.id))
+    assert len(entries) == 1
+    entry = entries[0]
+    assert (entry.actor_type, entry.actor_id) == ("user", team.users["admin"].id)
+    assert entry.organization_id == team.org.id
+    assert entry.resource_type == "PartnerToken"
+    assert entry.detail == {"reason": "partnerTokenRevoke"}
+    secret = made["secret"].split("_")[-1]
+    row = {k: v for k, v in vars(entry).items() if not k.startswith("_")}
+    assert secret not in repr(row) and stored.secret_hash not in repr(row)

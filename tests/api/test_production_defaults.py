@@ -9,6 +9,8 @@ import pytest
 
 from api import cli
 from api.app import create_app
+from audit.models import AuditEntry
+from domain.accounts.auth_models import PartnerToken
 from domain.settings import Settings
 from tests.api.test_auth_reset import COMPLETE, REQUEST, _mailed_token
 from tests.support import bearer_client, client_for, error_codes, gql, issue_token, make_user
@@ -175,3 +177,10 @@ async def test_a_new_password_revokes_the_users_partner_tokens(app, team, how):
             assert done["data"]["passwordChange"]["ok"] is True
         response = await partner.post("/graphql", json={"query": "{ __typename }"})
         assert response.status_code == 401
+    # One token.revoke entry per revoked token, in the organization's log, naming the user.
+    tokens = await PartnerToken.filter(created_by_id=owner.id).values_list("id", flat=True)
+    entries = await AuditEntry.filter(action="token.revoke", resource_id__in=map(str, tokens))
+    assert [(e.subject, e.organization_id, e.detail) for e in entries] == [
+        (f"user:{owner.id}", team.org.id, {"reason": f"password.{how}"})
+    ]
+    assert secret.split("_")[-1] not in repr([vars(e) for e in entries])
