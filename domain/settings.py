@@ -40,6 +40,9 @@ class Settings:
     rate_limit_ip: str = "600/minute"
     rate_limit_principal: str = "600/minute"
     rate_limit_auth: str = "30/minute;200/hour"
+    # Account mails (reset links, sign-up links and notices) one address gets in an hour,
+    # whoever asks from wherever; past it requests answer alike and mail nothing.
+    account_mails_per_hour: int = 3
     graphql_introspection: bool | None = None  # None: on in development only
     graphql_suggestions: bool | None = None  # None: on in development only
     trusted_proxies: tuple[str, ...] = ()
@@ -81,6 +84,7 @@ class Settings:
                 os.environ.get("MANDI_RATE_LIMIT_PRINCIPAL") or cls.rate_limit_principal
             ),
             rate_limit_auth=os.environ.get("MANDI_RATE_LIMIT_AUTH") or cls.rate_limit_auth,
+            account_mails_per_hour=_int("MANDI_ACCOUNT_MAILS_PER_HOUR", 3),
             graphql_introspection=_flag("MANDI_GRAPHQL_INTROSPECTION", development),
             graphql_suggestions=_flag("MANDI_GRAPHQL_SUGGESTIONS", development),
             trusted_proxies=tuple(

@@ -98,11 +98,24 @@ class UserMutations:
     )
     async def password_reset_request(self, info: Info, email: str) -> OkPayload:
         reset_url = f"{info.context.settings.public_url}/reset-password"
-        user = await passwords_flow.request_reset(email=email, reset_url=reset_url)
+        done = await passwords_flow.request_reset(
+            email=email,
+            reset_url=reset_url,
+            mails_per_hour=info.context.settings.account_mails_per_hour,
+        )
         # Noted either way (no account: no id, no subject), so both answers write alike.
+        user = done.user
         user_id = user.id if user else None
         subject = f"user:{user.id}" if user else None
-        info.context.audit.note("password.reset_request", "User", user_id, subject=subject)
+        detail = {"mailed": False, "reason": "per-recipient limit"}
+        limited = user is not None and not done.mailed
+        info.context.audit.note(
+            "password.reset_request",
+            "User",
+            user_id,
+            subject=subject,
+            detail=detail if limited else None,
+        )
         return OkPayload(ok=True, errors=[])
 
     @strawberry.mutation(description="Set a new password with a reset token; signs out everywhere.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from tortoise.transactions import in_transaction
@@ -24,6 +25,14 @@ from domain.crypto.fields import lookup
 from domain.errors import ValidationFailed
 
 RESET_TTL = timedelta(hours=1)
+MAIL_WINDOW = timedelta(hours=1)
+RESET_TEMPLATE = "password_reset"
+
+
+@dataclass(frozen=True)
+class ResetRequest:
+    user: User | None  # the account of the address, for the audit log only
+    mailed: bool  # False: no account, or its per-recipient limit was reached
 
 
 def outbox_context(user_id: int) -> str:
@@ -56,34 +65,50 @@ async def change_password(
         return await _revoke_partner_tokens(user.id)
 
 
-async def request_reset(*, email: str, reset_url: str) -> User | None:
-    """Mail a reset link if an active account has this email. The caller must not reveal the
-    answer (it is returned for the audit log).
+async def mails_sent_lately(user_id: int, templates: tuple[str, ...]) -> int:
+    """How many of these mails were queued for the user in the last hour (0 for no user: the
+    same statement runs either way)."""
+    since = datetime.now(UTC) - MAIL_WINDOW
+    return await EmailOutbox.filter(
+        user_id=user_id, template__in=templates, created_at__gte=since
+    ).count()
 
-    Both answers do the same work, so their timing does not tell either: a token is made and
-    its mail encrypted even for an unknown address, and the same statements run (on no rows).
+
+async def request_reset(*, email: str, reset_url: str, mails_per_hour: int) -> ResetRequest:
+    """Mail a reset link if an active account has this email and it got fewer than
+    ``mails_per_hour`` reset mails in the last hour. The caller must not reveal the answer (it
+    is returned for the audit log).
+
+    Every answer does the same work, so timing does not tell either: a token is made and its
+    mail encrypted even for an unknown address or one over its limit, and the same statements
+    run (on no rows). Over the limit the earlier links stay valid: flooding someone's address
+    cannot cancel the reset they asked for.
     """
     address = account_address(email)
     index = lookup(User, "email", address)
     user = await User.filter(email_index=index, status=UserStatus.ACTIVE).first()
+    user_id = user.id if user else 0
+    limited = await mails_sent_lately(user_id, (RESET_TEMPLATE,)) >= mails_per_hour
     token = secrets.token_urlsafe(32)
     body = json.dumps({"link": f"{reset_url}?token={token}", "expires_in_minutes": 60})
-    user_id = user.id if user else 0
     sealed = secretbox.encrypt(body, context=outbox_context(user_id))
     now = datetime.now(UTC)
+    mailed = user is not None and not limited
     async with in_transaction():
-        await PasswordReset.filter(user_id=user_id, used_at=None).update(used_at=now)
-        if user is None:
+        await PasswordReset.filter(user_id=user_id if mailed else 0, used_at=None).update(
+            used_at=now
+        )
+        if not mailed:
             await PasswordReset.filter(token_hash=token_hash(token)).exists()
             await EmailOutbox.filter(user_id=0, sent_at=None).exists()
-            return None
+            return ResetRequest(user=user, mailed=False)
         await PasswordReset.create(
             user=user, token_hash=token_hash(token), expires_at=now + RESET_TTL
         )
         await EmailOutbox.create(
-            user=user, to_address=user.email, template="password_reset", body_encrypted=sealed
+            user=user, to_address=user.email, template=RESET_TEMPLATE, body_encrypted=sealed
         )
-    return user
+    return ResetRequest(user=user, mailed=True)
 
 
 async def complete_reset(*, token: str, new_password: str) -> tuple[User, list[tuple[int, int]]]:
