@@ -35,6 +35,7 @@ AUTH_FIELDS = frozenset(
         "sessionVerifyMfa",
         "sessionReauthenticate",
         "userSignUp",
+        "userSignUpConfirm",
         "passwordResetRequest",
         "passwordResetComplete",
         "passwordChange",

@@ -33,6 +33,7 @@ SOLE_ROOT_FIELDS = frozenset(
         "sessionReauthenticate",
         "sessionRevoke",
         "userSignUp",
+        "userSignUpConfirm",
         "passwordChange",
         "passwordResetRequest",
         "passwordResetComplete",

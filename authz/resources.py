@@ -30,6 +30,7 @@ from domain.accounts.auth_models import (
     PartnerToken,
     PasswordReset,
     RecoveryCode,
+    SignUpConfirmation,
 )
 from domain.accounts.models import Membership, Organization, PlatformRoleGrant, User, WebSession
 from domain.catalog.models import Product
@@ -154,6 +155,7 @@ INPUTS: Mapping[type, Inputs] = {
     RecoveryCode: Inputs(user_id=("user_id", int, self_id)),
     LoginChallenge: Inputs(user_id=("user_id", int, self_id)),
     PasswordReset: Inputs(user_id=("user_id", int, self_id)),
+    SignUpConfirmation: Inputs(user_id=("user_id", int, self_id)),
     EmailOutbox: Inputs(user_id=("user_id", int, self_id)),
     PartnerToken: Inputs(organization_id=_ORG, created_by_id=("created_by_id", int, self_id)),
     Product: Inputs(organization_id=_ORG),

@@ -1,4 +1,5 @@
-"""Mutations: userSignUp, passwordChange, passwordResetRequest, passwordResetComplete."""
+"""Mutations: userSignUp, userSignUpConfirm, passwordChange, passwordResetRequest,
+passwordResetComplete."""
 
 from __future__ import annotations
 
@@ -10,10 +11,9 @@ from api.accounts.session_mutations import start_session
 from api.accounts.types import User
 from api.errors import MutationError
 from api.payloads import payload
-from domain.accounts import passwords_flow
+from domain.accounts import passwords_flow, sign_up
 from domain.accounts.models import User as UserModel
 from domain.accounts.password_policy import check_password
-from domain.accounts.services import create_user
 
 
 def note_revoked_tokens(ctx, user_id: int, revoked: list[tuple[int, int]], *, reason: str) -> None:
@@ -58,11 +58,17 @@ class OkPayload:
 
 @strawberry.type
 class UserMutations:
-    @strawberry.mutation(description="Create an account and sign in to it.")
-    @payload(UserPayload)
-    async def user_sign_up(self, info: Info, input: UserSignUpInput) -> UserModel:
+    @strawberry.mutation(
+        description='Start a sign-up: always answers ok ("check your email"), so it does not '
+        "reveal who has an account. A new address gets a link (userSignUpConfirm) that activates "
+        "the account; an address that has one gets a notice instead. A taken username is "
+        "refused (usernames are public)."
+    )
+    @payload(OkPayload)
+    async def user_sign_up(self, info: Info, input: UserSignUpInput) -> bool:
+        ctx = info.context
         check_password(input.password, personal=(input.username, input.email))
-        user = await create_user(
+        done = await sign_up.request_sign_up(
             username=input.username,
             email=input.email,
             full_name=input.full_name,
@@ -71,8 +77,27 @@ class UserMutations:
             adult_attested=input.adult_attested,
             phone=input.phone,
             locale=input.locale,
+            confirm_url=f"{ctx.settings.public_url}/confirm-sign-up",
+            sign_in_url=f"{ctx.settings.public_url}/sign-in",
+            mails_per_hour=ctx.settings.account_mails_per_hour,
         )
-        record_write(info.context, user, action="create")
+        # One entry either way, about the account concerned (never shown to the caller).
+        detail = {"pending": done.pending, "mailed": done.mailed}
+        ctx.audit.note(
+            "user.sign_up",
+            "User",
+            done.user.id,
+            subject=f"user:{done.user.id}",
+            fields=["username", "email", "full_name", "phone", "country"] if done.pending else (),
+            detail=detail,
+        )
+        return True
+
+    @strawberry.mutation(description="Confirm a sign-up with the emailed link and sign in.")
+    @payload(UserPayload)
+    async def user_sign_up_confirm(self, info: Info, token: str) -> UserModel:
+        user = await sign_up.confirm_sign_up(token=token)
+        info.context.audit.note("user.confirm", "User", user.id, subject=f"user:{user.id}")
         await start_session(info.context, user)
         return user
 

@@ -76,6 +76,25 @@ class PasswordReset(Model):
         table = "password_reset"
 
 
+# The emailed link that confirms a pending sign-up (the account is PENDING until it is used).
+class SignUpConfirmation(Model):
+    id = fields.BigIntField(primary_key=True)
+    user = fields.ForeignKeyField("mandi.User", related_name=False, on_delete=fields.CASCADE)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    personal_data = PersonalData(
+        subject=_BY_USER,
+        fields={"token_hash": Category.CREDENTIALS},
+        unsealed={"token_hash": _HASH},
+    )
+
+    class Meta:
+        table = "sign_up_confirmation"
+
+
 # Mail waiting for a sender to deliver it. The body may carry a reset link, so it is encrypted.
 class EmailOutbox(Model):
     id = fields.BigIntField(primary_key=True)

@@ -29,6 +29,7 @@ class PlatformRole(StrEnum):
 
 
 class UserStatus(StrEnum):
+    PENDING = "pending"  # signed up, the emailed link not yet followed: cannot sign in
     ACTIVE = "active"
     SUSPENDED = "suspended"
     ERASED = "erased"

@@ -40,6 +40,7 @@ TREATMENT: Mapping[str, str] = {
     "LoginEvent": DELETE,
     "LoginChallenge": DELETE,
     "PasswordReset": DELETE,
+    "SignUpConfirmation": DELETE,
     "RecoveryCode": DELETE,
     "EmailOutbox": DELETE,
     "Ticket": ANONYMIZE,  # the seller's support history keeps its shape

@@ -13,8 +13,14 @@ from datetime import UTC, datetime
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from domain.accounts.auth_models import LoginChallenge, LoginEvent, PasswordReset
-from domain.accounts.models import WebSession
+from domain.accounts.auth_models import (
+    LoginChallenge,
+    LoginEvent,
+    PasswordReset,
+    SignUpConfirmation,
+)
+from domain.accounts.models import User, UserStatus, WebSession
+from domain.accounts.sign_up import CONFIRM_TTL
 from domain.orders.models import Order
 from domain.privacy.export import remove_expired
 from domain.privacy.models import PrivacyNotice
@@ -47,6 +53,14 @@ async def _one_time_tokens(at: datetime) -> int:
     return challenges + await PasswordReset.filter(expires_at__lt=at).delete()
 
 
+async def _unconfirmed_sign_ups(at: datetime) -> int:
+    """Pending accounts whose link was never followed (their links and mails go with them),
+    and the expired links of confirmed ones."""
+    links = await SignUpConfirmation.filter(expires_at__lt=at).delete()
+    stale = User.filter(status=UserStatus.PENDING, created_at__lt=at - CONFIRM_TTL)
+    return links + await stale.delete()
+
+
 async def _receipt_addresses(at: datetime) -> int:
     return await PrivacyNotice.filter(
         sent_at__not_isnull=True, deliver_to_encrypted__not_isnull=True
@@ -70,6 +84,7 @@ STEPS = (
     Step("sign-in history older than 12 months", "deleted", _login_events),
     Step("sessions ended more than 12 months ago", "deleted", _sessions),
     Step("expired sign-in challenges and reset links", "deleted", _one_time_tokens),
+    Step("sign-ups never confirmed and expired sign-up links", "deleted", _unconfirmed_sign_ups),
     Step("addresses of sent erasure receipts", "anonymized", _receipt_addresses),
     Step("erased buyers' orders past their 72 months", "deleted", _retained_orders),
 )

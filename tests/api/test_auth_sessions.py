@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest_asyncio
 
-from domain.accounts.auth_models import LoginEvent
-from domain.accounts.models import User, WebSession
+from domain.accounts.auth_models import EmailOutbox, LoginEvent, SignUpConfirmation
+from domain.accounts.models import User, UserStatus, WebSession
+from domain.accounts.passwords_flow import read_outbox_body
 from domain.accounts.sessions import now, token_hash
 from domain.crypto.fields import lookup
 from tests.support import client_for, error_codes, gql, gql_data, make_user, unique
 
 SIGN_UP = """
-mutation($input: UserSignUpInput!) {
-  userSignUp(input: $input) { user { username email } errors { code field } }
+mutation($input: UserSignUpInput!) { userSignUp(input: $input) { ok errors { code field } } }"""
+CONFIRM = """
+mutation($t: String!) {
+  userSignUpConfirm(token: $t) { user { username email } errors { code field } }
 }"""
 SIGN_IN = """
 mutation($u: String!, $p: String!) {
@@ -40,16 +45,77 @@ def sign_up_input(**overrides):
     }
 
 
-async def test_sign_up_signs_in_and_shows_own_data(app):
+async def sign_up_link_token(email: str) -> str:
+    """The token of the newest sign-up link mailed to ``email``."""
+    user = await User.get(email_index=lookup(User, "email", email.lower()))
+    message = await EmailOutbox.filter(user_id=user.id).order_by("-id").first()
+    assert message.template == "sign_up_confirm"
+    link = json.loads(read_outbox_body(message))["link"]
+    return parse_qs(urlparse(link).query)["token"][0]
+
+
+async def test_sign_up_mails_a_link_that_confirms_signs_in_and_shows_own_data(app):
+    values = sign_up_input()
     async with client_for(app, None) as client:
-        data = await gql_data(client, SIGN_UP, input=sign_up_input())
-        payload = data["userSignUp"]
+        data = await gql_data(client, SIGN_UP, input=values)
+        assert data["userSignUp"] == {"ok": True, "errors": []}
+        assert "mandi_session" not in client.cookies
+        pending = await User.get(username_index=lookup(User, "username", values["username"]))
+        assert pending.status == UserStatus.PENDING
+        signed_in = await gql_data(client, SIGN_IN, u=values["username"], p=PASSWORD)
+        assert signed_in["sessionCreate"]["user"] is None, "pending accounts cannot sign in"
+        token = await sign_up_link_token(values["email"])
+        data = await gql_data(client, CONFIRM, t=token)
+        payload = data["userSignUpConfirm"]
         assert payload["errors"] == []
-        assert payload["user"]["email"].endswith("@example.test")
+        assert payload["user"] == {"username": values["username"], "email": values["email"]}
         assert "mandi_session" in client.cookies
         viewer = (await gql_data(client, VIEWER))["viewer"]
-        assert viewer["user"]["username"] == payload["user"]["username"]
+        assert viewer["user"]["username"] == values["username"]
         assert [s["current"] for s in viewer["sessions"]] == [True]
+        again = await gql_data(client, CONFIRM, t=token)
+        assert again["userSignUpConfirm"]["errors"] == [{"code": "INVALID_TOKEN", "field": None}]
+    assert (await User.get(id=pending.id)).status == UserStatus.ACTIVE
+
+
+async def test_a_sign_up_link_expires(app, anon):
+    values = sign_up_input()
+    await gql_data(anon, SIGN_UP, input=values)
+    token = await sign_up_link_token(values["email"])
+    await SignUpConfirmation.filter(token_hash=token_hash(token)).update(
+        expires_at=now() - timedelta(seconds=1)
+    )
+    data = await gql_data(anon, CONFIRM, t=token)
+    assert data["userSignUpConfirm"]["errors"] == [{"code": "INVALID_TOKEN", "field": None}]
+    assert "mandi_session" not in anon.cookies
+
+
+async def test_a_second_sign_up_of_a_pending_address_replaces_the_first(app, anon):
+    """A stranger who signs up first with someone's address holds nothing: the mailbox's owner
+    signs up again, the first link dies, and the first username is free again."""
+    squatter = sign_up_input()
+    await gql_data(anon, SIGN_UP, input=squatter)
+    first = await sign_up_link_token(squatter["email"])
+    owner = sign_up_input(email=squatter["email"])
+    assert (await gql_data(anon, SIGN_UP, input=owner))["userSignUp"]["ok"] is True
+    second = await sign_up_link_token(squatter["email"])
+    stale = await gql_data(anon, CONFIRM, t=first)
+    assert stale["userSignUpConfirm"]["errors"] == [{"code": "INVALID_TOKEN", "field": None}]
+    done = await gql_data(anon, CONFIRM, t=second)
+    assert done["userSignUpConfirm"]["user"]["username"] == owner["username"]
+    reuse = sign_up_input(username=squatter["username"])
+    async with client_for(app, None) as other:
+        assert (await gql_data(other, SIGN_UP, input=reuse))["userSignUp"]["ok"] is True
+
+
+async def test_a_taken_username_is_refused_whatever_the_address(app, anon):
+    user = await make_user()
+    fresh = await gql_data(anon, SIGN_UP, input=sign_up_input(username=user.username))
+    known = await gql_data(
+        anon, SIGN_UP, input=sign_up_input(username=user.username, email=unique("o") + "@x.test")
+    )
+    assert fresh == known
+    assert fresh["userSignUp"]["errors"] == [{"code": "CONFLICT", "field": "username"}]
 
 
 async def test_sign_up_refuses_minors_and_weak_passwords_storing_nothing(app):

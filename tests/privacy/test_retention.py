@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from audit.models import AuditEntry
 from domain.accounts.auth_models import LoginEvent, LoginOutcome, PasswordReset
+from domain.accounts.models import User, UserStatus
 from domain.orders.models import Order, OrderStatus
 from domain.privacy.request_models import ExportFile, RetainedRecord
 from tests.audit.test_audit_cli import mandi
@@ -25,6 +26,8 @@ async def test_purge_removes_what_expired_and_a_second_run_finds_nothing(app, te
         user_id=person.id, outcome=LoginOutcome.SUCCESS, ip="192.0.2.2"
     )
     await PasswordReset.create(user_id=person.id, token_hash="p" * 64, expires_at=long_ago)
+    never_confirmed = await make_user()
+    await User.filter(id=never_confirmed.id).update(status=UserStatus.PENDING, created_at=long_ago)
 
     done = await gql_data(team.clients["viewer"], FILE, input={"type": "ACCESS"})
     await gql_data(team.clients["viewer"], FULFIL, id=done["privacyRequestCreate"]["request"]["id"])
@@ -40,11 +43,14 @@ async def test_purge_removes_what_expired_and_a_second_run_finds_nothing(app, te
     code, out = await mandi(backend, "--progress", "retention", "purge", "--json")
     assert code == 0, out
     lines = out.strip().splitlines()
-    assert "retention purge" in out and "6/6" in out  # the progress bar, forced on
+    assert "retention purge" in out and "7/7" in out  # the progress bar, forced on
     counts = json.loads(next(line for line in lines if line.startswith("{")))
     assert counts["sign-in history older than 12 months"] >= 1
     assert counts["expired sign-in challenges and reset links"] >= 1
     assert counts["expired export files"] >= 1
+    assert counts["sign-ups never confirmed and expired sign-up links"] >= 1
+    assert not await User.filter(id=never_confirmed.id).exists()
+    assert await User.filter(id=person.id).exists()
     assert counts["erased buyers' orders past their 72 months"] == 1
     assert not await LoginEvent.filter(id=old.id).exists()
     assert await LoginEvent.filter(id=recent.id).exists()

@@ -1,0 +1,165 @@
+"""Sign-up that does not tell whether an email address has an account ("check your email").
+
+``request_sign_up`` answers the same for a new address and for one that has an account:
+
+- a new address gets a PENDING account and a mail with a single-use link; the account cannot
+  sign in, and the username and address are held, until ``confirm_sign_up`` uses the link;
+- an address with an account gets a notice ("someone tried to sign up with your address; sign
+  in or reset your password") and nothing else changes;
+- an address with a pending, unconfirmed sign-up gets that sign-up replaced by the new one and
+  a new link (the old one stops working): whoever reads the mailbox decides, so a stranger who
+  signs up first with someone else's address holds nothing.
+
+A taken username is still refused ("this username is taken"): usernames are public handles
+(shown to teammates, on tickets), so saying one is taken tells nothing that is not public, and
+the answer depends only on the username, never on the address. Pending sign-ups hold their
+username for ``CONFIRM_TTL``; after it, a new sign-up takes it over.
+
+Both paths hash the password (the dominant cost), seal and queue one mail, so their timing
+does not tell them apart either (measured in tests/api/test_enumeration.py). Mails to one
+address are limited per hour like reset mails; past the limit nothing is mailed or changed and
+the answer is the same.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from domain import secretbox
+from domain import validation as v
+from domain.accounts.auth_models import EmailOutbox, SignUpConfirmation
+from domain.accounts.models import User, UserStatus
+from domain.accounts.passwords import hash_password
+from domain.accounts.passwords_flow import mails_sent_lately, outbox_context
+from domain.accounts.sessions import token_hash
+from domain.crypto.fields import lookup
+from domain.errors import Conflict, ValidationFailed
+
+CONFIRM_TTL = timedelta(hours=24)
+CONFIRM_TEMPLATE = "sign_up_confirm"
+NOTICE_TEMPLATE = "sign_up_attempt"
+SIGN_UP_TEMPLATES = (CONFIRM_TEMPLATE, NOTICE_TEMPLATE)
+
+
+@dataclass(frozen=True)
+class SignUpRequest:
+    """For the audit log only: the caller answers the same whatever it holds."""
+
+    user: User  # the pending account made (or renewed), or the existing account told
+    pending: bool  # True: a pending account; False: an existing account was told
+    mailed: bool  # False: the address reached its per-hour mail limit
+
+
+def _stale(user: User | None, now: datetime) -> bool:
+    return (
+        user is not None
+        and user.status == UserStatus.PENDING
+        and user.created_at <= now - CONFIRM_TTL
+    )
+
+
+async def request_sign_up(
+    *,
+    username: str,
+    email: str,
+    full_name: str,
+    password: str,
+    country: str,
+    adult_attested: bool,
+    phone: str | None,
+    locale: str,
+    confirm_url: str,
+    sign_in_url: str,
+    mails_per_hour: int,
+) -> SignUpRequest:
+    """Start a sign-up; see the module docstring. Raises only for invalid input or a taken
+    username (never because of the address)."""
+    if not adult_attested:
+        raise ValidationFailed("you must be 18 or over to use Mandi", field="adultAttested")
+    now = datetime.now(UTC)
+    values = {
+        "username": v.username(username),
+        "email": v.email(email).lower(),
+        "full_name": v.text(full_name, field="fullName", max_length=200),
+        "phone": v.phone(phone) if phone else None,
+        "country": v.country(country),
+        "locale": v.locale(locale),
+        "adult_attested_at": now,
+    }
+    holder = await User.filter(username_index=lookup(User, "username", values["username"])).first()
+    owner = await User.filter(email_index=lookup(User, "email", values["email"])).first()
+    for stale in {u.id: u for u in (holder, owner) if _stale(u, now)}.values():
+        await stale.delete()  # an unconfirmed sign-up past its link frees name and address
+        holder = None if holder is not None and holder.id == stale.id else holder
+        owner = None if owner is not None and owner.id == stale.id else owner
+    renewing = owner is not None and owner.status == UserStatus.PENDING
+    if holder is not None and not (renewing and holder.id == owner.id):
+        raise Conflict("this username is taken", field="username")
+
+    password_hash = await hash_password(password)  # on every path: it is most of the time
+    token = secrets.token_urlsafe(32)
+    if owner is not None and await mails_sent_lately(owner.id, SIGN_UP_TEMPLATES) >= mails_per_hour:
+        return SignUpRequest(user=owner, pending=renewing, mailed=False)
+    try:
+        async with in_transaction():
+            if owner is None:
+                user = await User.create(
+                    **values, password_hash=password_hash, status=UserStatus.PENDING
+                )
+            elif renewing:
+                user = owner
+                user.update_from_dict({**values, "password_hash": password_hash})
+                await user.save()
+                await User.filter(id=user.id).update(created_at=now)  # its hold starts again
+                await SignUpConfirmation.filter(user_id=user.id, used_at=None).update(used_at=now)
+            else:
+                user = owner
+            if owner is None or renewing:
+                await SignUpConfirmation.create(
+                    user=user, token_hash=token_hash(token), expires_at=now + CONFIRM_TTL
+                )
+                template = CONFIRM_TEMPLATE
+                body = {"link": f"{confirm_url}?token={token}", "expires_in_hours": 24}
+            else:
+                template = NOTICE_TEMPLATE
+                body = {
+                    "notice": "someone tried to sign up with this address; it already has an "
+                    "account. If it was you, sign in or reset your password.",
+                    "sign_in": sign_in_url,
+                }
+            sealed = secretbox.encrypt(json.dumps(body), context=outbox_context(user.id))
+            await EmailOutbox.create(
+                user=user, to_address=user.email, template=template, body_encrypted=sealed
+            )
+    except IntegrityError:  # a concurrent sign-up took the username (or the address) first
+        raise Conflict("this username is taken", field="username") from None
+    return SignUpRequest(user=user, pending=owner is None or renewing, mailed=True)
+
+
+async def confirm_sign_up(*, token: str) -> User:
+    """Use a sign-up link once: the pending account becomes active."""
+    now = datetime.now(UTC)
+    found = (
+        await SignUpConfirmation.filter(token_hash=token_hash(token[:128]), used_at=None)
+        .select_related("user")
+        .first()
+    )
+    invalid = ValidationFailed("this sign-up link is invalid or has expired", code="INVALID_TOKEN")
+    if found is None or found.expires_at <= now or found.user.status != UserStatus.PENDING:
+        raise invalid
+    async with in_transaction():
+        if not await SignUpConfirmation.filter(id=found.id, used_at=None).update(used_at=now):
+            raise invalid
+        if not await User.filter(id=found.user_id, status=UserStatus.PENDING).update(
+            status=UserStatus.ACTIVE
+        ):
+            raise invalid
+    user = found.user
+    user.status = UserStatus.ACTIVE
+    return user
