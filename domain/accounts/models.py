@@ -40,7 +40,9 @@ class Organization(Model):
     legal_name = fields.CharField(max_length=200)
     trade_name = fields.CharField(max_length=200, null=True)
     gstin = SealedField(null=True)
-    gstin_index = BlindIndexField("gstin", null=True, unique=True)
+    # Not unique: a GSTIN already registered is taken like a new one (saying it exists would
+    # tell who is a seller here); the organizations that had it are told (services.py).
+    gstin_index = BlindIndexField("gstin", null=True, db_index=True)
     address_line1 = SealedField(null=True)
     address_line2 = SealedField(null=True)
     city = SealedField(null=True)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Subquery
 
 from domain import validation as v
 from domain.accounts.models import Membership, Organization, OrgRole, User
 from domain.accounts.passwords import hash_password
+from domain.crypto.fields import lookup
 from domain.errors import Conflict, ValidationFailed
 
 _ORGANIZATION_FIELDS = {
@@ -32,18 +35,60 @@ def _organization_values(values: dict[str, Any]) -> dict[str, Any]:
     return {name: _ORGANIZATION_FIELDS[name](value) for name, value in values.items()}
 
 
+GSTIN_NOTICE_TEMPLATE = "gstin_registered_elsewhere"
+
+
+async def notify_gstin_holders(organization: Organization) -> int:
+    """Tell the owners of the other organizations that registered ``organization``'s GSTIN that
+    one more did (a GSTIN is personal data: it is taken without a word to the caller, so the
+    people it names hear of it instead). Returns how many mails were queued.
+
+    The same statements run whether or not another organization has it (on no rows), so the
+    answer's timing does not depend on it much either: one look-up, one insert per owner told.
+    """
+    from domain import secretbox
+    from domain.accounts.auth_models import EmailOutbox
+    from domain.accounts.passwords_flow import outbox_context
+
+    if organization.gstin is None:
+        return 0
+    others = Organization.filter(gstin_index=lookup(Organization, "gstin", organization.gstin))
+    others = others.exclude(id=organization.id)
+    owners = await Membership.filter(
+        organization_id__in=Subquery(others.values("id")), role=OrgRole.OWNER
+    ).select_related("user")
+    body = json.dumps(
+        {
+            "notice": "another organization on Mandi registered your organization's GSTIN. If "
+            "you do not know it, contact support: the GSTIN may be misused.",
+            "organization_id": organization.id,
+        }
+    )
+    for membership in owners:
+        user = membership.user
+        await EmailOutbox.create(
+            user=user,
+            to_address=user.email,
+            template=GSTIN_NOTICE_TEMPLATE,
+            body_encrypted=secretbox.encrypt(body, context=outbox_context(user.id)),
+        )
+    return len(owners)
+
+
 async def create_organization(
     *, legal_name: str, country: str = "IN", **optional: Any
 ) -> Organization:
     """Create an organization; a GSTIN, when given, must carry a valid check digit.
 
+    A GSTIN that another organization registered is taken all the same (the answer must not
+    tell that it exists); that organization's owners are mailed (``notify_gstin_holders``).
+
     ``optional``: trade_name, gstin, address_line1, address_line2, city, state, postal_code.
     """
     values = _organization_values({"legal_name": legal_name, "country": country, **optional})
-    try:
-        return await Organization.create(**values)
-    except IntegrityError:
-        raise Conflict("an organization with this GSTIN exists", field="gstin") from None
+    organization = await Organization.create(**values)
+    await notify_gstin_holders(organization)
+    return organization
 
 
 async def create_user(
@@ -93,8 +138,7 @@ async def update_organization(*, organization: Organization, changes: dict) -> O
     if not clean:
         return organization
     organization.update_from_dict(clean)
-    try:
-        await organization.save(update_fields=list(clean))
-    except IntegrityError:
-        raise Conflict("an organization with this GSTIN exists", field="gstin") from None
+    await organization.save(update_fields=list(clean))
+    if "gstin" in clean:
+        await notify_gstin_holders(organization)
     return organization

@@ -45,10 +45,6 @@ def _update_org_id(org_id):
     return lambda w: {"input": {"id": org_id(w), "city": "Pune"}}
 
 
-def _existing_gstin(w):
-    return w.team.org.gstin
-
-
 NOT_FOUND_TICKET_IDS = {
     "missing": lambda w: gid("Ticket", MISSING_PK),
     "beyond-int32": lambda w: gid("Ticket", 2**31),
@@ -98,13 +94,6 @@ CASES = [
         )
         for kind, make in BAD_GSTINS.items()
     ],
-    BadInput(
-        "org-create/gstin-taken",
-        ORGANIZATION_CREATE,
-        lambda w: {"input": {"legalName": "Nova", "gstin": _existing_gstin(w)}},
-        "CONFLICT",
-        "gstin",
-    ),
     BadInput(
         "org-create/name-201",
         ORGANIZATION_CREATE,

@@ -7,6 +7,7 @@ import dataclasses
 import statistics
 import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import httpx
 import pytest_asyncio
@@ -14,11 +15,12 @@ import pytest_asyncio
 from api.app import create_app
 from audit.models import AuditEntry
 from domain.accounts.auth_models import EmailOutbox
-from domain.accounts.models import User, UserStatus
+from domain.accounts.models import Organization, User, UserStatus
+from domain.accounts.passwords_flow import read_outbox_body
 from domain.crypto.fields import lookup
 from domain.settings import Settings
 from tests.api.test_auth_reset import COMPLETE, REQUEST, _mailed_token
-from tests.support import client_for, gql, make_user, unique
+from tests.support import client_for, gql, make_user, random_gstin, signed_in, unique
 
 ROUNDS = 40
 SIGN_UP_ROUNDS = 15  # each one hashes a password
@@ -144,3 +146,36 @@ async def test_sign_up_notices_to_one_address_are_limited_per_hour(app, anon):
     answers = [await gql(anon, SIGN_UP, input=_sign_up(user.email)) for _ in range(limit + 2)]
     assert all(a["data"] == {"userSignUp": {"ok": True, "errors": []}} for a in answers)
     assert await EmailOutbox.filter(user_id=user.id).count() == limit
+
+
+ORG_CREATE = """mutation($input: OrganizationCreateInput!) {
+  organizationCreate(input: $input) { organization { legalName gstin } errors { code field } }
+}"""
+
+
+async def test_organization_create_answers_alike_for_a_registered_and_a_new_gstin(app, team):
+    """A GSTIN is personal data: one already registered is taken like a new one, and the owners
+    of the organization that had it are mailed a notice instead of the caller being told."""
+    taken = random_gstin()
+    holder = await Organization.get(id=team.org.id)
+    holder.gstin = taken
+    await holder.save()
+    fresh = random_gstin()
+    t0 = datetime.now(UTC)
+    someone = await signed_in(app, await make_user())
+    try:
+        known = await gql(someone, ORG_CREATE, input={"legalName": "Acme", "gstin": taken})
+        unknown = await gql(someone, ORG_CREATE, input={"legalName": "Acme", "gstin": fresh})
+    finally:
+        await someone.aclose()
+    assert known["data"]["organizationCreate"] == {
+        "organization": {"legalName": "Acme", "gstin": taken},
+        "errors": [],
+    }
+    assert unknown["data"]["organizationCreate"]["organization"]["gstin"] == fresh
+    owner = team.users["owner"]
+    notices = await EmailOutbox.filter(user_id=owner.id, template="gstin_registered_elsewhere")
+    assert len(notices) == 1
+    assert taken not in read_outbox_body(notices[0])  # the notice does not repeat the GSTIN
+    fresh_notices = EmailOutbox.filter(template="gstin_registered_elsewhere", created_at__gte=t0)
+    assert await fresh_notices.count() == 1, "only the holder's one owner; none for the new GSTIN"

@@ -3,6 +3,7 @@ from tortoise.migrations import operations as ops
 from domain.accounts.models import UserStatus
 from tortoise.fields.base import OnDelete
 from tortoise import fields
+from domain.crypto.fields import BlindIndexField
 
 class Migration(migrations.Migration):
     dependencies = [('mandi', '0015_privacy_policy_versions')]
@@ -27,5 +28,16 @@ class Migration(migrations.Migration):
             model_name='User',
             name='status',
             field=fields.CharEnumField(default=UserStatus.ACTIVE, description='PENDING: pending\nACTIVE: active\nSUSPENDED: suspended\nERASED: erased', enum_type=UserStatus, max_length=16),
+        ),
+        ops.AlterField(
+            model_name='Organization',
+            name='gstin_index',
+            field=BlindIndexField(null=True, db_index=True, source='gstin'),
+        ),
+        # AlterField drops the unique index; the plain one (db_index) is made here, on both
+        # backends (Tortoise's SQLite editor does not add it).
+        ops.RunSQL(
+            'CREATE INDEX IF NOT EXISTS "idx_organizati_gstin_i_0016" '
+            'ON "organization" ("gstin_index")'
         ),
     ]
