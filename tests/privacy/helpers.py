@@ -15,6 +15,7 @@ from domain.accounts.auth_models import (
     LoginOutcome,
     PasswordReset,
     RecoveryCode,
+    SignUpConfirmation,
 )
 from domain.orders.models import Customer, CustomerAddress, Order
 from domain.personal import declaration
@@ -65,6 +66,7 @@ async def seed_user_everywhere(user, organization_id: int) -> None:
     await RecoveryCode.create(user_id=user.id, code_hash="a" * 64)
     await LoginChallenge.create(user_id=user.id, token_hash=f"c{user.id:063d}", expires_at=soon)
     await PasswordReset.create(user_id=user.id, token_hash=f"r{user.id:063d}", expires_at=soon)
+    await SignUpConfirmation.create(user_id=user.id, token_hash=f"s{user.id:063d}", expires_at=soon)
     await EmailOutbox.create(
         user_id=user.id, to_address=user.email, template="password_reset", body_encrypted="x"
     )
