@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +125,13 @@ LIMIT_RULES = (
 )
 
 
+def _frames(error: BaseException, most: int = 12) -> str:
+    """Where an error was raised, as file:line function of its innermost frames: the trail of a
+    bug without its message or local variables (either may quote a personal value)."""
+    frames = traceback.extract_tb(error.__traceback__)[-most:]
+    return " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames))
+
+
 class MandiSchema(strawberry.Schema):
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:  # type: ignore[override]
         result = await super().execute(*args, **kwargs)
@@ -142,7 +150,13 @@ class MandiSchema(strawberry.Schema):
             cause = type(original or error).__name__
             if original is not None and not isinstance(original, (GraphQLError, DomainError)):
                 # A bug, not bad input: the client gets a generic error; this is the trail.
-                log.error("unexpected %s at %s (request %s)", cause, error.path, request_id)
+                log.error(
+                    "unexpected %s at %s (request %s), raised in %s",
+                    cause,
+                    error.path,
+                    request_id,
+                    _frames(original),
+                )
             else:
                 log.info("graphql error %s at %s (request %s)", cause, error.path, request_id)
 

@@ -74,6 +74,10 @@ async def test_an_unexpected_error_is_logged_at_error_with_the_request_id(
     request_id = response.headers["x-request-id"]
     errors = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert any(request_id in r.getMessage() and "RuntimeError" in r.getMessage() for r in errors)
+    # where it was raised, innermost frame first, without the message
+    assert any(
+        "test_hostile_input.py:" in r.getMessage() and " broken" in r.getMessage() for r in errors
+    )
     assert not any("priya" in r.getMessage() for r in caplog.records)
 
 
