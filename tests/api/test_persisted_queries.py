@@ -168,6 +168,27 @@ async def test_users_are_unaffected_by_the_token_allow_list(allowlist_app):
         assert registered.json()["data"] == {"__typename": "Query"}
 
 
+async def test_the_all_mode_holds_everyone_to_registered_documents(backend, tmp_path, team):
+    settings = Settings(
+        registered_documents=_manifest(tmp_path / "documents.json", REGISTERED),
+        document_allowlist="all",
+    )
+    app = create_app(settings, manage_db=False)
+    secret = await issue_token(team, "owner", ["catalog:read"])
+    async with client_for(app, None) as anon, bearer_client(app, secret) as partner:
+        for caller in (anon, partner):
+            registered = await caller.post("/graphql", json={"extensions": apq(REGISTERED)})
+            assert registered.json()["data"] == {"__typename": "Query"}
+            other = unique_query("Everyone")
+            # neither run as text nor registered by hash: the hash stays unknown afterwards
+            for body in ({"query": other}, {"query": other, "extensions": apq(other)}):
+                refused = await caller.post("/graphql", json=body)
+                assert refused.status_code == 403
+                assert error_codes(refused.json()) == ["DOCUMENT_NOT_REGISTERED"]
+            later = await caller.post("/graphql", json={"extensions": apq(other)})
+            assert error_codes(later.json()) == ["DOCUMENT_NOT_REGISTERED"]
+
+
 async def test_a_bad_manifest_or_mode_stops_the_app_from_starting(backend, tmp_path):
     wrong = tmp_path / "wrong.json"
     wrong.write_text(
