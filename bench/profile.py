@@ -1,8 +1,10 @@
 # ruff: noqa: S603, S607 -- a local profiling helper: fixed commands
-"""Profile Mandi under one workload: ``python -m bench.profile W1 [--volume small] [--seconds 15]``.
+"""Profile Mandi under one workload:
+``python -m bench.profile W1 [--volume small] [--seconds 15] [--reseed]``.
 
-Serves Mandi on the volume's (already seeded) database, loads it with wrk and records the server
-with py-spy (``pip install py-spy``); prints the functions with the most samples, own and total.
+Serves Mandi on the volume's database (seeded earlier, or afresh with ``--reseed``), loads it
+with wrk and records the server with py-spy (``pip install py-spy``); prints the functions with
+the most samples, own and total.
 """
 
 from __future__ import annotations
@@ -45,10 +47,11 @@ def main() -> int:
     parser.add_argument("--volume", default="small")
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--limit", type=int, default=40)
+    parser.add_argument("--reseed", action="store_true", help="seed the volume afresh first")
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "mandi.prof")
     args = parser.parse_args()
     os.environ.update(run.keys())
-    url, _ = run.prepare_database(args.volume, reseed=False)
+    url, _ = run.prepare_database(args.volume, reseed=args.reseed)
     personas = asyncio.run(run._personas(url))
     (load,) = run.make_workloads(personas, {args.workload})
     server = run.mandi_server(url) if load.port == run.MANDI_PORT else run.baseline_server(url)
