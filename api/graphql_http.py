@@ -123,6 +123,20 @@ def _not_run(result: ExecutionResult) -> bool:
     return result.data is None and all(error.path is None for error in result.errors or ())
 
 
+# A request that did not run because of its Idempotency-Key is no bad request: the key was
+# applied already (409, as for a conflicting state), or it came with another operation (422, as
+# the IETF Idempotency-Key draft answers a key reused with another payload).
+_NOT_RUN_STATUS = {
+    frozenset({Code.INTERNAL_SERVER_ERROR}): 500,
+    frozenset({Code.ALREADY_APPLIED}): 409,
+    frozenset({Code.IDEMPOTENCY_KEY_REUSED}): 422,
+}
+
+
+def _not_run_status(codes: set[str]) -> int:
+    return _NOT_RUN_STATUS.get(frozenset(codes), 400)
+
+
 def _codes(result: ExecutionResult) -> set[str]:
     return {(error.extensions or {}).get("code") for error in result.errors or ()}
 
@@ -234,7 +248,7 @@ class MandiGraphQL(GraphQL):
         if media_type == GRAPHQL_RESPONSE_JSON and _not_run(result):
             data.pop("data", None)
             if not sub_response.status_code:
-                status = 500 if _codes(result) == {Code.INTERNAL_SERVER_ERROR} else 400
+                status = _not_run_status(_codes(result))
         response = Response(self.encode_json(data), status_code=status, media_type=media_type)
         response.headers.raw.extend(sub_response.headers.raw)
         if sub_response.background:

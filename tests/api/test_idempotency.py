@@ -34,6 +34,19 @@ async def test_a_retried_mutation_is_answered_not_applied_again(team):
     assert await tickets_titled(subject) == 1
     other = await _open(client, key, _ticket(team, unique("Another ")))
     assert error_codes(other.json()) == ["IDEMPOTENCY_KEY_REUSED"]
+    # Under application/graphql-response+json the status says why nothing ran.
+    strict = {"Accept": "application/graphql-response+json"}
+    for variables, status, code in (
+        (_ticket(team, subject), 409, "ALREADY_APPLIED"),
+        (_ticket(team, unique("Another ")), 422, "IDEMPOTENCY_KEY_REUSED"),
+    ):
+        answer = await client.post(
+            "/graphql",
+            json={"query": TICKET_OPEN, "variables": variables},
+            headers={"Idempotency-Key": key, **strict},
+        )
+        assert (answer.status_code, error_codes(answer.json())) == (status, [code])
+    assert again.status_code == 200  # application/json: a GraphQL error is 200
     # Keys belong to their caller: the same key from someone else is theirs to use.
     owner = await _open(team.clients["owner"], key, _ticket(team, subject))
     assert owner.json()["data"]["ticketOpen"]["errors"] == []
