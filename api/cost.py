@@ -2,10 +2,11 @@
 
 Every field that returns an object costs one per object it can return; scalars are free. A
 field with a ``first`` argument returns at most that many (its variable's value, else its
-default); the edges and nodes of a connection add no factor of their own; a look-up by ``ids``
-returns at most as many objects as it names. Any other list
-returns at most its declared bound in ``LIST_BOUNDS`` (resolvers and loaders cut lists to the
-same bounds, so the cost is an upper bound of the work, not a guess). An operation costing more
+default), child connections (``Order.history(first:)``) as root ones; the edges and nodes of a
+connection add no factor of their own; a look-up by ``ids`` returns at most as many objects as
+it names. Any other list returns at most its bound in ``LIST_BOUNDS``: each is a domain rule
+enforced when the list is written (an order has at most 100 lines), so such a list is always
+whole, never cut, and the cost is an upper bound of the work, not a guess. An operation costing more
 than ``MAX_COST`` is refused before any resolver runs, with an error naming its cost and the
 limit; every answer reports the cost in ``extensions.cost``.
 """
@@ -40,32 +41,33 @@ from graphql.execution import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
 
 from api.error_codes import Code
+from domain.accounts.sessions import MAX_LIVE_SESSIONS
+from domain.inventory.services import MAX_WAREHOUSES
+from domain.marketplaces.connections import MAX_CONNECTIONS
+from domain.marketplaces.sync import MAX_REPORT_METRICS
+from domain.orders.services import MAX_LINES
+from domain.privacy.models import Purpose
+from domain.privacy.requests import MAX_STEPS
 
 MAX_COST = 20_000
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
 COST_LIMIT_EXCEEDED = Code.COST_LIMIT_EXCEEDED
 
-# The most items each list without a ``first`` argument returns (loaders and resolvers cut to
-# these). A test fails when a list field of the schema is missing here.
+# The most items each list without a ``first`` argument can hold, each by a rule enforced where
+# the list is written (nothing cuts these lists when they are read). A list that can grow
+# without such a rule is a connection instead. A test fails when a list field is missing here.
 LIST_BOUNDS: Mapping[tuple[str, str], int] = {
-    ("Order", "lines"): 100,  # an order has 1-100 lines (domain.orders.services.MAX_LINES)
-    ("Order", "history"): 50,
-    ("Product", "stock"): 50,
-    ("Product", "listings"): 20,
-    ("Customer", "addresses"): 10,
-    ("Ticket", "messages"): 100,
-    ("Query", "partnerTokens"): 200,
-    ("Query", "warehouses"): 200,
-    ("Query", "marketplaceConnections"): 200,
-    ("PerformanceReport", "metrics"): 50,  # api/marketplaces/types.py cuts a report to these
-    ("Viewer", "memberships"): 200,
-    ("Viewer", "sessions"): 200,
-    ("PrivacyRequest", "history"): 50,  # api/privacy/request_types.py cuts to HISTORY_BOUND
-    ("Query", "consents"): 10,  # one per consent purpose (7)
+    ("Order", "lines"): MAX_LINES,  # an import has 1-100 lines, and lines are never added
+    ("Product", "stock"): MAX_WAREHOUSES,  # one per warehouse of the organization
+    ("Product", "listings"): MAX_CONNECTIONS,  # one per seller account of the organization
+    ("PerformanceReport", "metrics"): MAX_REPORT_METRICS,  # a larger report fails its pull
+    ("Viewer", "sessions"): MAX_LIVE_SESSIONS,  # a sign-in beyond ends the least recently used
+    ("PrivacyRequest", "history"): MAX_STEPS,  # received, hand-overs, extension, the answer
+    ("Query", "consents"): len(Purpose),  # the latest choice per purpose
     ("Query", "nodes"): 100,  # api/node.py refuses more ids (MAX_NODES)
 }
-ERRORS_BOUND = 20  # a payload's ``errors``
+ERRORS_BOUND = 20  # a payload's ``errors`` (one today: api.payloads)
 
 
 def list_bound(type_name: str, field_name: str) -> int:

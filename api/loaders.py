@@ -9,7 +9,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
-from api.cost import list_bound
+from api.child_pages import child_pages
 
 
 def by_id(model: type[Model]) -> DataLoader[int, Any]:
@@ -20,19 +20,16 @@ def by_id(model: type[Model]) -> DataLoader[int, Any]:
     return DataLoader(load_fn=load)
 
 
-def children(
-    model: type[Model], parent_field: str, bound: tuple[str, str], order: str = "id"
-) -> DataLoader[int, list]:
-    """Each parent's rows, at most ``list_bound(*bound)`` of them (what query cost counts)."""
-    limit = list_bound(*bound)
+def children(model: type[Model], parent_field: str, order: str = "id") -> DataLoader[int, list]:
+    """Each parent's rows, all of them: only lists whose length a domain rule bounds when they
+    are written are plain lists (``api.cost.LIST_BOUNDS`` says which rule); the others are
+    connections (``api.child_pages``)."""
 
     async def load(parent_ids: list[int]) -> list[list[Any]]:
         grouped: dict[int, list[Any]] = defaultdict(list)
         rows = await model.filter(**{f"{parent_field}__in": set(parent_ids)}).order_by(order)
         for row in rows:
-            group = grouped[getattr(row, parent_field)]
-            if len(group) < limit:
-                group.append(row)
+            grouped[getattr(row, parent_field)].append(row)
         return [grouped.get(i, []) for i in parent_ids]
 
     return DataLoader(load_fn=load)
@@ -107,14 +104,12 @@ def request_loaders() -> Loaders:
             "warehouse": lambda: by_id(Warehouse),
             "customer": lambda: by_id(Customer),
             "connection": lambda: by_id(MarketplaceConnection),
-            "order_lines": lambda: children(OrderLine, "order_id", ("Order", "lines")),
-            "order_history": lambda: children(OrderStatusChange, "order_id", ("Order", "history")),
-            "customer_addresses": lambda: children(
-                CustomerAddress, "customer_id", ("Customer", "addresses")
-            ),
-            "product_stock": lambda: children(StockLevel, "product_id", ("Product", "stock")),
-            "product_listings": lambda: children(Listing, "product_id", ("Product", "listings")),
-            "ticket_messages": lambda: children(TicketMessage, "ticket_id", ("Ticket", "messages")),
+            "order_lines": lambda: children(OrderLine, "order_id"),
+            "order_history": lambda: child_pages(OrderStatusChange, "order_id"),
+            "customer_addresses": lambda: child_pages(CustomerAddress, "customer_id"),
+            "product_stock": lambda: children(StockLevel, "product_id"),
+            "product_listings": lambda: children(Listing, "product_id"),
+            "ticket_messages": lambda: child_pages(TicketMessage, "ticket_id"),
             "sync_counts": sync_counts,
             "last_report": last_report,
         }

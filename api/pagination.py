@@ -1,6 +1,7 @@
 """Relay connections with keyset (cursor) pagination, newest first, page size capped.
 
 `totalCount` and `pageInfo.hasPreviousPage` are each one more query, made only when asked.
+`paginate_by` pages in the order of a column instead (the privacy queue: due soonest first).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import binascii
 from typing import Generic, TypeVar
 
 import strawberry
+from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from api import ids
@@ -58,14 +60,15 @@ class Connection(Generic[T]):
         return [edge.node for edge in self.edges]
 
 
-def _cursor(pk: int) -> str:
+def cursor(pk: int) -> str:
     return base64.urlsafe_b64encode(f"c:{pk}".encode()).decode().rstrip("=")
 
 
-def _after(cursor: str, largest: int) -> int:
-    """The key inside ``cursor``; anything but a key this API could have issued is refused."""
+def after_key(given: str, largest: int) -> int:
+    """The key inside the cursor ``given``; anything but a key this API could have issued is
+    refused."""
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        raw = base64.urlsafe_b64decode(given + "=" * (-len(given) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raw = ""
     prefix, _, pk = raw.partition(":")
@@ -85,19 +88,47 @@ def page_size(first: int | None) -> int:
 
 async def paginate(query: QuerySet, *, first: int | None, after: str | None) -> Connection:
     """One page of ``query`` (already filtered to what the principal may read), newest first."""
-    size = page_size(first)
     key = query.model._meta.pk_attr
     page_query = query.order_by(f"-{key}")
     newer = None
     if after:
-        largest = ids.largest_pk(query.model.__name__)
-        after_key = _after(after, largest)
-        page_query = page_query.filter(**{f"{key}__lt": after_key})
-        newer = query.filter(**{f"{key}__gt": after_key})
+        start = after_key(after, ids.largest_pk(query.model.__name__))
+        page_query = page_query.filter(**{f"{key}__lt": start})
+        newer = query.filter(**{f"{key}__gt": start})
+    return await _page(query, page_query, newer, page_size(first))
+
+
+async def paginate_by(
+    query: QuerySet, column: str, *, first: int | None, after: str | None
+) -> Connection:
+    """One page of ``query`` in ascending order of ``column``, then of the key (for ties); the
+    cursor names a row of ``query``, and the page after it starts past that row's value of
+    ``column``; a row that has left ``query`` since (a request closed) is refused, never a
+    silently short list."""
+    key = query.model._meta.pk_attr
+    page_query = query.order_by(column, key)
+    newer = None
+    if after:
+        start = after_key(after, ids.largest_pk(query.model.__name__))
+        row = await query.filter(**{key: start}).first()
+        if row is None:
+            message = "the row of this cursor left the list; start again"
+            raise ValidationFailed(message, field="after")
+        value = getattr(row, column)
+        later = Q(**{f"{column}__gt": value}) | Q(**{column: value, f"{key}__gt": start})
+        earlier = Q(**{f"{column}__lt": value}) | Q(**{column: value, f"{key}__lt": start})
+        page_query = page_query.filter(later)
+        newer = query.filter(earlier)
+    return await _page(query, page_query, newer, page_size(first))
+
+
+async def _page(
+    query: QuerySet, page_query: QuerySet, newer: QuerySet | None, size: int
+) -> Connection:
     rows = await page_query.limit(size + 1)
     has_next = len(rows) > size
     rows = rows[:size]
-    edges = [Edge(cursor=_cursor(row.pk), node=row) for row in rows]
+    edges = [Edge(cursor=cursor(row.pk), node=row) for row in rows]
     page_info = PageInfo(
         has_next_page=has_next,
         start_cursor=edges[0].cursor if edges else None,

@@ -58,11 +58,22 @@ class Viewer:
     partner_token: ViewerToken | None = strawberry.field(
         description="The calling partner token; null for a user."
     )
-    memberships: list[Membership] = strawberry.field(description="A user's; none for a token.")
     platform_roles: list[PlatformRole] = strawberry.field(  # type: ignore[valid-type]
         description="A user's; none for a token."
     )
     mfa_enabled: bool = strawberry.field(description="A user's second factor; false for a token.")
+
+    @strawberry.field(
+        description="A user's organizations and roles, newest first; none for a token."
+    )
+    async def memberships(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Membership]:
+        if self.user is None:
+            query = models.Membership.filter(id__in=[])
+        else:
+            query = models.Membership.filter(user_id=self.user.id)  # type: ignore[attr-defined]
+        return await paginate(query, first=first, after=after)
 
     @strawberry.field(description="Your live sessions, most recently used first.")
     async def sessions(self, info: Info) -> list[WebSession]:
@@ -114,17 +125,14 @@ class AccountQueries:
                     expires_at=token.expires_at,
                     organization_id=token.organization_id,  # type: ignore[attr-defined]
                 ),
-                memberships=[],
                 platform_roles=[],
                 mfa_enabled=False,
             )
         user = await models.User.get(id=principal.user_id)
-        memberships = await models.Membership.filter(user_id=user.id).order_by("id").limit(200)
         return Viewer(
             kind=ViewerKind.USER,
             user=user,  # type: ignore[arg-type]
             partner_token=None,
-            memberships=memberships,  # type: ignore[arg-type]
             platform_roles=sorted(principal.platform_roles),
             mfa_enabled=user.mfa_enabled_at is not None,
         )
@@ -140,15 +148,22 @@ class AccountQueries:
     async def user(self, info: Info, id: strawberry.ID) -> User | None:
         return await get_readable(info.context, models.User, id)  # type: ignore[return-value]
 
-    @strawberry.field(description="An organization's partner tokens. Needs owner or admin.")
+    @strawberry.field(
+        description="An organization's partner tokens, newest first (revoked and expired ones "
+        "too). Needs owner or admin."
+    )
     async def partner_tokens(
-        self, info: Info, organization_id: strawberry.ID
-    ) -> list[PartnerToken] | None:
+        self,
+        info: Info,
+        organization_id: strawberry.ID,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[PartnerToken] | None:
         ctx = info.context
         org = await get_readable(ctx, models.Organization, organization_id, field="organizationId")
         authorize(ctx, "manage_tokens", org)
-        query = PartnerTokenModel.filter(organization_id=org.id).order_by("-id").limit(200)
-        return await query  # type: ignore[return-value]
+        query = PartnerTokenModel.filter(organization_id=org.id)
+        return await paginate(query, first=first, after=after)
 
     @strawberry.field
     async def organizations(

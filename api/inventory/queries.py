@@ -14,12 +14,16 @@ from domain.inventory import models
 
 @strawberry.type
 class InventoryQueries:
-    @strawberry.field
+    @strawberry.field(description="Warehouses you may see, newest first.")
     async def warehouses(
-        self, info: Info, organization_id: strawberry.ID | None = None
-    ) -> list[Warehouse] | None:
+        self,
+        info: Info,
+        organization_id: strawberry.ID | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Warehouse] | None:
         query = readable(info.context, models.Warehouse, organization_id)
-        return await query.order_by("code").limit(200)  # type: ignore[return-value]
+        return await paginate(query, first=first, after=after)
 
     @strawberry.field(description="The ledger of one product's stock changes, newest first.")
     async def inventory_movements(

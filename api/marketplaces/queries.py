@@ -15,12 +15,16 @@ from domain.marketplaces import disclosure_models, models, sync_models
 
 @strawberry.type
 class MarketplaceQueries:
-    @strawberry.field
+    @strawberry.field(description="Marketplace seller accounts you may see, newest first.")
     async def marketplace_connections(
-        self, info: Info, organization_id: strawberry.ID | None = None
-    ) -> list[MarketplaceConnection] | None:
+        self,
+        info: Info,
+        organization_id: strawberry.ID | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[MarketplaceConnection] | None:
         query = readable(info.context, models.MarketplaceConnection, organization_id)
-        return await query.order_by("id").limit(200)  # type: ignore[return-value]
+        return await paginate(query, first=first, after=after)
 
     @strawberry.field
     async def listings(

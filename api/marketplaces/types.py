@@ -18,8 +18,6 @@ from domain.marketplaces.models import Marketplace as MarketplaceEnum
 if TYPE_CHECKING:
     from api.catalog.types import Product
 
-REPORT_METRICS = 50  # api/cost.py LIST_BOUNDS
-
 Marketplace = strawberry.enum(MarketplaceEnum, name="Marketplace")
 ConnectionStatus = strawberry.enum(ConnectionStatusEnum, name="ConnectionStatus")
 ListingStatus = strawberry.enum(ListingStatusEnum, name="ListingStatus")
@@ -81,7 +79,7 @@ class MarketplaceConnection(Node):
         found = await info.context.loaders.last_report.load(self.id)  # type: ignore[attr-defined]
         if not found:
             return None
-        figures = sorted(found["metrics"].items())[:REPORT_METRICS]
+        figures = sorted(found["metrics"].items())  # MAX_REPORT_METRICS at most
         metrics = [ReportMetric(name=k, value=v) for k, v in figures]
         return PerformanceReport(kind=found["kind"], metrics=metrics)
 

@@ -12,6 +12,7 @@ from strawberry.types import Info
 from api import ids
 from api.marketplaces.types import Marketplace
 from api.node import Node
+from api.pagination import Connection
 from domain.orders.lifecycle import TRANSITIONS
 from domain.orders.models import OrderStatus as OrderStatusEnum
 
@@ -34,9 +35,13 @@ class Customer(Node):
     def id(self) -> strawberry.ID:
         return strawberry.ID(ids.encode("Customer", self.id))  # type: ignore[attr-defined]
 
-    @strawberry.field
-    async def addresses(self, info: Info) -> list[CustomerAddress]:
-        return await info.context.loaders.customer_addresses.load(self.id)  # type: ignore[attr-defined]
+    @strawberry.field(
+        description="The buyer's address book (addresses they shipped to), newest first."
+    )
+    async def addresses(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[CustomerAddress]:
+        return await info.context.loaders.customer_addresses.load((self.id, first, after))  # type: ignore[attr-defined]
 
 
 @strawberry.type
@@ -110,6 +115,8 @@ class Order(Node):
     async def lines(self, info: Info) -> list[OrderLine]:
         return await info.context.loaders.order_lines.load(self.id)  # type: ignore[attr-defined]
 
-    @strawberry.field
-    async def history(self, info: Info) -> list[OrderStatusChange]:
-        return await info.context.loaders.order_history.load(self.id)  # type: ignore[attr-defined]
+    @strawberry.field(description="Its status changes, newest first.")
+    async def history(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[OrderStatusChange]:
+        return await info.context.loaders.order_history.load((self.id, first, after))  # type: ignore[attr-defined]

@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.access import get_readable, readable
-from api.pagination import Connection, page_size, paginate
+from api.pagination import Connection, paginate, paginate_by
 from api.privacy.request_types import PrivacyRequest, RequestStatus
 from domain.privacy import request_models as models
 from domain.privacy.requests import queue_csv
@@ -41,12 +41,12 @@ class PrivacyRequestQueries:
 
     @strawberry.field(
         description="Open requests you may see, the one due soonest first (privacy officers see "
-        "every one); at most 100."
+        "every one)."
     )
     async def privacy_request_queue(
-        self, info: Info, first: int | None = None
-    ) -> list[PrivacyRequest] | None:
-        return await _queue(info).limit(page_size(first))  # type: ignore[return-value]
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[PrivacyRequest] | None:
+        return await paginate_by(_queue(info), "due_at", first=first, after=after)
 
     @strawberry.field(
         description="The whole open queue as CSV (ids, dates, states, days left; no personal "

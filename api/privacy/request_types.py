@@ -15,8 +15,6 @@ from domain.privacy import request_models as models
 from domain.privacy.models import GrantSubject
 from domain.privacy.requests import days_left
 
-HISTORY_BOUND = 50  # steps shown (api/cost.py LIST_BOUNDS); a request takes at most six
-
 RequestType = strawberry.enum(models.RequestType, name="PrivacyRequestType")
 Regime = strawberry.enum(models.Regime, name="PrivacyRegime")
 RequestStatus = strawberry.enum(models.RequestStatus, name="PrivacyRequestStatus")
@@ -91,11 +89,7 @@ class PrivacyRequest(Node):
 
     @strawberry.field(description="Every step so far, oldest first.")
     async def history(self) -> list[PrivacyRequestStep]:
-        events = (
-            await models.PrivacyRequestEvent.filter(
-                request_id=self.id  # type: ignore[attr-defined]
-            )
-            .order_by("id")
-            .limit(HISTORY_BOUND)
-        )
+        events = await models.PrivacyRequestEvent.filter(
+            request_id=self.id  # type: ignore[attr-defined]
+        ).order_by("id")  # at most domain.privacy.requests.MAX_STEPS
         return events  # type: ignore[return-value]

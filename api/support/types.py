@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from api import ids
 from api.node import Node
+from api.pagination import Connection
 from domain.support.models import TicketStatus as TicketStatusEnum
 
 TicketStatus = strawberry.enum(TicketStatusEnum, name="TicketStatus")
@@ -36,6 +37,8 @@ class Ticket(Node):
     def id(self) -> strawberry.ID:
         return strawberry.ID(ids.encode("Ticket", self.id))  # type: ignore[attr-defined]
 
-    @strawberry.field
-    async def messages(self, info: Info) -> list[TicketMessage]:
-        return await info.context.loaders.ticket_messages.load(self.id)  # type: ignore[attr-defined]
+    @strawberry.field(description="Its messages, newest first.")
+    async def messages(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[TicketMessage]:
+        return await info.context.loaders.ticket_messages.load((self.id, first, after))  # type: ignore[attr-defined]

@@ -43,7 +43,20 @@ async def create_session(*, user: User, ip: str | None, user_agent: str | None) 
         expires_at=current + ABSOLUTE_TIMEOUT,
         reauthenticated_at=current,
     )
+    beyond = (
+        await _live(user.id, current)
+        .order_by("-last_seen_at", "-id")
+        .offset(MAX_LIVE_SESSIONS)
+        .limit(MAX_LIVE_SESSIONS)
+        .values_list("id", flat=True)
+    )
+    if beyond:  # a user has at most MAX_LIVE_SESSIONS live sessions, so their list is whole
+        await WebSession.filter(id__in=list(beyond)).update(revoked_at=current)
     return NewSession(token=token, session=session)
+
+
+def _live(user_id: int, current: datetime):  # type: ignore[no-untyped-def]
+    return WebSession.filter(user_id=user_id, revoked_at=None, expires_at__gt=current)
 
 
 async def resolve_session(token: str) -> tuple[WebSession, User] | None:
@@ -70,6 +83,7 @@ async def revoke_session(*, session_id: int) -> None:
 
 
 STEP_UP_WINDOW = timedelta(minutes=10)
+MAX_LIVE_SESSIONS = 100  # a sign-in beyond ends the least recently used (api.cost LIST_BOUNDS)
 
 
 class StepUpRequired(DomainError):
@@ -92,12 +106,7 @@ async def mark_reauthenticated(*, session_id: int) -> None:
 
 async def list_sessions(*, user_id: int) -> list[WebSession]:
     """The user's live sessions, most recently used first."""
-    current = now()
-    return (
-        await WebSession.filter(user_id=user_id, revoked_at=None, expires_at__gt=current)
-        .order_by("-last_seen_at")
-        .limit(200)
-    )  # api.cost LIST_BOUNDS Viewer.sessions
+    return await _live(user_id, now()).order_by("-last_seen_at")  # MAX_LIVE_SESSIONS at most
 
 
 async def revoke_user_sessions(*, user_id: int, except_id: int | None = None) -> int:

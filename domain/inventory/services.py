@@ -9,11 +9,13 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from domain import validation as v
+from domain.accounts.models import Organization
 from domain.catalog.models import Product
 from domain.errors import Conflict, InsufficientStock, ValidationFailed
 from domain.inventory.models import InventoryMovement, MovementReason, StockLevel, Warehouse
 from domain.marketplaces.triggers import stock_changed
 
+MAX_WAREHOUSES = 50  # per organization: a product's stock list is whole (api.cost LIST_BOUNDS)
 MAX_DELTA = 1_000_000
 MAX_ON_HAND = 2_000_000_000
 
@@ -35,7 +37,13 @@ async def create_warehouse(
         "country": v.country(country),
     }
     try:
-        return await Warehouse.create(organization_id=organization_id, **values)
+        async with in_transaction():
+            await Organization.filter(id=organization_id).select_for_update().first()  # one at once
+            if await Warehouse.filter(organization_id=organization_id).count() >= MAX_WAREHOUSES:
+                raise Conflict(
+                    f"an organization has at most {MAX_WAREHOUSES} warehouses", field="code"
+                )
+            return await Warehouse.create(organization_id=organization_id, **values)
     except IntegrityError:
         raise Conflict("a warehouse with this code exists", field="code") from None
 

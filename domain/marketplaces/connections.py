@@ -18,6 +18,7 @@ import httpx
 from tortoise.transactions import in_transaction
 
 from domain import secretbox
+from domain.accounts.models import Organization
 from domain.errors import Conflict, DomainError, ValidationFailed
 from domain.marketplaces import triggers
 from domain.marketplaces.connectors.base import MarketplaceError
@@ -36,6 +37,7 @@ SELLER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 AMAZON_MARKETPLACE_ID = re.compile(r"[A-Z0-9]{10,14}")
 EBAY_MARKETPLACE_ID = re.compile(r"EBAY_[A-Z]{2,3}")
 MAX_TOKEN = 2048
+MAX_CONNECTIONS = 20  # seller accounts per organization, so a product's listings list is whole
 
 
 class MarketplaceRefused(DomainError):
@@ -98,6 +100,17 @@ def credentials_of(connection: MarketplaceConnection) -> dict[str, Any]:
     return {**connection.settings, **secret, "seller_id": connection.seller_id}
 
 
+async def _room_for_one(organization_id: int) -> None:
+    """Refuse a seller account past ``MAX_CONNECTIONS`` (rows stay when disconnected, and a
+    reconnection reuses its row); the organization's row is locked so two cannot both pass."""
+    await Organization.filter(id=organization_id).select_for_update().first()
+    taken = await MarketplaceConnection.filter(organization_id=organization_id).count()
+    if taken >= MAX_CONNECTIONS:
+        raise Conflict(
+            f"an organization connects at most {MAX_CONNECTIONS} seller accounts", field="sellerId"
+        )
+
+
 def as_domain_error(error: MarketplaceError) -> DomainError:
     if error.retryable:
         return MarketplaceUnavailable(f"the marketplace did not answer usefully: {error.code}")
@@ -146,6 +159,7 @@ async def connect(
             connection = existing
             connection.update_from_dict(values)
         else:
+            await _room_for_one(organization_id)
             connection = await MarketplaceConnection.create(
                 organization_id=organization_id,
                 marketplace=request.marketplace,

@@ -251,8 +251,15 @@ async def push_fulfilment(ctx: JobContext) -> dict[str, Any]:
     return {"remote_id": str(remote_id)[:64]}
 
 
+MAX_REPORT_METRICS = 50  # a report's figures (api.cost LIST_BOUNDS PerformanceReport.metrics)
+
+
 async def pull_report(ctx: JobContext) -> dict[str, Any]:
+    """The report as the result of the job; one of more figures than a report has is refused
+    (the job fails), so a stored report is always whole."""
     report = await ctx.connector.pull_report()
+    if len(report.metrics) > MAX_REPORT_METRICS:
+        raise remote.Malformed(f"a report of {len(report.metrics)} figures")
     return {"kind": report.kind, "metrics": dict(report.metrics)}
 
 

@@ -32,6 +32,9 @@ from domain.privacy.services import subject_organization
 
 MIN_REASON = 10
 MAX_REASON = 1000
+MAX_TAKES = 20  # hand-overs of one request between officers
+# Every step a request can have: received, each take, one extension, the closing step.
+MAX_STEPS = 1 + MAX_TAKES + 1 + 1
 
 
 def now() -> datetime:
@@ -147,8 +150,14 @@ def require_open(request: PrivacyRequest) -> None:
 
 
 async def take(*, request: PrivacyRequest, handler_id: int) -> PrivacyRequest:
-    """A privacy officer takes the request on (it is in progress from now)."""
+    """A privacy officer takes the request on (it is in progress from now). Taking it again
+    while one holds it adds no step; it changes hands at most ``MAX_TAKES`` times."""
     require_open(request)
+    if request.status == RequestStatus.IN_PROGRESS and request.handler_id == handler_id:
+        return request
+    taken = await PrivacyRequestEvent.filter(request_id=request.id, step="taken").count()
+    if taken >= MAX_TAKES:
+        raise Conflict(f"a request changes hands at most {MAX_TAKES} times", field="id")
     request.handler_id = handler_id
     request.status = RequestStatus.IN_PROGRESS
     await request.save(update_fields=["handler_id", "status"])

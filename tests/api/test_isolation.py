@@ -38,8 +38,8 @@ LISTS = """query($org: ID) {
   tickets(organizationId: $org, first: 100) { totalCount edges { node { id } } }
   listings(organizationId: $org, first: 100) { totalCount edges { node { id } } }
   organizations(first: 100) { totalCount edges { node { id } } }
-  warehouses(organizationId: $org) { id }
-  marketplaceConnections(organizationId: $org) { id }
+  warehouses(organizationId: $org, first: 100) { totalCount edges { node { id } } }
+  marketplaceConnections(organizationId: $org, first: 100) { totalCount edges { node { id } } }
 }"""
 BY_ID = {
     "product": ("Product", "query($id: ID!) { product(id: $id) { id sku } }"),
@@ -114,12 +114,15 @@ async def test_lists_show_only_your_organizations_rows(pair):
         for name, ids in expected.items():
             assert [e["node"]["id"] for e in data[name]["edges"]] == ids, (role, name)
             assert data[name]["totalCount"] == len(ids), (role, name)
-        assert data["warehouses"] == [{"id": gid("Warehouse", a["warehouse"])}]
+        assert data["warehouses"] == {
+            "totalCount": 1,
+            "edges": [{"node": {"id": gid("Warehouse", a["warehouse"])}}],
+        }
 
         theirs = await gql_data(pair.a.clients[role], LISTS, org=pair.b.org_id)
-        for name in ("products", "orders", "customers", "tickets", "listings"):
+        lists = ("products", "orders", "customers", "tickets", "listings", "warehouses")
+        for name in (*lists, "marketplaceConnections"):
             assert theirs[name] == {"totalCount": 0, "edges": []}, (role, name)
-        assert theirs["warehouses"] == theirs["marketplaceConnections"] == []
 
 
 async def test_mutations_on_another_organizations_objects_are_not_found(pair):

@@ -63,10 +63,10 @@ async def test_owner_creates_a_token_and_a_partner_uses_it(app, team):
         assert made["productCreate"]["errors"] == []
         listed = await gql_data(
             team.clients["admin"],
-            "query($o: ID!) { partnerTokens(organizationId: $o) { prefix lastUsedAt } }",
+            "query($o: ID!) { partnerTokens(organizationId: $o) { nodes { prefix lastUsedAt } } }",
             o=team.org_id,
         )
-        assert listed["partnerTokens"][0]["lastUsedAt"] is not None
+        assert listed["partnerTokens"]["nodes"][0]["lastUsedAt"] is not None
 
 
 async def test_only_owners_and_admins_create_tokens(team):

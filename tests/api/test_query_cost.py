@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 import httpx
-from graphql import get_named_type, get_nullable_type, is_composite_type, is_list_type
+from graphql import get_named_type, get_nullable_type, is_composite_type, is_list_type, parse
 
 import api.cost
 import api.document_cache
@@ -85,23 +85,75 @@ def test_every_list_of_objects_has_a_bound_or_a_page_size():
     assert missing == []
 
 
-async def test_child_lists_are_cut_to_their_bound(world, monkeypatch):
-    from tests.support import gid, seed_product
+def test_child_connections_cost_their_first():
+    document = parse(
+        """query($n: Int) { order(id: "x") {
+          history(first: $n) { totalCount pageInfo { hasNextPage } nodes { toStatus } }
+          customer { addresses { edges { node { city } } } } } }"""
+    )
+    # order 1 + history n x (1 + pageInfo 1 + nodes 1)
+    # + customer 1 + addresses 20 x (1 + edges (1 + node 1))
+    for n, history in ((3, 3 * 3), (None, 20 * 3)):
+        cost = api.cost.operation_cost(schema._schema, document, {"n": n}, None)
+        assert cost == 1 + history + 1 + 20 * 3
 
-    for sku in ("SKU-A", "SKU-B"):
-        await seed_product(world.org_pk, sku)
+
+def test_plain_lists_are_bounded_by_the_rules_that_write_them():
+    from domain.accounts.sessions import MAX_LIVE_SESSIONS
+    from domain.inventory.services import MAX_WAREHOUSES
+    from domain.orders.services import MAX_LINES
+
+    assert api.cost.list_bound("Order", "lines") == MAX_LINES
+    assert api.cost.list_bound("Product", "stock") == MAX_WAREHOUSES
+    assert api.cost.list_bound("Viewer", "sessions") == MAX_LIVE_SESSIONS
+    grows = [("Order", "history"), ("Ticket", "messages"), ("Customer", "addresses")]
+    assert not set(grows) & set(api.cost.LIST_BOUNDS), "lists that grow are connections"
+
+
+async def test_a_child_connection_pages_through_every_item(world):
+    """Order.history: newest first, `first`/`after`, whole over its pages, with counts."""
+    from domain.orders.models import OrderStatus, OrderStatusChange
+    from tests.support import gid
+
+    statuses = [OrderStatus.PAID, OrderStatus.PACKED, OrderStatus.SHIPPED, OrderStatus.DELIVERED]
+    for status in statuses:
+        await OrderStatusChange.create(order_id=world.order.id, to_status=status)
+    query = """query($id: ID!, $after: String) { order(id: $id) {
+      history(first: 2, after: $after) {
+        totalCount pageInfo { hasNextPage hasPreviousPage endCursor } nodes { toStatus } } } }"""
+    client = world.team.clients["manager"]
+    seen, after, pages = [], None, []
+    while True:
+        data = await gql_data(client, query, id=gid("Order", world.order.id), after=after)
+        page = data["order"]["history"]
+        pages.append(page)
+        seen += [node["toStatus"] for node in page["nodes"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == ["DELIVERED", "SHIPPED", "PACKED", "PAID", "PLACED"]
+    assert [len(p["nodes"]) for p in pages] == [2, 2, 1]
+    assert {p["totalCount"] for p in pages} == {5}
+    assert [p["pageInfo"]["hasPreviousPage"] for p in pages] == [False, True, True]
+
+
+async def test_a_list_of_orders_pages_each_orders_history_in_one_batch(world):
+    from domain.orders.models import OrderStatus, OrderStatusChange
     from tests.support import seed_order
 
-    order = await seed_order(
-        world.org_pk, [("SKU-1", 1, "1.00"), ("SKU-A", 1, "1.00"), ("SKU-B", 1, "1.00")]
-    )
-    query = "query($id: ID!) { order(id: $id) { lines { sku } } }"
-    client = world.team.clients["manager"]
-    data = await gql_data(client, query, id=gid("Order", order.id))
-    assert len(data["order"]["lines"]) == 3
-    monkeypatch.setitem(api.cost.LIST_BOUNDS, ("Order", "lines"), 2)
-    data = await gql_data(client, query, id=gid("Order", order.id))
-    assert [line["sku"] for line in data["order"]["lines"]] == ["SKU-1", "SKU-A"]
+    other = await seed_order(world.org_pk, [("SKU-1", 1, "1.00")])
+    await OrderStatusChange.create(order_id=other.id, to_status=OrderStatus.PAID)
+    query = """query($org: ID!) { orders(organizationId: $org, first: 100) { nodes {
+      id history(first: 1) { pageInfo { hasNextPage } nodes { toStatus } } } } }"""
+    data = await gql_data(world.team.clients["manager"], query, org=world.team.org_id)
+    by_id = {node["id"]: node["history"] for node in data["orders"]["nodes"]}
+    from tests.support import gid
+
+    assert by_id[gid("Order", other.id)] == {
+        "pageInfo": {"hasNextPage": True},
+        "nodes": [{"toStatus": "PAID"}],
+    }
+    assert by_id[gid("Order", world.order.id)]["nodes"] == [{"toStatus": "PLACED"}]
 
 
 async def test_a_body_over_the_limit_is_refused_before_parsing(anon):

@@ -11,7 +11,7 @@ ORDERS = """query($org: ID!, $first: Int!) {
     edges { node {
       id status total
       lines { sku quantity product { title } }
-      customer { name email addresses { city } }
+      customer { name email addresses { nodes { city } } }
     } }
   } }"""
 ORDER_COUNT = 50

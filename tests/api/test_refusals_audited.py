@@ -315,7 +315,7 @@ async def test_support_reading_a_ticket_is_shown_as_support(app, team):
     ticket = await seed_ticket(team.org.id, team.users["manager"].id)
     _, agent = await make_platform_user(app, PlatformRole.SUPPORT_AGENT)
     async with agent:
-        query = "query($id: ID!) { ticket(id: $id) { subject messages { body } } }"
+        query = "query($id: ID!) { ticket(id: $id) { subject messages { nodes { body } } } }"
         data = await gql_data(agent, query, id=gid("Ticket", ticket.id))
         assert data["ticket"]["subject"] == "Help"
     log = (

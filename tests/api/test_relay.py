@@ -155,7 +155,8 @@ async def test_a_session_is_a_node_of_its_owner_only(app, team):
 
 # --- viewer, members, users -----------------------------------------------------------------
 
-VIEWER = """{ viewer { kind user { username } memberships { role } platformRoles mfaEnabled
+VIEWER = """{ viewer { kind user { username } memberships { nodes { role } } platformRoles
+  mfaEnabled
   partnerToken { name prefix scopes expiresAt organization { id legalName gstin } } } }"""
 
 
@@ -168,7 +169,7 @@ async def test_a_partner_token_asks_who_it_is(app, team):
     assert viewer == {
         "kind": "PARTNER_TOKEN",
         "user": None,
-        "memberships": [],
+        "memberships": {"nodes": []},
         "platformRoles": [],
         "mfaEnabled": False,
     }

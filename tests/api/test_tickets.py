@@ -17,7 +17,7 @@ from tests.support import (
 )
 
 TICKET = """query($id: ID!) {
-  ticket(id: $id) { id subject status messages { body fromSupport } } }"""
+  ticket(id: $id) { id subject status messages { nodes { body fromSupport } } } }"""
 TICKETS = """query($org: ID) {
   tickets(organizationId: $org, first: 100) { totalCount edges { node { id subject } } } }"""
 
@@ -42,7 +42,8 @@ async def test_open_reply_close(team):
     assert [e["code"] for e in errors] == ["TICKET_CLOSED"]
     ticket = (await gql_data(staff, TICKET, id=ticket_id))["ticket"]
     assert ticket["status"] == "CLOSED"
-    assert [m["body"] for m in ticket["messages"]] == ["Prices are stale.", "Still broken."]
+    bodies = [m["body"] for m in ticket["messages"]["nodes"]]
+    assert bodies == ["Still broken.", "Prices are stale."]  # newest first
 
 
 async def test_viewer_may_not_open_tickets(team):
@@ -72,7 +73,7 @@ async def test_support_agent_sees_every_ticket_and_answers(app, team):
         assert data["ticketReply"]["ticket"]["status"] == "ANSWERED"
         ticket = (await gql_data(other.clients["staff"], TICKET, id=theirs))["ticket"]
         assert ticket["status"] == "ANSWERED"
-        assert [m["fromSupport"] for m in ticket["messages"]] == [False, True]
+        assert [m["fromSupport"] for m in ticket["messages"]["nodes"]] == [True, False]
 
         data = await gql_data(other.clients["staff"], TICKET_REPLY, id=theirs, body="Not yet")
         assert data["ticketReply"]["ticket"]["status"] == "OPEN"
@@ -103,5 +104,5 @@ async def test_a_reply_racing_a_close_never_reopens_the_ticket(team):
     ticket = (await gql_data(staff, TICKET, id=ticket_id))["ticket"]
     assert ticket["status"] == "CLOSED"
     stored = sum(not r["errors"] for r in replies)
-    assert len(ticket["messages"]) == 1 + stored
+    assert len(ticket["messages"]["nodes"]) == 1 + stored
     assert all(r["errors"][0]["code"] == "TICKET_CLOSED" for r in replies if r["errors"])

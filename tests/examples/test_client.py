@@ -135,7 +135,7 @@ def test_the_readmes_curl_commands_do_what_it_says(server, tmp_path):
     create, use = _readme_blocks("**A server-side integration", "A token acts only")
     owner, viewer, placeholder = _sh(f"cd {tmp_path}\n" + api + create, **cwd)
     assert owner["data"]["sessionCreate"]["errors"] == []
-    (membership,) = viewer["data"]["viewer"]["memberships"]
+    (membership,) = viewer["data"]["viewer"]["memberships"]["nodes"]
     assert membership["role"] == "OWNER"
     org = membership["organization"]["id"]
     # Run as written, the placeholder is an id of nothing: NOT_FOUND, no token.

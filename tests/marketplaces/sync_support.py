@@ -16,8 +16,8 @@ mutation($input: MarketplaceConnectInput!) { marketplaceConnect(input: $input) {
   connection { id } errors { code field } } }
 """
 SYNC_STATUS = """
-query($org: ID!) { marketplaceConnections(organizationId: $org) {
-  id status sync { backlog failed lastErrorCode lastSuccessAt lastErrorAt ordersPulledUntil } } }
+query($org: ID!) { marketplaceConnections(organizationId: $org) { nodes {
+  id status sync { backlog failed lastErrorCode lastSuccessAt lastErrorAt ordersPulledUntil } } } }
 """
 
 

@@ -15,7 +15,16 @@ from domain.marketplaces.disclosure_models import Disclosure
 from domain.marketplaces.models import ConnectionStatus, Listing, MarketplaceConnection
 from domain.marketplaces.sync_models import JobKind, JobStatus, SyncJob
 from domain.orders.models import Customer, Order
-from tests.marketplaces.sync_support import SYNC_STATUS, connect, drain, jobs_of, pk
+from tests.marketplaces.conftest import AMAZON_REFRESH
+from tests.marketplaces.sync_support import (
+    CONNECT,
+    SYNC_STATUS,
+    connect,
+    drain,
+    forget_other_jobs,
+    jobs_of,
+    pk,
+)
 from tests.support import gql_data, seed_order, seed_product, seed_stock, seed_warehouse
 
 PUBLISH = """
@@ -119,7 +128,7 @@ async def test_pull_orders_imports_buyers_as_the_system_and_is_idempotent(team, 
     assert any(e.action == "sync.pull_orders" for e in entries)
 
     data = await gql_data(team.clients["viewer"], SYNC_STATUS, org=team.org_id)
-    status = data["marketplaceConnections"][0]["sync"]
+    status = data["marketplaceConnections"]["nodes"][0]["sync"]
     assert status["lastSuccessAt"] and status["ordersPulledUntil"]
     assert status["backlog"] == 2  # the next rounds of order and report pulls wait their time
 
@@ -142,7 +151,7 @@ async def test_throttled_jobs_wait_as_told_and_then_succeed(team, fakes):
     assert pull.status == JobStatus.QUEUED and pull.last_error_code == "THROTTLED"
     assert pull.run_after >= before + timedelta(seconds=1 / 50)  # x-amzn-RateLimit-Limit: 50
     data = await gql_data(team.clients["viewer"], SYNC_STATUS, org=team.org_id)
-    assert data["marketplaceConnections"][0]["sync"]["lastErrorCode"] == "THROTTLED"
+    assert data["marketplaceConnections"]["nodes"][0]["sync"]["lastErrorCode"] == "THROTTLED"
     await drain(connection)
     pull = await SyncJob.get(id=pull.id)
     assert pull.status == JobStatus.SUCCEEDED and pull.attempts >= 2
@@ -170,7 +179,7 @@ async def test_out_of_attempts_or_refused_credentials_give_up(team, fakes, monke
     dead = [j for j in await jobs_of(connection) if j.status == JobStatus.DEAD]
     assert dead and all(j.attempts == 3 and j.last_error_code == "THROTTLED" for j in dead)
     data = await gql_data(team.clients["viewer"], SYNC_STATUS, org=team.org_id)
-    assert data["marketplaceConnections"][0]["sync"]["failed"] == len(dead)
+    assert data["marketplaceConnections"]["nodes"][0]["sync"]["failed"] == len(dead)
 
     fakes.amazon.clear()
     fakes.amazon.refresh_tokens.clear()  # the seller revoked Mandi's access on Amazon
@@ -211,8 +220,8 @@ async def test_sync_requests_need_a_manager_and_a_live_connection(team, fakes):
 
 
 REPORT = """
-query($org: ID!) { marketplaceConnections(organizationId: $org) {
-  marketplace report { kind metrics { name value } } } }
+query($org: ID!) { marketplaceConnections(organizationId: $org) { nodes {
+  marketplace report { kind metrics { name value } } } } }
 """
 
 
@@ -222,7 +231,7 @@ async def test_reports_are_pulled_and_shown(team, fakes):
     await drain(amazon)
     await drain(ebay)
     data = await gql_data(team.clients["viewer"], REPORT, org=team.org_id)
-    reports = {c["marketplace"]: c["report"] for c in data["marketplaceConnections"]}
+    reports = {c["marketplace"]: c["report"] for c in data["marketplaceConnections"]["nodes"]}
     assert reports["AMAZON"]["kind"] == "amazon.orderMetrics"
     assert {"name": "orderCount", "value": "2"} in reports["AMAZON"]["metrics"]
     assert {"name": "standardsLevel", "value": "TOP_RATED"} in reports["EBAY"]["metrics"]
@@ -252,3 +261,45 @@ async def test_a_refused_connection_is_mended_by_connecting_again(team, fakes):
     assert data["marketplaceConnect"]["connection"] == {"id": connection, "status": "ACTIVE"}
     await drain(connection)
     assert (await MarketplaceConnection.get(id=pk(connection))).last_success_at is not None
+
+
+async def test_an_organization_connects_a_bounded_number_of_seller_accounts(team, fakes):
+    """So a product's listings (one per seller account) are a whole list."""
+    from domain.marketplaces.connections import MAX_CONNECTIONS
+    from domain.marketplaces.models import Marketplace
+
+    for n in range(MAX_CONNECTIONS):
+        await MarketplaceConnection.create(
+            organization_id=team.org.id,
+            marketplace=Marketplace.EBAY,
+            seller_id=f"other-{n}",
+            status=ConnectionStatus.DISCONNECTED,
+            settings={},
+        )
+    await forget_other_jobs()
+    values = {"sellerId": "A3SELLER0001", "refreshToken": AMAZON_REFRESH, "region": "eu"}
+    values["marketplaceIds"] = ["A21TJRUUN4KGV"]
+    data = await gql_data(
+        team.clients["owner"],
+        CONNECT,
+        input={"organizationId": team.org_id, "marketplace": "AMAZON", **values},
+    )
+    assert data["marketplaceConnect"]["errors"] == [{"code": "CONFLICT", "field": "sellerId"}]
+    assert (
+        await MarketplaceConnection.filter(organization_id=team.org.id).count() == MAX_CONNECTIONS
+    )
+
+
+async def test_a_report_of_more_figures_than_a_report_has_fails_its_pull():
+    from types import SimpleNamespace
+
+    from domain.marketplaces import sync
+    from domain.marketplaces.connectors import base as remote
+
+    class Connector:
+        async def pull_report(self) -> remote.Report:
+            figures = {f"m{n}": "1" for n in range(sync.MAX_REPORT_METRICS + 1)}
+            return remote.Report(kind="ebay.sellerStandards", metrics=figures)
+
+    with pytest.raises(remote.Malformed):
+        await sync.pull_report(SimpleNamespace(connector=Connector()))  # type: ignore[arg-type]

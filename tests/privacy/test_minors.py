@@ -10,7 +10,7 @@ from tests.support import gql_data, make_platform_user, make_user
 
 REPORT = """mutation($input: MinorDataReportInput!) { minorDataReport(input: $input) {
   ok errors { code field } } }"""
-QUEUE = "{ privacyRequestQueue(first: 100) { id type subjectId dueAt identityCheck } }"
+QUEUE = "{ privacyRequestQueue(first: 100) { nodes { id type subjectId dueAt identityCheck } } }"
 
 
 async def test_anyone_reports_a_minor_and_the_officer_sees_it_due_in_three_days(app, anon):
@@ -26,7 +26,7 @@ async def test_anyone_reports_a_minor_and_the_officer_sees_it_due_in_three_days(
     assert due == timedelta(days=3) and requests[0].due_at < datetime.now(UTC) + timedelta(days=3)
 
     _, officer = await make_platform_user(app, PlatformRole.PRIVACY_OFFICER)
-    queue = (await gql_data(officer, QUEUE))["privacyRequestQueue"]
+    queue = (await gql_data(officer, QUEUE))["privacyRequestQueue"]["nodes"]
     mine = [row for row in queue if row["type"] == "MINOR_DATA"]
     assert mine and mine[0]["dueAt"] <= queue[-1]["dueAt"]
     assert any(row["identityCheck"] == "NOT_REQUIRED" for row in mine)

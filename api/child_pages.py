@@ -1,0 +1,69 @@
+"""Child connections (``Ticket.messages(first:, after:)``): a page of each parent's rows, newest
+first, for every parent of a level at once.
+
+One statement reads the keys of the parents' rows, one more reads the rows of the pages; a
+parent's ``totalCount`` and ``pageInfo.hasPreviousPage`` are one statement each, made only when
+asked (as for the root connections of ``api.pagination``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+from tortoise.models import Model
+
+from api import ids
+from api.pagination import Connection, Edge, PageInfo, after_key, cursor, page_size
+
+PageKey = tuple[int, int | None, str | None]  # (parent id, first, after)
+
+
+def child_pages(model: type[Model], parent_field: str) -> DataLoader[PageKey, Connection]:
+    async def load(keys: list[PageKey]) -> list[Connection]:
+        asked: dict[tuple[int | None, str | None], set[int]] = defaultdict(set)
+        for parent, first, after in keys:
+            asked[(first, after)].add(parent)
+        pages: dict[PageKey, Connection] = {}
+        for (first, after), parents in asked.items():
+            for parent, page in (await _pages(model, parent_field, parents, first, after)).items():
+                pages[(parent, first, after)] = page
+        return [pages[key] for key in keys]
+
+    return DataLoader(load_fn=load)
+
+
+async def _pages(
+    model: type[Model], parent_field: str, parents: set[int], first: int | None, after: str | None
+) -> dict[int, Connection]:
+    size = page_size(first)
+    rows = model.filter(**{f"{parent_field}__in": parents})
+    older = None
+    if after:
+        older = after_key(after, ids.largest_pk(model.__name__))
+        rows = rows.filter(id__lt=older)
+    keys: dict[int, list[int]] = defaultdict(list)
+    for pk, parent in await rows.order_by("-id").values_list("id", parent_field):
+        if len(keys[parent]) <= size:  # one more than the page: is there a next page?
+            keys[parent].append(pk)
+    wanted = [pk for found in keys.values() for pk in found[:size]]
+    by_pk: dict[int, Any] = {}
+    if wanted:
+        by_pk = {row.pk: row for row in await model.filter(id__in=wanted)}
+    pages = {}
+    for parent in parents:
+        found = keys.get(parent, [])
+        edges = [Edge(cursor=cursor(pk), node=by_pk[pk]) for pk in found[:size] if pk in by_pk]
+        own = model.filter(**{parent_field: parent})
+        pages[parent] = Connection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(found) > size,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+                _newer=own.filter(id__gt=older) if older is not None else None,
+            ),
+            _query=own,
+        )
+    return pages
