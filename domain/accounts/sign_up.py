@@ -13,7 +13,10 @@
 A taken username is still refused ("this username is taken"): usernames are public handles
 (shown to teammates, on tickets), so saying one is taken tells nothing that is not public, and
 the answer depends only on the username, never on the address. Pending sign-ups hold their
-username for ``CONFIRM_TTL``; after it, a new sign-up takes it over.
+username for ``CONFIRM_TTL``; after it, a new sign-up takes it over. A pending sign-up's
+username is refused like any other, with its own address too (else trying the username with an
+address would tell which address it used); with its own address the sign-up is still renewed
+and a new link mailed, which only the mailbox's owner reads.
 
 Both paths hash the password (the dominant cost), seal and queue one mail, so their timing
 does not tell them apart either (measured in tests/api/test_enumeration.py). Mails to one
@@ -45,6 +48,7 @@ CONFIRM_TTL = timedelta(hours=24)
 CONFIRM_TEMPLATE = "sign_up_confirm"
 NOTICE_TEMPLATE = "sign_up_attempt"
 SIGN_UP_TEMPLATES = (CONFIRM_TEMPLATE, NOTICE_TEMPLATE)
+USERNAME_TAKEN = "this username is taken (if you have just signed up with it, check your email)"
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class SignUpRequest:
     user: User  # the pending account made (or renewed), or the existing account told
     pending: bool  # True: a pending account; False: an existing account was told
     mailed: bool  # False: the address reached its per-hour mail limit
+    username_taken: bool = False  # renewed under its own pending username: answer it is taken
 
 
 def _stale(user: User | None, now: datetime) -> bool:
@@ -79,7 +84,8 @@ async def request_sign_up(
     mails_per_hour: int,
 ) -> SignUpRequest:
     """Start a sign-up; see the module docstring. Raises only for invalid input or a taken
-    username (never because of the address)."""
+    username (never because of the address); a renewal under its own pending username returns
+    ``username_taken`` instead, for the caller to answer as for a taken one after the commit."""
     if not adult_attested:
         raise ValidationFailed("you must be 18 or over to use Mandi", field="adultAttested")
     now = datetime.now(UTC)
@@ -99,13 +105,13 @@ async def request_sign_up(
         holder = None if holder is not None and holder.id == stale.id else holder
         owner = None if owner is not None and owner.id == stale.id else owner
     renewing = owner is not None and owner.status == UserStatus.PENDING
-    if holder is not None and not (renewing and holder.id == owner.id):
-        raise Conflict("this username is taken", field="username")
-
     password_hash = await hash_password(password)  # on every path: it is most of the time
+    if holder is not None and not (renewing and holder.id == owner.id):
+        raise Conflict(USERNAME_TAKEN, field="username")
+    taken = holder is not None  # its own pending username: renewed, yet answered as taken
     token = secrets.token_urlsafe(32)
     if owner is not None and await mails_sent_lately(owner.id, SIGN_UP_TEMPLATES) >= mails_per_hour:
-        return SignUpRequest(user=owner, pending=renewing, mailed=False)
+        return SignUpRequest(user=owner, pending=renewing, mailed=False, username_taken=taken)
     try:
         async with in_transaction():
             if owner is None:
@@ -138,8 +144,10 @@ async def request_sign_up(
                 user=user, to_address=user.email, template=template, body_encrypted=sealed
             )
     except IntegrityError:  # a concurrent sign-up took the username (or the address) first
-        raise Conflict("this username is taken", field="username") from None
-    return SignUpRequest(user=user, pending=owner is None or renewing, mailed=True)
+        raise Conflict(USERNAME_TAKEN, field="username") from None
+    return SignUpRequest(
+        user=user, pending=owner is None or renewing, mailed=True, username_taken=taken
+    )
 
 
 async def confirm_sign_up(*, token: str) -> User:

@@ -121,6 +121,26 @@ async def test_sign_up_answers_alike_for_a_new_and_a_registered_email(anon):
     assert (await User.get(id=user.id)).status == UserStatus.ACTIVE
 
 
+async def test_a_pending_sign_ups_username_does_not_tell_which_email_it_used(anon):
+    """Its username with its own address and with any other (new, or someone's) answers the
+    same "taken"; its own address still gets a fresh link, which only its owner reads."""
+    pending = _sign_up(f"{unique('p')}@example.test")
+    assert (await gql(anon, SIGN_UP, input=pending))["data"]["userSignUp"]["ok"] is True
+    someone = await make_user()
+    emails = [pending["email"], f"{unique('nobody')}@example.test", someone.email]
+    answers = [
+        await gql(anon, SIGN_UP, input={**_sign_up(email), "username": pending["username"]})
+        for email in emails
+    ]
+    assert answers[0] == answers[1] == answers[2]
+    assert answers[0]["data"]["userSignUp"]["errors"] == [{"code": "CONFLICT", "field": "username"}]
+    held = await User.get(email_index=lookup(User, "email", pending["email"]))
+    assert held.status == UserStatus.PENDING
+    mails = await EmailOutbox.filter(user_id=held.id).values_list("template", flat=True)
+    assert mails == ["sign_up_confirm", "sign_up_confirm"]  # renewed: a new link
+    assert await EmailOutbox.filter(user_id=someone.id).count() == 0
+
+
 async def test_sign_up_timing_does_not_tell_whether_the_email_is_registered(unlimited):
     anon = unlimited
     user = await make_user()
