@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
+import weakref
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -32,8 +33,21 @@ os.environ.setdefault("MANDI_RATE_LIMIT_IP", "100000/minute")
 os.environ.setdefault("MANDI_RATE_LIMIT_PRINCIPAL", "100000/minute")
 
 from api.app import create_app
+from audit.refusals import RefusalLog
 from domain import db
 from tests.support import Backend, Team, make_team
+
+# Every app's refusal log, so each test's are closed when it ends (see _close_refusal_logs).
+_REFUSAL_LOGS: weakref.WeakSet[RefusalLog] = weakref.WeakSet()
+_refusal_log_init = RefusalLog.__init__
+
+
+def _tracked_init(self: RefusalLog, *args, **kwargs) -> None:
+    _refusal_log_init(self, *args, **kwargs)
+    _REFUSAL_LOGS.add(self)
+
+
+RefusalLog.__init__ = _tracked_init  # type: ignore[method-assign]
 
 PG_ADMIN_URL = os.environ.get("MANDI_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -92,6 +106,16 @@ async def backend(request: pytest.FixtureRequest, tmp_path_factory) -> AsyncIter
         await db.close_db()
         if current.kind == "postgres":
             await _drop_postgres(current)
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def _close_refusal_logs() -> AsyncIterator[None]:
+    """Close the refusal logs of the apps a test made (what a lifespan does): a summary still
+    pending is written now, in the test that caused it, not by a timer up to a minute later
+    into another test's counts (tests/audit/test_processes.py once counted one extra entry)."""
+    yield
+    while _REFUSAL_LOGS:
+        await _REFUSAL_LOGS.pop().close()
 
 
 @pytest_asyncio.fixture
