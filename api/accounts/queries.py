@@ -20,7 +20,7 @@ from api.accounts.types import (
     WebSession,
 )
 from api.audit.types import DataAccess, data_access
-from api.pagination import Connection, page_size, paginate
+from api.pagination import Connection, Edge, paginate
 from audit.models import AuditEntry
 from domain.accounts import models, sessions
 from domain.accounts.auth_models import LoginEvent as LoginEventModel
@@ -81,27 +81,28 @@ class Viewer:
         return await sessions.list_sessions(user_id=self.user.id)  # type: ignore[return-value, attr-defined]
 
     @strawberry.field(
-        description="Who accessed your personal data, newest first (at most 100): when, what "
-        "kind of actor, for which organization, which fields and why."
+        description="Who accessed your personal data, newest first: when, what kind of actor, "
+        "for which organization, which fields and why."
     )
-    async def data_access_log(self, info: Info, first: int = 20) -> list[DataAccess]:
+    async def data_access_log(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[DataAccess]:
         ctx = info.context
         ctx.require_session()
         me = self.user.id  # type: ignore[attr-defined]
         ctx.audit.note("audit.read", "AuditEntry", subject=f"user:{me}", fields=["subject"])
-        rows = (
-            await AuditEntry.filter(Q(subject=f"user:{me}") & ~Q(actor_type="user", actor_id=me))
-            .order_by("-seq")
-            .limit(page_size(first))
-        )
-        return [data_access(row) for row in rows]
+        query = AuditEntry.filter(Q(subject=f"user:{me}") & ~Q(actor_type="user", actor_id=me))
+        page = await paginate(query, first=first, after=after)
+        page.edges = [Edge(cursor=e.cursor, node=data_access(e.node)) for e in page.edges]
+        return page
 
-    @strawberry.field(description="Your latest sign-in attempts (at most 100).")
-    async def login_history(self, info: Info, first: int = 20) -> list[LoginEvent]:
+    @strawberry.field(description="Your sign-in attempts, newest first.")
+    async def login_history(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[LoginEvent]:
         info.context.require_session()
-        limit = page_size(first)
-        query = LoginEventModel.filter(user_id=self.user.id).order_by("-id").limit(limit)  # type: ignore[attr-defined]
-        return await query  # type: ignore[return-value]
+        query = LoginEventModel.filter(user_id=self.user.id)  # type: ignore[attr-defined]
+        return await paginate(query, first=first, after=after)
 
 
 @strawberry.type

@@ -271,3 +271,18 @@ async def test_anonymous_queries_need_no_csrf_proof(anon):
     body = await gql(anon, "{ viewer { user { username } } }")
     assert body["data"] == {"viewer": None}
     assert "errors" not in body
+
+
+async def test_login_history_pages_through_every_attempt(app):
+    user = await make_user(password=PASSWORD)
+    async with client_for(app, None) as client:
+        for password in ("not the passphrase", PASSWORD):
+            await gql_data(client, SIGN_IN, u=user.username, p=password)
+        query = """query($after: String) { viewer { loginHistory(first: 1, after: $after) {
+          totalCount pageInfo { hasNextPage endCursor } nodes { outcome } } } }"""
+        first = (await gql_data(client, query))["viewer"]["loginHistory"]
+        rest = await gql_data(client, query, after=first["pageInfo"]["endCursor"])
+    rest = rest["viewer"]["loginHistory"]
+    assert first["totalCount"] == 2 and first["pageInfo"]["hasNextPage"] is True
+    assert [n["outcome"] for n in first["nodes"] + rest["nodes"]] == ["SUCCESS", "BAD_CREDENTIALS"]
+    assert rest["pageInfo"]["hasNextPage"] is False

@@ -151,8 +151,8 @@ async def test_a_person_sees_support_access_as_support_and_why(app, team):
         subject = {"subjectKind": "USER", "subjectId": gid("User", owner.id)}
         made = await gql_data(agent, GRANT, input={**subject, "justification": why})
         assert made["accessGrantCreate"]["errors"] == []
-    query = "{ viewer { dataAccessLog { actorKind actorRole action purpose } } }"
-    log = (await gql_data(team.clients["owner"], query))["viewer"]["dataAccessLog"]
+    query = "{ viewer { dataAccessLog { nodes { actorKind actorRole action purpose } } } }"
+    log = (await gql_data(team.clients["owner"], query))["viewer"]["dataAccessLog"]["nodes"]
     assert {
         "actorKind": "person",
         "actorRole": "support",

@@ -128,9 +128,10 @@ async def test_a_person_sees_who_accessed_their_data(team):
         justification=None,
     )
     await buffer.flush()
-    query = """{ viewer { dataAccessLog { actorKind action fields organizationName outcome } } }"""
+    query = """{ viewer { dataAccessLog {
+      nodes { actorKind action fields organizationName outcome } } } }"""
     data = await gql_data(team.clients["owner"], query)
-    log = data["viewer"]["dataAccessLog"]
+    log = data["viewer"]["dataAccessLog"]["nodes"]
     assert log[0] == {
         "actorKind": "person",
         "action": "read",
