@@ -68,7 +68,7 @@ class Viewer:
     )
     async def memberships(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[Membership]:
+    ) -> Connection[Membership] | None:
         if self.user is None:
             query = models.Membership.filter(id__in=[])
         else:
@@ -86,7 +86,7 @@ class Viewer:
     )
     async def data_access_log(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[DataAccess]:
+    ) -> Connection[DataAccess] | None:
         ctx = info.context
         ctx.require_session()
         me = self.user.id  # type: ignore[attr-defined]
@@ -99,7 +99,7 @@ class Viewer:
     @strawberry.field(description="Your sign-in attempts, newest first.")
     async def login_history(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[LoginEvent]:
+    ) -> Connection[LoginEvent] | None:
         info.context.require_session()
         query = LoginEventModel.filter(user_id=self.user.id)  # type: ignore[attr-defined]
         return await paginate(query, first=first, after=after)

@@ -40,7 +40,7 @@ class Customer(Node):
     )
     async def addresses(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[CustomerAddress]:
+    ) -> Connection[CustomerAddress] | None:
         return await info.context.loaders.customer_addresses.load((self.id, first, after))  # type: ignore[attr-defined]
 
 
@@ -118,5 +118,5 @@ class Order(Node):
     @strawberry.field(description="Its status changes, newest first.")
     async def history(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[OrderStatusChange]:
+    ) -> Connection[OrderStatusChange] | None:
         return await info.context.loaders.order_history.load((self.id, first, after))  # type: ignore[attr-defined]

@@ -40,5 +40,5 @@ class Ticket(Node):
     @strawberry.field(description="Its messages, newest first.")
     async def messages(
         self, info: Info, first: int | None = None, after: str | None = None
-    ) -> Connection[TicketMessage]:
+    ) -> Connection[TicketMessage] | None:
         return await info.context.loaders.ticket_messages.load((self.id, first, after))  # type: ignore[attr-defined]

@@ -135,6 +135,9 @@ async def test_a_child_connection_pages_through_every_item(world):
     assert [len(p["nodes"]) for p in pages] == [2, 2, 1]
     assert {p["totalCount"] for p in pages} == {5}
     assert [p["pageInfo"]["hasPreviousPage"] for p in pages] == [False, True, True]
+    bad = await gql(client, query, id=gid("Order", world.order.id), after="garbage!")
+    assert bad["data"] == {"order": {"history": None}}  # the field, not its order
+    assert error_codes(bad) == ["VALIDATION"]
 
 
 async def test_a_list_of_orders_pages_each_orders_history_in_one_batch(world):
