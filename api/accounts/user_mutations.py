@@ -96,10 +96,14 @@ class UserMutations:
             raise Conflict(sign_up.USERNAME_TAKEN, field="username")
         return True
 
-    @strawberry.mutation(description="Confirm a sign-up with the emailed link and sign in.")
+    @strawberry.mutation(
+        description="Confirm a sign-up with the emailed link's token and the password the "
+        "sign-up was made with, and sign in. A wrong password is UNAUTHENTICATED at `password` "
+        "and leaves the link usable."
+    )
     @payload(UserPayload)
-    async def user_sign_up_confirm(self, info: Info, token: str) -> UserModel:
-        user = await sign_up.confirm_sign_up(token=token)
+    async def user_sign_up_confirm(self, info: Info, token: str, password: str) -> UserModel:
+        user = await sign_up.confirm_sign_up(token=token, password=password)
         info.context.audit.note("user.confirm", "User", user.id, subject=f"user:{user.id}")
         await start_session(info.context, user)
         return user

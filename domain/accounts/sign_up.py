@@ -38,7 +38,7 @@ from domain import secretbox
 from domain import validation as v
 from domain.accounts.auth_models import EmailOutbox, SignUpConfirmation
 from domain.accounts.models import User, UserStatus
-from domain.accounts.passwords import hash_password
+from domain.accounts.passwords import hash_password, verify_password
 from domain.accounts.passwords_flow import mails_sent_lately, outbox_context
 from domain.accounts.sessions import token_hash
 from domain.crypto.fields import lookup
@@ -150,8 +150,17 @@ async def request_sign_up(
     )
 
 
-async def confirm_sign_up(*, token: str) -> User:
-    """Use a sign-up link once: the pending account becomes active."""
+async def confirm_sign_up(*, token: str, password: str) -> User:
+    """Use a sign-up link once, with the password the sign-up was made with: the pending account
+    becomes active.
+
+    The link alone is not enough. Anyone may sign up with someone else's address; if its owner
+    then clicked the link, the account would open under the stranger's password, and the
+    stranger could sign in to what its owner takes for their own account (pre-account takeover).
+    Asking for the password here means only whoever chose it can open the account; the
+    mailbox's owner who did not sign up signs up again, which replaces the stranger's sign-up.
+    A wrong password leaves the link usable (the sign-in rate limits apply to this field).
+    """
     now = datetime.now(UTC)
     found = (
         await SignUpConfirmation.filter(token_hash=token_hash(token[:128]), used_at=None)
@@ -159,8 +168,19 @@ async def confirm_sign_up(*, token: str) -> User:
         .first()
     )
     invalid = ValidationFailed("this sign-up link is invalid or has expired", code="INVALID_TOKEN")
-    if found is None or found.expires_at <= now or found.user.status != UserStatus.PENDING:
+    usable = found is not None and found.expires_at > now
+    usable = usable and found.user.status == UserStatus.PENDING
+    # One verification on every path, so timing does not tell a live link from a dead one.
+    matches = await verify_password(found.user.password_hash if usable else None, password)
+    if found is None or not usable:
         raise invalid
+    if not matches:
+        raise ValidationFailed(
+            "this is not the password this sign-up was made with; if you did not sign up, "
+            "ignore the mail or sign up again with this address",
+            field="password",
+            code="UNAUTHENTICATED",
+        )
     async with in_transaction():
         if not await SignUpConfirmation.filter(id=found.id, used_at=None).update(used_at=now):
             raise invalid

@@ -19,8 +19,8 @@ from tests.support import client_for, error_codes, gql, gql_data, make_user, uni
 SIGN_UP = """
 mutation($input: UserSignUpInput!) { userSignUp(input: $input) { ok errors { code field } } }"""
 CONFIRM = """
-mutation($t: String!) {
-  userSignUpConfirm(token: $t) { user { username email } errors { code field } }
+mutation($t: String!, $p: String!) {
+  userSignUpConfirm(token: $t, password: $p) { user { username email } errors { code field } }
 }"""
 SIGN_IN = """
 mutation($u: String!, $p: String!) {
@@ -65,7 +65,7 @@ async def test_sign_up_mails_a_link_that_confirms_signs_in_and_shows_own_data(ap
         signed_in = await gql_data(client, SIGN_IN, u=values["username"], p=PASSWORD)
         assert signed_in["sessionCreate"]["user"] is None, "pending accounts cannot sign in"
         token = await sign_up_link_token(values["email"])
-        data = await gql_data(client, CONFIRM, t=token)
+        data = await gql_data(client, CONFIRM, t=token, p=PASSWORD)
         payload = data["userSignUpConfirm"]
         assert payload["errors"] == []
         assert payload["user"] == {"username": values["username"], "email": values["email"]}
@@ -73,7 +73,7 @@ async def test_sign_up_mails_a_link_that_confirms_signs_in_and_shows_own_data(ap
         viewer = (await gql_data(client, VIEWER))["viewer"]
         assert viewer["user"]["username"] == values["username"]
         assert [s["current"] for s in viewer["sessions"]] == [True]
-        again = await gql_data(client, CONFIRM, t=token)
+        again = await gql_data(client, CONFIRM, t=token, p=PASSWORD)
         assert again["userSignUpConfirm"]["errors"] == [{"code": "INVALID_TOKEN", "field": None}]
     assert (await User.get(id=pending.id)).status == UserStatus.ACTIVE
 
@@ -85,7 +85,7 @@ async def test_a_sign_up_link_expires(app, anon):
     await SignUpConfirmation.filter(token_hash=token_hash(token)).update(
         expires_at=now() - timedelta(seconds=1)
     )
-    data = await gql_data(anon, CONFIRM, t=token)
+    data = await gql_data(anon, CONFIRM, t=token, p=PASSWORD)
     assert data["userSignUpConfirm"]["errors"] == [{"code": "INVALID_TOKEN", "field": None}]
     assert "mandi_session" not in anon.cookies
 
@@ -99,9 +99,9 @@ async def test_a_second_sign_up_of_a_pending_address_replaces_the_first(app, ano
     owner = sign_up_input(email=squatter["email"])
     assert (await gql_data(anon, SIGN_UP, input=owner))["userSignUp"]["ok"] is True
     second = await sign_up_link_token(squatter["email"])
-    stale = await gql_data(anon, CONFIRM, t=first)
+    stale = await gql_data(anon, CONFIRM, t=first, p=PASSWORD)
     assert stale["userSignUpConfirm"]["errors"] == [{"code": "INVALID_TOKEN", "field": None}]
-    done = await gql_data(anon, CONFIRM, t=second)
+    done = await gql_data(anon, CONFIRM, t=second, p=PASSWORD)
     assert done["userSignUpConfirm"]["user"]["username"] == owner["username"]
     reuse = sign_up_input(username=squatter["username"])
     async with client_for(app, None) as other:
@@ -286,3 +286,29 @@ async def test_login_history_pages_through_every_attempt(app):
     assert first["totalCount"] == 2 and first["pageInfo"]["hasNextPage"] is True
     assert [n["outcome"] for n in first["nodes"] + rest["nodes"]] == ["SUCCESS", "BAD_CREDENTIALS"]
     assert rest["pageInfo"]["hasNextPage"] is False
+
+
+async def test_a_sign_up_link_opens_the_account_only_with_its_password(app, anon):
+    """Someone signs up with another person's address: that person's click on the mailed link
+    does not open an account whose password the stranger knows (pre-account takeover)."""
+    stranger = sign_up_input(password="the strangers own passphrase")
+    await gql_data(anon, SIGN_UP, input=stranger)
+    token = await sign_up_link_token(stranger["email"])
+    clicked = await gql_data(anon, CONFIRM, t=token, p="the mailbox owners passphrase")
+    assert clicked["userSignUpConfirm"] == {
+        "user": None,
+        "errors": [{"code": "UNAUTHENTICATED", "field": "password"}],
+    }
+    assert "mandi_session" not in anon.cookies
+    pending = await User.get(email_index=lookup(User, "email", stranger["email"]))
+    assert pending.status == UserStatus.PENDING
+    # A dead link answers as before, whatever the password, and after one verification too.
+    dead = await gql_data(anon, CONFIRM, t="not-a-link", p=stranger["password"])
+    assert dead["userSignUpConfirm"]["errors"] == [{"code": "INVALID_TOKEN", "field": None}]
+    # The mailbox's owner signs up again: the stranger's sign-up and link are gone.
+    owner = sign_up_input(email=stranger["email"])
+    await gql_data(anon, SIGN_UP, input=owner)
+    stale = await gql_data(anon, CONFIRM, t=token, p=stranger["password"])
+    assert stale["userSignUpConfirm"]["errors"] == [{"code": "INVALID_TOKEN", "field": None}]
+    mine = await gql_data(anon, CONFIRM, t=await sign_up_link_token(owner["email"]), p=PASSWORD)
+    assert mine["userSignUpConfirm"]["user"]["username"] == owner["username"]
