@@ -139,6 +139,9 @@ TYPES: Mapping[type, Shows | Holds] = {
         computed={
             "fields_accessed_": ("fields_accessed",),
             "organization_id": ("organization_id",),
+            "actor_id": ("actor_type", "actor_id"),
+            "resource_id": ("resource_type", "resource_id", "action"),
+            "resource_key": ("resource_type", "resource_id", "action"),
         },
     ),
     catalog.Product: Shows(catalog_models.Product),

@@ -32,7 +32,7 @@ import asyncpg
 import httpx
 
 from bench import workloads as w
-from bench.seed import VOLUMES, hot_subject, seed
+from bench.seed import VOLUMES, hot_subject, hot_subject_id, seed
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE = ROOT / "var" / "bench"
@@ -310,7 +310,7 @@ def make_workloads(p: Personas, only: set[str] | None = None) -> list[Workload]:
             "audit log by data subject (security reviewer)",
             MANDI_PORT,
             cookie + p.reviewer,
-            [body(w.AUDIT_ENTRIES, subject=hot_subject(), first=100)],
+            [body(w.AUDIT_ENTRIES, subject=hot_subject_id(), first=100)],
             "auditEntries",
         )
     )

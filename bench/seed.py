@@ -25,6 +25,7 @@ from typing import Any
 
 import asyncpg
 
+from api import ids
 from audit import signing
 from audit.chain import GENESIS, STORED, entry_hash
 from audit.writer import CHECKPOINT_EVERY
@@ -245,6 +246,11 @@ _READS = [
 def hot_subject() -> str:
     """The data subject W5 filters by: one buyer of the first organization."""
     return "customer:1"
+
+
+def hot_subject_id() -> str:
+    """``hot_subject`` as the API names it: the Customer's global id."""
+    return ids.encode("Customer", int(hot_subject().partition(":")[2]))
 
 
 def _audit(

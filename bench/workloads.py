@@ -31,7 +31,7 @@ STOCK_ADJUST = """mutation W4($input: StockAdjustInput!) {
     stock { onHand reserved available } movement { id delta onHandAfter } replayed
     errors { code field message } } }"""
 
-AUDIT_ENTRIES = """query W5($subject: String!, $first: Int!) {
+AUDIT_ENTRIES = """query W5($subject: ID!, $first: Int!) {
   auditEntries(filter: {subject: $subject}, first: $first) {
     pageInfo { hasNextPage endCursor }
     totalCount
@@ -42,7 +42,8 @@ AUDIT_ENTRIES = """query W5($subject: String!, $first: Int!) {
 
 # The statements W5 costs in the database: auditEntries for a security reviewer (who may read
 # every entry, so the policy adds no condition) counts the subject's entries and reads the newest
-# page (api/audit/queries.py, api/pagination.py). The benchmark EXPLAINs them.
+# page (api/audit/queries.py, api/pagination.py). The benchmark EXPLAINs them. The query names
+# the subject by its global id; the log's column holds "customer:1".
 AUDIT_STATEMENTS = {
     "count": "SELECT COUNT(*) FROM audit_entry WHERE subject = $1",
     "page": "SELECT * FROM audit_entry WHERE subject = $1 ORDER BY seq DESC LIMIT 101",

@@ -6,10 +6,14 @@ from datetime import datetime
 
 import strawberry
 from strawberry.types import Info
+from strawberry.utils.str_converters import to_camel_case
+from tortoise.expressions import Q
 
-from api import ids
 from api.access import allows, authorize, readable
+from api.audit import global_ids
 from api.audit.types import AuditEntry
+from api.error_codes import Code
+from api.errors import CodedError
 from api.guard import acting_role
 from api.pagination import Connection, paginate
 from audit import models
@@ -17,13 +21,26 @@ from authz.resources import AuditSearch
 from domain import validation as v
 
 
-@strawberry.input(description="All given conditions must hold.")
+@strawberry.input(description="All given conditions must hold. Ids are global ids.")
 class AuditFilter:
-    actor_type: str | None = None
-    actor_id: int | None = None
-    subject: str | None = strawberry.field(default=None, description='e.g. "customer:12"')
+    actor_type: str | None = strawberry.field(
+        default=None, description="user, token, system or anonymous"
+    )
+    actor_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A User's or a PartnerToken's id (the actor type follows)."
+    )
+    subject: strawberry.ID | None = strawberry.field(
+        default=None, description="Whose data: a User's, a Customer's or an Organization's id."
+    )
     resource_type: str | None = None
-    resource_id: str | None = None
+    resource_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The id of the object named (its resource type follows)."
+    )
+    resource_key: str | None = strawberry.field(
+        default=None,
+        description="A resource named by something else than an id: an idempotency key, a "
+        "refused token's prefix.",
+    )
     action: str | None = None
     outcome: str | None = None
     organization_id: strawberry.ID | None = None
@@ -31,21 +48,65 @@ class AuditFilter:
     until: datetime | None = None
 
 
-def _conditions(spec: AuditFilter) -> dict[str, object]:
+def _conditions(spec: AuditFilter) -> tuple[dict[str, object], list[str], list[Q]]:
+    """The filter's conditions on the log's raw columns, the names of the conditions given (the
+    ``fields`` of the read's own entry), and conditions that are no column's equality."""
     conditions: dict[str, object] = {}
-    for name in ("actor_type", "subject", "resource_type", "resource_id", "action", "outcome"):
+    where: list[Q] = []
+    for name in ("actor_type", "resource_type", "action", "outcome"):
         value = getattr(spec, name)
         if value is not None:
             conditions[name] = v.text(value, field=name, max_length=64)
+    asked = sorted(conditions)
     if spec.actor_id is not None:
-        conditions["actor_id"] = spec.actor_id
+        asked.append("actor_id")
+        kind, pk = global_ids.decode(
+            spec.actor_id, global_ids.ACTOR_TYPES, field="actorId", int_column=True
+        )
+        _implies(conditions, "actor_type", kind, field="actorId")
+        conditions["actor_id"] = pk
+    if spec.subject is not None:
+        asked.append("subject")
+        kind, pk = global_ids.decode(spec.subject, global_ids.SUBJECT_KINDS, field="subject")
+        conditions["subject"] = f"{kind}:{pk}"
+    if spec.resource_id is not None and spec.resource_key is not None:
+        raise CodedError("filter: give resourceId or resourceKey, not both", Code.BAD_USER_INPUT)
+    if spec.resource_id is not None:
+        asked.append("resource_id")
+        model, pk = global_ids.decode(
+            spec.resource_id, global_ids.resource_types(), field="resourceId"
+        )
+        _implies(conditions, "resource_type", model, field="resourceId")
+        conditions["resource_id"] = str(pk)
+    if spec.resource_key is not None:
+        asked.append("resource_id")
+        conditions["resource_id"] = v.text(spec.resource_key, field="resource_key", max_length=64)
+        where.append(global_ids.keyed_resources())
     if spec.organization_id is not None:
-        conditions["organization_id"] = ids.decode(spec.organization_id, "Organization")
+        asked.append("organization_id")
+        _, conditions["organization_id"] = global_ids.decode(
+            spec.organization_id,
+            {"organization": "Organization"},
+            field="organizationId",
+            int_column=True,
+        )
     if spec.since is not None:
+        asked.append("occurred_at__gte")
         conditions["occurred_at__gte"] = spec.since
     if spec.until is not None:
+        asked.append("occurred_at__lt")
         conditions["occurred_at__lt"] = spec.until
-    return conditions
+    return conditions, sorted(asked), where
+
+
+def _implies(conditions: dict[str, object], name: str, value: str, *, field: str) -> None:
+    """An id names its type: a type given beside it must be that one."""
+    given = conditions.setdefault(name, value)
+    if given != value:
+        raise CodedError(
+            f"filter.{field} is the id of a {value}, filter.{to_camel_case(name)} says {given}",
+            Code.BAD_USER_INPUT,
+        )
 
 
 @strawberry.type
@@ -66,7 +127,7 @@ class AuditQueries:
         ctx = info.context
         ctx.require_session()
         spec = filter or AuditFilter()
-        conditions = _conditions(spec)
+        conditions, asked, where = _conditions(spec)
         organization_id = conditions.get("organization_id")
         search = AuditSearch(
             subject=conditions.get("subject"),  # type: ignore[arg-type]
@@ -85,13 +146,13 @@ class AuditQueries:
         ctx.audit.note(
             "audit.read",
             "AuditEntry",
-            fields=sorted(conditions),
-            subject=spec.subject,
+            fields=asked,
+            subject=conditions.get("subject"),  # type: ignore[arg-type]
             organization_id=organization_id,  # type: ignore[arg-type]
             detail={"role": role} if role else None,
         )
         if allows(ctx, "read_every_match", search):
-            query = models.AuditEntry.filter(**conditions)
+            query = models.AuditEntry.filter(*where, **conditions)
         else:
-            query = readable(ctx, models.AuditEntry, action="list").filter(**conditions)
+            query = readable(ctx, models.AuditEntry, action="list").filter(*where, **conditions)
         return await paginate(query, first=first, after=after)

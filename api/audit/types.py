@@ -9,20 +9,20 @@ import strawberry
 from strawberry.scalars import JSON
 
 from api import ids
+from api.audit import global_ids
 
 
 @strawberry.type(description="One audit entry: who did what to whose data, never the values.")
 class AuditEntry:
-    seq: strawberry.ID = strawberry.field(description="Position in the hash chain.")
+    seq: strawberry.ID = strawberry.field(
+        description="Position in the hash chain, as `mandi audit verify` and `mandi audit export` "
+        "name entries (a number, not a global id)."
+    )
     occurred_at: datetime
     request_id: str | None
     actor_type: str = strawberry.field(description="user, token, system or anonymous")
-    actor_id: int | None = strawberry.field(description="User id, or partner token id.")
-    on_behalf_of: int | None = strawberry.field(description="A token's creator (user id).")
     action: str
     resource_type: str
-    resource_id: str | None
-    subject: str | None = strawberry.field(description='Whose data: "customer:12", "user:3".')
     outcome: str = strawberry.field(description="allowed, denied or error")
     justification: str | None
     ip: str | None = strawberry.field(description="The actor's address. Reviewers only.")
@@ -37,6 +37,38 @@ class AuditEntry:
     @strawberry.field(name="fields", description="Names of the fields read or written.")
     def fields_accessed_(self) -> list[str]:
         return list(self.fields_accessed)  # type: ignore[attr-defined]
+
+    @strawberry.field(description="The acting User's or PartnerToken's id (actorType says which).")
+    def actor_id(self) -> strawberry.ID | None:
+        row: Any = self
+        return global_ids.actor(row.actor_type, row.__dict__.get("actor_id"))
+
+    @strawberry.field(description="A token's creator (a User's id).")
+    def on_behalf_of(self) -> strawberry.ID | None:
+        return global_ids.user(self.__dict__.get("on_behalf_of"))
+
+    @strawberry.field(
+        description="The id of the object named (of resourceType), also once it is deleted."
+    )
+    def resource_id(self) -> strawberry.ID | None:
+        row: Any = self
+        return global_ids.resource(row.resource_type, row.__dict__.get("resource_id"), row.action)
+
+    @strawberry.field(
+        description="What names a resource that is no object: an idempotency key, a refused "
+        "token's prefix."
+    )
+    def resource_key(self) -> str | None:
+        row: Any = self
+        found = row.__dict__.get("resource_id")
+        return global_ids.resource_key(row.resource_type, found, row.action)
+
+    @strawberry.field(
+        description="Whose data: a User's, a Customer's or an Organization's id, also once the "
+        "person is erased."
+    )
+    def subject(self) -> strawberry.ID | None:
+        return global_ids.subject(self.__dict__.get("subject"))
 
     @strawberry.field(description="The organization the data belongs to.")
     def organization_id(self) -> strawberry.ID | None:

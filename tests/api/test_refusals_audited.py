@@ -228,7 +228,7 @@ async def test_a_privacy_officer_searches_one_subject_whatever_roles_they_hold(a
         subject = f"user:{team.users['owner'].id}"
         await gql_data(team.clients["owner"], "{ viewer { user { email } } }")
         about = await AuditEntry.filter(subject=subject).count()
-        data = await gql_data(officer, query, f={"subject": subject})
+        data = await gql_data(officer, query, f={"subject": gid("User", team.users["owner"].id)})
         assert data["auditEntries"]["totalCount"] == about > 0
     # the person sees the officer's search as Mandi staff, not as a colleague
     log = (

@@ -6,7 +6,7 @@ from api import ids
 from audit.recorder import Actor, AuditBuffer
 from domain.accounts.models import PlatformRole
 from domain.orders.services import AddressInput, BuyerInput, LineInput, import_order
-from tests.support import error_codes, gql, gql_data, make_platform_user, make_team, unique
+from tests.support import error_codes, gid, gql, gql_data, make_platform_user, make_team, unique
 
 ORDERS = "{ orders(first: 5) { edges { node { id shippingName customer { email } } } } }"
 AUDIT = """
@@ -48,7 +48,7 @@ async def _order_with_buyer(team):
 
 async def test_a_reviewer_reconstructs_every_access_to_a_customer(app, team):
     order = await _order_with_buyer(team)
-    subject = f"customer:{order.customer_id}"
+    subject = gid("Customer", order.customer_id)
     await gql_data(team.clients["manager"], ORDERS)
     staff_view = await gql(team.clients["staff"], ORDERS)
     viewer_view = await gql(team.clients["viewer"], ORDERS)
@@ -62,7 +62,7 @@ async def test_a_reviewer_reconstructs_every_access_to_a_customer(app, team):
     for entry in entries:
         by_actor.setdefault((entry["actorId"], entry["outcome"]), set()).update(entry["fields"])
         assert entry["subject"] == subject and entry["ip"]
-    manager, staff, viewer = (team.users[r].id for r in ("manager", "staff", "viewer"))
+    manager, staff, viewer = (gid("User", team.users[r].id) for r in ("manager", "staff", "viewer"))
     assert {"email", "shipping_name"} <= by_actor[(manager, "allowed")]
     assert "shipping_name" in by_actor[(staff, "allowed")], staff_view
     assert {"email", "shipping_name"} <= by_actor[(viewer, "denied")]
@@ -94,7 +94,7 @@ async def test_members_without_rights_may_not_search(team):
 
 async def test_privacy_officers_search_by_subject_and_reads_are_audited(app, team):
     order = await _order_with_buyer(team)
-    subject = f"customer:{order.customer_id}"
+    subject = gid("Customer", order.customer_id)
     await gql_data(team.clients["manager"], ORDERS)
     officer_user, officer = await make_platform_user(app, PlatformRole.PRIVACY_OFFICER)
     async with officer:
@@ -109,7 +109,7 @@ async def test_privacy_officers_search_by_subject_and_reads_are_audited(app, tea
         _, reviewer = await make_platform_user(app, PlatformRole.SECURITY_REVIEWER)
         async with reviewer:
             reads = await gql_data(
-                reviewer, AUDIT, f={"action": "audit.read", "actorId": officer_user.id}
+                reviewer, AUDIT, f={"action": "audit.read", "actorId": gid("User", officer_user.id)}
             )
     fields = [e["node"]["fields"] for e in reads["auditEntries"]["edges"]]
     assert ["subject"] in fields

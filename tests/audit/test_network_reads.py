@@ -9,7 +9,7 @@ from audit.models import AuditEntry
 from audit.recorder import Actor, AuditBuffer
 from audit.verify import verify_database
 from domain.accounts.models import PlatformRole
-from tests.support import gql_data, make_platform_user
+from tests.support import gid, gql_data, make_platform_user
 
 READ = """query($f: AuditFilter) { auditEntries(filter: $f, first: 50) {
   edges { node { seq action %s } } } }"""
@@ -27,7 +27,7 @@ async def test_reading_network_details_is_one_entry_naming_the_entries_read(app)
         buffer.note("read", "Customer", n, fields=["email"], subject=f"customer:{n}")
     await buffer.flush()
     reviewer_user, reviewer = await make_platform_user(app, PlatformRole.SECURITY_REVIEWER)
-    condition = {"actorType": "user", "actorId": actor_id}
+    condition = {"actorType": "user", "actorId": gid("User", actor_id)}
     async with reviewer:
         start = await _head()
         data = await gql_data(reviewer, READ % "ip userAgent", f=condition)
