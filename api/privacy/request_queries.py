@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from api import ids
 from api.access import get_readable, readable
 from api.pagination import Connection, paginate, paginate_by
 from api.privacy.request_types import PrivacyRequest, RequestStatus
@@ -49,10 +50,10 @@ class PrivacyRequestQueries:
         return await paginate_by(_queue(info), "due_at", first=first, after=after)
 
     @strawberry.field(
-        description="The whole open queue as CSV (ids, dates, states, days left; no personal "
-        "values), the one due soonest first."
+        description="The whole open queue as CSV (global ids, dates, states, days left; no "
+        "personal values), the one due soonest first."
     )
     async def privacy_request_queue_csv(self, info: Info) -> str | None:
         rows = await _queue(info)
         info.context.audit.note("privacy_request.export_queue", "PrivacyRequest")
-        return queue_csv(rows)
+        return queue_csv(rows, shown_id=ids.encode)

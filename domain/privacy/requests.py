@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from domain.accounts.login import account_address, account_name
@@ -233,6 +233,7 @@ QUEUE_COLUMNS = (
     "type",
     "regime",
     "status",
+    "subject_kind",
     "subject",
     "received_at",
     "due_at",
@@ -242,24 +243,38 @@ QUEUE_COLUMNS = (
 )
 
 
-def queue_csv(requests: Iterable[PrivacyRequest], at: datetime | None = None) -> str:
-    """The queue as CSV (ids, dates and states; no personal values)."""
+SUBJECT_MODELS = {GrantSubject.USER: "User", GrantSubject.CUSTOMER: "Customer"}
+
+
+def queue_csv(
+    requests: Iterable[PrivacyRequest],
+    at: datetime | None = None,
+    *,
+    shown_id: Callable[[str, int], str],
+) -> str:
+    """The queue as CSV (ids, dates and states; no personal values); ``shown_id`` writes a row's
+    key (its model's name, the key) as the reader knows ids."""
+
+    def shown(model: str, pk: int | None) -> str:
+        return "" if pk is None else shown_id(model, pk)
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(QUEUE_COLUMNS)
     for r in requests:
         writer.writerow(
             (
-                r.id,
+                shown("PrivacyRequest", r.id),
                 r.type,
                 r.regime,
                 r.status,
-                f"{r.subject_kind}:{r.subject_id or ''}",
+                r.subject_kind,
+                shown(SUBJECT_MODELS[GrantSubject(r.subject_kind)], r.subject_id),
                 r.received_at.isoformat(),
                 r.due_at.isoformat(),
                 days_left(r, at),
                 "yes" if r.extended_at else "no",
-                r.handler_id or "",
+                shown("User", r.handler_id),
             )
         )
     return out.getvalue()
