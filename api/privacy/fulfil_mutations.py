@@ -18,6 +18,7 @@ from api.access import allows, authorize, get_readable
 from api.context import RequestContext
 from api.errors import MutationError
 from api.payloads import payload
+from api.privacy import receipts
 from api.privacy.request_mutations import note
 from api.privacy.request_types import PrivacyRequest
 from domain.privacy import request_models as models
@@ -35,7 +36,7 @@ class PrivacyRequestFulfilPayload:
     receipt: JSON | None = strawberry.field(
         default=None,
         description="Erasure: what was erased and what was kept, with the legal basis of each "
-        "(record and field names, never values).",
+        "(record and field names, never values); the request and the person by their global ids.",
     )
     errors: list[MutationError]
 
@@ -55,5 +56,5 @@ class FulfilMutations:
         return {
             "request": done.request,
             "download_url": done.download_path if shown else None,
-            "receipt": done.receipt or None,
+            "receipt": receipts.shown(done.receipt),
         }

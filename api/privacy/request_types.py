@@ -10,6 +10,7 @@ from strawberry.scalars import JSON
 
 from api import ids
 from api.node import Node
+from api.privacy import receipts
 from api.privacy.types import SUBJECT_TYPES, AccessGrantSubject, Purpose
 from domain.privacy import request_models as models
 from domain.privacy.models import GrantSubject
@@ -59,13 +60,17 @@ class PrivacyRequest(Node):
     extension_reason: str | None
     denial_reason: str | None
     closed_at: datetime | None
-    receipt: JSON | None = strawberry.field(
-        description="Erasure: what was erased and kept, with the legal basis (names, no values)."
-    )
 
     @strawberry.field
     def id(self) -> strawberry.ID:
         return strawberry.ID(ids.encode("PrivacyRequest", self.id))  # type: ignore[attr-defined]
+
+    @strawberry.field(
+        description="Erasure: what was erased and kept, with the legal basis (names, no values); "
+        "the request and the person by their global ids."
+    )
+    def receipt(self) -> JSON | None:
+        return receipts.shown(self.__dict__.get("receipt"))
 
     @strawberry.field(
         description="The User or Customer the request is about (unknown for some "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dateutil.relativedelta import relativedelta
 
+from api import ids
 from audit.verify import verify_database
 from domain import secretbox
 from domain.accounts.models import PlatformRole, User, WebSession
@@ -57,7 +58,9 @@ async def test_a_user_erases_themselves_and_only_the_receipts_kept_fields_remain
     done = body["privacyRequestFulfil"]
     assert done["errors"] == [] and done["request"]["status"] == "COMPLETED"
     receipt = done["receipt"]
-    assert receipt["subject"] == f"user:{person.id}"
+    # the API names the request and the person by their global ids, the stored receipt by raw ids
+    assert receipt["subject"] == gid("User", person.id)
+    assert receipt["request_id"] == filed["request"]["id"]
     assert {item["record"] for item in receipt["kept"]} == {"User", "AuditEntry"}
     assert all(item["basis"] for item in receipt["kept"])
     assert "sessions" in receipt["revoked"]
@@ -79,7 +82,9 @@ async def test_a_user_erases_themselves_and_only_the_receipts_kept_fields_remain
         .order_by("-id")
         .first()
     )
-    assert notice.facts["receipt"] == receipt
+    raw_request = ids.decode(receipt["request_id"], "PrivacyRequest")
+    mailed = {**receipt, "subject": f"user:{person.id}", "request_id": raw_request}
+    assert notice.facts["receipt"] == mailed
     assert secretbox.decrypt(notice.deliver_to_encrypted, context=DELIVER_TO_CONTEXT) == user.email
 
 
