@@ -1,5 +1,6 @@
 """Refuse text no store can keep before any resolver sees it: a NUL character (PostgreSQL text
-cannot hold one) in a string literal or a variable is BAD_USER_INPUT.
+cannot hold one) or a lone surrogate (a JSON ``\\ud800`` escape: no UTF-8 text, so no hash, seal
+or column takes it) in a string literal or a variable is BAD_USER_INPUT.
 
 GraphQL source cannot carry a raw NUL, only a ``\\u`` escape: documents without one
 skip the walk of their string literals.
@@ -18,9 +19,19 @@ from strawberry.extensions import SchemaExtension
 from api.error_codes import Code
 
 
+def _unstorable(text: str) -> bool:
+    if "\x00" in text:
+        return True
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _has_nul(value: Any) -> bool:
     if isinstance(value, str):
-        return "\x00" in value
+        return _unstorable(value)
     if isinstance(value, dict):
         return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
     if isinstance(value, list):
@@ -32,7 +43,7 @@ class _FindNul(Visitor):
     found = False
 
     def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
-        if "\x00" in node.value:
+        if _unstorable(node.value):
             self.found = True
 
 
@@ -46,7 +57,8 @@ class RefuseNulText(SchemaExtension):
             found = finder.found
         if found:
             error = GraphQLError(
-                "text must not contain NUL characters", extensions={"code": Code.BAD_USER_INPUT}
+                "text must not contain NUL characters or lone surrogates",
+                extensions={"code": Code.BAD_USER_INPUT},
             )
             context.result = GraphQLExecutionResult(data=None, errors=[error])
         yield
