@@ -100,7 +100,9 @@ async def acceptance_required(user_id: int) -> PrivacyPolicyVersion | None:
 
 
 async def accept(*, user_id: int, version: str) -> PolicyAcceptance:
-    policy = await PrivacyPolicyVersion.filter(version=version).first()
+    name = version.strip()
+    # a name no version can have is unknown (the column's length would refuse the look-up)
+    policy = await PrivacyPolicyVersion.filter(version=name).first() if len(name) <= 32 else None
     if policy is None:
         raise NotFound("PrivacyPolicyVersion", field="version")
     found = await PolicyAcceptance.filter(user_id=user_id, policy_id=policy.id).first()
