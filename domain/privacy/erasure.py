@@ -11,6 +11,7 @@ was kept, with the legal basis of each; it holds field names, never values.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -83,16 +84,18 @@ async def shred_subject_key(kind: str, subject_id: int) -> int | None:
     return int(await shred_subject(kind, subject_id))
 
 
-def _placeholder(model: type, name: str, category: Category, subject_id: int) -> Any:
+def _placeholder(model: type, name: str, category: Category, tag: str) -> Any:
     """What an erased field holds: nothing where it may be empty, else a neutral value (in
-    clear: it is no one's data)."""
+    clear: it is no one's data). Usernames and emails are unique: theirs carry ``tag``, random
+    per erasure, so no one can take the placeholder beforehand (a sign-up named after a guessed
+    user id) and make the erasure fail."""
     column = model._meta.fields_map[name]
     if column.null:
         return None
     if category is Category.CONTACT_EMAIL:
-        return Cleartext(f"erased-{subject_id}@erased.invalid")
+        return Cleartext(f"erased-{tag}@erased.invalid")
     if category is Category.USERNAME:
-        return Cleartext(f"erased-{subject_id}")
+        return Cleartext(f"erased-{tag}")
     if category is Category.LOCATION_COUNTRY:
         return Cleartext("ZZ")  # ISO 3166 "unknown"
     if category is Category.NAME:
@@ -152,7 +155,7 @@ async def _vetoes(kind: str, subject_id: int) -> None:
                 raise Conflict("hand your organization to another owner first", field="id")
 
 
-async def _erase_holding(holding: Holding, subject_id: int, receipt: dict[str, Any]) -> None:
+async def _erase_holding(holding: Holding, tag: str, receipt: dict[str, Any]) -> None:
     treatment = TREATMENT.get(holding.name)
     if treatment is None:
         raise LookupError(f"{holding.name} declares personal data but has no erasure treatment")
@@ -178,7 +181,7 @@ async def _erase_holding(holding: Holding, subject_id: int, receipt: dict[str, A
         return
     kept = KEPT_FIELDS.get(holding.name, {})
     values = {
-        name: _placeholder(holding.model, name, category, subject_id)
+        name: _placeholder(holding.model, name, category, tag)
         for name, category in holding.personal.items()
         if name not in kept
     }
@@ -261,9 +264,10 @@ async def erase(*, request: PrivacyRequest) -> dict[str, Any]:
     async with in_transaction():
         retain_until = await _retain_orders(kind, subject_id, request)
         await remove_for(kind, subject_id)
+        tag = secrets.token_hex(8)
         for holding in holdings(kind, subject_id):
             if holding.personal:
-                await _erase_holding(holding, subject_id, receipt)
+                await _erase_holding(holding, tag, receipt)
         receipt["revoked"] = await _revoke(kind, subject_id)
         if retain_until:
             receipt["retain_until"] = max(retain_until)
