@@ -21,6 +21,8 @@ from api.payloads import payload
 from api.privacy import receipts
 from api.privacy.request_mutations import note
 from api.privacy.request_types import PrivacyRequest
+from audit.models import Outcome
+from domain.errors import DomainError
 from domain.privacy import request_models as models
 from domain.privacy.fulfilment import Fulfilment, fulfil
 
@@ -50,7 +52,11 @@ class FulfilMutations:
         ctx.require_session()
         request = await get_readable(ctx, models.PrivacyRequest, id)
         authorize(ctx, "fulfil", request)
-        done: Fulfilment = await fulfil(request=request, actor_id=ctx.principal.user_id)
+        try:
+            done: Fulfilment = await fulfil(request=request, actor_id=ctx.principal.user_id)
+        except DomainError as refused:  # a veto (legal hold, orders in flight), a closed request
+            note(ctx, "fulfil", request, why=refused.message, outcome=Outcome.DENIED)
+            raise
         note(ctx, "fulfil", done.request)
         shown = done.download_path and allows(ctx, "receive_export", request)
         return {

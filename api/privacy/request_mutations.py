@@ -21,8 +21,9 @@ from api.errors import MutationError
 from api.payloads import payload
 from api.privacy.request_types import PrivacyRequest, RequestType, VerifiedChannel
 from api.privacy.types import SUBJECT_TYPES, AccessGrantSubject, Purpose
+from audit.models import Outcome
 from domain.accounts.models import User
-from domain.errors import ValidationFailed
+from domain.errors import NotFound, ValidationFailed
 from domain.orders.models import Customer
 from domain.privacy import request_models as models
 from domain.privacy import requests
@@ -69,6 +70,7 @@ def note(
     *,
     fields: tuple[str, ...] = (),
     why: str | None = None,
+    outcome: Outcome = Outcome.ALLOWED,
 ) -> None:
     """The audit entry of one step of a request (ids, states and an officer's reason)."""
     subject = None if request.subject_id is None else f"{request.subject_kind}:{request.subject_id}"
@@ -80,6 +82,7 @@ def note(
         subject=subject,
         organization_id=request.organization_id,
         justification=why,
+        outcome=outcome,
     )
 
 
@@ -124,7 +127,16 @@ class PrivacyRequestMutations:
             subject_id = ids.decode(
                 input.subject_id, SUBJECT_TYPES[subject_kind], field="subjectId"
             )
-        organization_id = await subject_organization(kind=subject_kind, subject_id=subject_id)
+        try:
+            organization_id = await subject_organization(kind=subject_kind, subject_id=subject_id)
+        except NotFound:  # answered and recorded like a person the caller may not file for
+            ctx.audit.note(
+                "create",
+                "PrivacyRequest",
+                subject=f"{subject_kind}:{subject_id}",
+                outcome=Outcome.DENIED,
+            )
+            raise NotFound("PrivacyRequest") from None
         planned = models.PrivacyRequest(
             type=kind,
             subject_kind=subject_kind,
