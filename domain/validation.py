@@ -50,6 +50,18 @@ def text(value: str, *, field: str, max_length: int, min_length: int = 1) -> str
     return value
 
 
+def reason(value: str | None, *, field: str, min_length: int, max_length: int, ask: str) -> str:
+    """A stated reason (an extension, a denial, a lift): whitespace collapsed, invisible
+    characters (format marks such as U+202E or zero-width spaces) dropped, and at least
+    ``min_length`` visible characters, so a reason cannot be made of nothing the person can read.
+    ``ask`` starts the error ("give the reason"); the limits are appended."""
+    visible = "".join(c for c in value or "" if unicodedata.category(c) not in ("Cf", "Cc", "Co"))
+    cleaned = " ".join(unicodedata.normalize("NFC", visible).split())
+    if not min_length <= len(cleaned) <= max_length:
+        raise ValidationFailed(f"{ask} in {min_length} to {max_length} characters", field=field)
+    return cleaned
+
+
 def optional_text(value: str | None, *, field: str, max_length: int) -> str | None:
     if value is None or not value.strip():
         return None

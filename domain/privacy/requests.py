@@ -11,6 +11,7 @@ import io
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
+from domain import validation as v
 from domain.accounts.login import account_address, account_name
 from domain.accounts.models import User
 from domain.crypto.fields import lookup
@@ -51,12 +52,9 @@ def days_left(request: PrivacyRequest, at: datetime | None = None) -> int:
 
 
 def _reason(text: str | None, field: str) -> str:
-    cleaned = " ".join((text or "").split())
-    if not MIN_REASON <= len(cleaned) <= MAX_REASON:
-        raise ValidationFailed(
-            f"give the reason in {MIN_REASON} to {MAX_REASON} characters", field=field
-        )
-    return cleaned
+    return v.reason(
+        text, field=field, min_length=MIN_REASON, max_length=MAX_REASON, ask="give the reason"
+    )
 
 
 async def country_of(kind: GrantSubject, subject_id: int) -> str | None:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from tortoise.expressions import Q
 
+from domain import validation as v
 from domain.errors import Conflict, ValidationFailed
 from domain.privacy.models import GrantSubject, ProcessingRestriction, Purpose, RestrictionKind
 from domain.privacy.notices import queue_notice
@@ -90,11 +91,15 @@ async def lift(
     if restriction.lift_requested_at is not None:
         raise Conflict("this restriction is lifted or being lifted already", field="id")
     current = now()
-    text = " ".join((reason or "").split())
     own = is_own(restriction, by_user_id)
-    if not own and not MIN_REASON <= len(text) <= MAX_REASON:
-        raise ValidationFailed(
-            f"tell the person why, in {MIN_REASON} to {MAX_REASON} characters", field="reason"
+    text = " ".join((reason or "").split())
+    if not own:
+        text = v.reason(
+            reason,
+            field="reason",
+            min_length=MIN_REASON,
+            max_length=MAX_REASON,
+            ask="tell the person why,",
         )
     restriction.lift_requested_at = current
     restriction.lifts_at = current if own else current + LIFT_NOTICE

@@ -154,6 +154,17 @@ async def test_an_officer_extends_once_within_the_limit_and_denies_with_reasons(
         reason="busy",
     )
     assert short["privacyRequestExtend"]["errors"] == [{"code": "VALIDATION", "field": "reason"}]
+    for unreadable in ("\u202e" * 20, "\u200b" * 12 + "busy", "   \n\t" * 5):
+        blank = await gql_data(
+            officer,
+            EXTEND,
+            id=request["id"],
+            until=(due + timedelta(days=1)).isoformat(),
+            reason=unreadable,
+        )
+        assert blank["privacyRequestExtend"]["errors"] == [
+            {"code": "VALIDATION", "field": "reason"}
+        ], repr(unreadable)
 
     limit = (due + relativedelta(months=2)).isoformat()
     body = await gql_data(officer, EXTEND, id=request["id"], until=limit, reason=WHY)
