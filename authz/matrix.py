@@ -169,22 +169,45 @@ def _fields(found: frozenset[str] | None, model: type) -> str:
     return ", ".join(sorted(found)) if found else "—"
 
 
-def rows(persona: Persona) -> Iterator[tuple[str, str, str, str, str]]:
-    for model, inputs in INPUTS.items():
-        names = list(inputs.attributes)
-        labels = [
+@dataclass(frozen=True)
+class Situations:
+    """The situations of one model for one persona: its decision inputs' names and how each of
+    their representative values is named."""
+
+    names: list[str]
+    labels: list[dict[Any, str]]
+
+    def combos(self) -> Iterator[tuple[Any, ...]]:
+        """Every combination of representative values, one per situation."""
+        return itertools.product(*[list(label) for label in self.labels])
+
+    def conditions(self, combos: list[tuple[Any, ...]]) -> str:
+        return _conditions(self.names, self.labels, combos)
+
+
+def situations(persona: Persona, model: type) -> Situations:
+    inputs = INPUTS[model]
+    return Situations(
+        list(inputs.attributes),
+        [
             _situations(persona.principal, model, name, column, normalize)
             for name, (column, _, normalize) in inputs.attributes.items()
-        ]
-        grouped: dict[Answer, list[tuple]] = {}
-        for combo in itertools.product(*[list(label) for label in labels]):
+        ],
+    )
+
+
+def rows(persona: Persona) -> Iterator[tuple[str, str, str, str, str]]:
+    for model, inputs in INPUTS.items():
+        found = situations(persona, model)
+        grouped: dict[Answer, list[tuple[Any, ...]]] = {}
+        for combo in found.combos():
             answer = _answer(persona.principal, inputs.stand_in(model, combo))
             if answer.actions or answer.reads or answer.writes:
                 grouped.setdefault(answer, []).append(combo)
         for answer, combos in sorted(grouped.items(), key=lambda item: sorted(item[0].actions)):
             yield (
                 model.__name__,
-                _conditions(names, labels, combos),
+                found.conditions(combos),
                 ", ".join(sorted(answer.actions)) or "—",
                 _fields(answer.reads, model),
                 _fields(answer.writes, model),
