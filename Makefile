@@ -33,7 +33,9 @@ bench: $(VENV)/.installed-dev
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
+# The permission notes first (asked of the policy: about a minute), then the SDL that carries them.
 schema: $(VENV)/.installed
+	$(BIN)/python -m api.permission_notes
 	$(BIN)/python -c "from api.schema import schema, SDL_PATH; SDL_PATH.write_text(schema.as_str() + '\n')"
 
 migrations: $(VENV)/.installed

@@ -29,6 +29,8 @@ from api.audit_flush import AuditFlush
 from api.catalog.mutations import CatalogMutations
 from api.catalog.queries import CatalogQueries
 from api.cost import CostLimit
+from api.describe import describe
+from api.descriptions import CATALOGUE
 from api.document_cache import SmallDocumentParserCache, SmallDocumentValidationCache
 from api.error_phases import ErrorPhases, PhasedExecutor
 from api.errors import with_code
@@ -43,6 +45,7 @@ from api.marketplaces.sync_mutations import SyncMutations
 from api.node import NodeQueries
 from api.orders.mutations import OrderMutations
 from api.orders.queries import OrderQueries
+from api.permission_notes import load_notes
 from api.privacy.breach_api import BreachMutations, BreachQueries
 from api.privacy.consent_api import ConsentMutations, ConsentQueries, GpcSignal
 from api.privacy.correction_mutations import CorrectionMutations
@@ -185,3 +188,5 @@ def build_schema() -> MandiSchema:
 schema = build_schema()
 # The guard is part of the schema: built once, here, from the type map and the declaration.
 GUARD_PLAN = install_guard(schema._schema, TYPES)
+# Then its descriptions, with the permission notes written from the policy (api/describe.py).
+DESCRIBED = describe(schema._schema, catalogue=CATALOGUE, notes=load_notes())
