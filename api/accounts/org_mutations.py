@@ -80,7 +80,7 @@ class OrganizationMutations:
         record_write(ctx, org, given, action="create")
         return org
 
-    @strawberry.mutation(description="Change an organization. Needs owner or admin.")
+    @strawberry.mutation(description="Change an organization; a GSTIN is taken like a new one.")
     @payload(OrganizationPayload)
     async def organization_update(
         self, info: Info, input: OrganizationUpdateInput

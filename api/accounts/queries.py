@@ -143,15 +143,15 @@ class AccountQueries:
         return await get_readable(info.context, models.Organization, id)  # type: ignore[return-value]
 
     @strawberry.field(
-        description="A user by id: that they exist, for any signed-in person; their personal "
-        "fields for themselves and for support agents under an open access grant on them."
+        description="A user by global id; each personal field answers by its own rule (null "
+        "and FORBIDDEN where you may not read it)."
     )
     async def user(self, info: Info, id: strawberry.ID) -> User | None:
         return await get_readable(info.context, models.User, id)  # type: ignore[return-value]
 
     @strawberry.field(
         description="An organization's partner tokens, newest first (revoked and expired ones "
-        "too). Needs owner or admin."
+        "too)."
     )
     async def partner_tokens(
         self,

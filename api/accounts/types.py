@@ -24,7 +24,7 @@ PlatformRole = strawberry.enum(PlatformRoleEnum, name="PlatformRole")
 class Organization(Node):
     legal_name: str
     trade_name: str | None
-    gstin: str | None = strawberry.field(description="GSTIN. Personal data (financial.tax_id).")
+    gstin: str | None = strawberry.field(description="GST identification number (15 characters).")
     address_line1: str | None
     address_line2: str | None
     city: str | None
@@ -40,11 +40,11 @@ class Organization(Node):
 
 @strawberry.type(description="A person with a Mandi account.")
 class User(Node):
-    username: str | None = strawberry.field(description="Personal data.")
-    email: str | None = strawberry.field(description="Personal data (contact.email).")
-    phone: str | None = strawberry.field(description="Personal data (contact.phone).")
-    full_name: str | None = strawberry.field(description="Personal data (name).")
-    country: str | None = strawberry.field(description="Personal data (location.country).")
+    username: str | None = strawberry.field(description="Public handle used to sign in.")
+    email: str | None = strawberry.field(description="Email address.")
+    phone: str | None = strawberry.field(description="Phone number, as given.")
+    full_name: str | None = strawberry.field(description="Full name.")
+    country: str | None = strawberry.field(description="Country, ISO 3166-1 alpha-2.")
     locale: str
     created_at: datetime
 
@@ -85,8 +85,8 @@ class PartnerToken(Node):
 
 @strawberry.type(description="One of your signed-in browsers.")
 class WebSession(Node):
-    ip: str | None = strawberry.field(description="Personal data (device.ip).")
-    user_agent: str | None = strawberry.field(description="Personal data (device.user_agent).")
+    ip: str | None = strawberry.field(description="The client's IP address.")
+    user_agent: str | None = strawberry.field(description="The client's User-Agent.")
     created_at: datetime
     last_seen_at: datetime
     expires_at: datetime
@@ -106,6 +106,6 @@ LoginOutcomeEnum = strawberry.enum(LoginOutcome, name="LoginOutcome")
 @strawberry.type(description="A sign-in attempt on your account.")
 class LoginEvent:
     outcome: LoginOutcomeEnum  # type: ignore[valid-type]
-    ip: str | None = strawberry.field(description="Personal data (device.ip).")
-    user_agent: str | None = strawberry.field(description="Personal data (device.user_agent).")
+    ip: str | None = strawberry.field(description="The client's IP address.")
+    user_agent: str | None = strawberry.field(description="The client's User-Agent.")
     created_at: datetime

@@ -112,10 +112,10 @@ def _implies(conditions: dict[str, object], name: str, value: str, *, field: str
 @strawberry.type
 class AuditQueries:
     @strawberry.field(
-        description="The audit log, newest first. Security reviewers and platform admins see "
-        "every entry, an organization's owner its organizations' entries, a privacy officer "
-        "every entry of one data subject (filter.subject required). Reading it is itself "
-        "audited."
+        description="The audit log, newest first: the entries you may list, or every match of "
+        "a search the policy lets you read whole (a privacy officer's search of one data "
+        "subject, `filter.subject`). A search you may not run is FORBIDDEN. Reading it is "
+        "itself audited."
     )
     async def audit_entries(
         self,

@@ -25,8 +25,8 @@ class AuditEntry:
     resource_type: str
     outcome: str = strawberry.field(description="allowed, denied or error")
     justification: str | None
-    ip: str | None = strawberry.field(description="The actor's address. Reviewers only.")
-    user_agent: str | None = strawberry.field(description="The actor's client. Reviewers only.")
+    ip: str | None = strawberry.field(description="The actor's IP address.")
+    user_agent: str | None = strawberry.field(description="The actor's User-Agent.")
     detail: JSON | None = strawberry.field(
         description="Structured facts of some entries: a refusal summary's {count, minute}; the "
         "{ids} of the entries whose ip or userAgent one request read."

@@ -45,7 +45,10 @@ class ProductPayload:
 
 @strawberry.type
 class CatalogMutations:
-    @strawberry.mutation(description="Create a product. Needs owner, admin or manager.")
+    @strawberry.mutation(
+        description="Create a product in an organization; its SKU must be new there "
+        "(else CONFLICT)."
+    )
     @payload(ProductPayload)
     async def product_create(self, info: Info, input: ProductCreateInput) -> models.Product:
         org = await get_readable(
@@ -63,7 +66,7 @@ class CatalogMutations:
             currency=input.currency,
         )
 
-    @strawberry.mutation(description="Change a product. Needs owner, admin or manager.")
+    @strawberry.mutation(description="Change a product (ARCHIVED once archived).")
     @payload(ProductPayload)
     async def product_update(self, info: Info, input: ProductUpdateInput) -> models.Product:
         product = await get_readable(info.context, models.Product, input.id)
@@ -77,7 +80,9 @@ class CatalogMutations:
             gst_rate=input.gst_rate,
         )
 
-    @strawberry.mutation(description="Archive a product. Needs owner, admin or manager.")
+    @strawberry.mutation(
+        description="Archive a product: it stays readable, no longer changes or receives stock."
+    )
     @payload(ProductPayload)
     async def product_archive(self, info: Info, id: strawberry.ID) -> models.Product:
         product = await get_readable(info.context, models.Product, id)

@@ -58,6 +58,7 @@ DESCRIPTIONS: dict[str, str] = {
     "Mutation.userSignUpConfirm(token)": (
         "The token from the emailed link (INVALID_TOKEN if used or expired)."
     ),
+    "Mutation.userSignUpConfirm(password)": "The password given at sign-up.",
     "Mutation.passwordChange(newPassword)": (
         "The new password: 10 to 256 characters, not a common one."
     ),

@@ -38,7 +38,6 @@ DESCRIPTIONS: dict[str, str] = {
     "Warehouse.name": "Its name.",
     "Warehouse.city": "City, if given.",
     "Warehouse.country": "Country, ISO 3166-1 alpha-2.",
-    "Query.warehouses": "Warehouses you may see (at most 200).",
     "WarehouseCreateInput": "A new warehouse.",
     "WarehouseCreateInput.organizationId": "The organization's global id.",
     "WarehouseCreateInput.code": "Short code, new in the organization (else CONFLICT).",

@@ -27,7 +27,6 @@ DESCRIPTIONS: dict[str, str] = {
     "PerformanceReport.metrics": "Its figures.",
     "ReportMetric.name": "The figure's name, as the marketplace gives it.",
     "ReportMetric.value": "Its value, as text.",
-    "Query.marketplaceConnections": "Marketplace connections you may see (at most 200).",
     "MarketplaceConnectInput.organizationId": "The organization's global id.",
     "MarketplaceConnectInput.marketplace": "AMAZON or EBAY (the marketplaces with a connector).",
     "MarketplaceConnectInput.sellerId": "The seller's id on the marketplace.",

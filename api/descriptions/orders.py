@@ -4,7 +4,6 @@ from __future__ import annotations
 
 DESCRIPTIONS: dict[str, str] = {
     "Customer.createdAt": "When the buyer was first imported.",
-    "Customer.addresses": "The buyer's addresses (at most 10).",
     "CustomerAddress": "One postal address of a buyer.",
     "Query.customer": "A buyer by global id; null with NOT_FOUND if there is none you may read.",
     "Query.customer(id)": "The customer's global id.",
@@ -18,7 +17,6 @@ DESCRIPTIONS: dict[str, str] = {
     "Order.updatedAt": "Its latest change.",
     "Order.customer": "The buyer.",
     "Order.lines": "What was ordered (at most 100 lines).",
-    "Order.history": "Every status change, oldest first (at most 50).",
     "Query.order": "An order by global id; null with NOT_FOUND if there is none you may read.",
     "Query.order(id)": "The order's global id.",
     "Query.orders(status)": "Only orders in this status.",

@@ -6,7 +6,6 @@ DESCRIPTIONS: dict[str, str] = {
     "Ticket.status": "Open, answered by support, or closed.",
     "Ticket.createdAt": "When it was opened.",
     "Ticket.updatedAt": "Its latest message or change.",
-    "Ticket.messages": "The conversation, oldest first (at most 100).",
     "TicketMessage": "One message of a ticket.",
     "TicketMessage.createdAt": "When it was written.",
     "TicketStatus": "Where a ticket is.",

@@ -54,7 +54,9 @@ class StockAdjustPayload:
 
 @strawberry.type
 class InventoryMutations:
-    @strawberry.mutation(description="Create a warehouse. Needs owner, admin or manager.")
+    @strawberry.mutation(
+        description="Create a warehouse; its code must be new in the organization (else CONFLICT)."
+    )
     @payload(WarehousePayload)
     async def warehouse_create(self, info: Info, input: WarehouseCreateInput) -> models.Warehouse:
         org = await get_readable(
@@ -69,7 +71,10 @@ class InventoryMutations:
             country=input.country,
         )
 
-    @strawberry.mutation(description="Adjust stock atomically. Needs staff or above.")
+    @strawberry.mutation(
+        description="Adjust stock atomically; never below the reserved quantity "
+        "(INSUFFICIENT_STOCK)."
+    )
     @payload(StockAdjustPayload)
     async def stock_adjust(self, info: Info, input: StockAdjustInput) -> dict[str, object]:
         ctx = info.context

@@ -37,8 +37,8 @@ class MarketplaceConnectionPayload:
 @strawberry.type
 class MarketplaceMutations:
     @strawberry.mutation(
-        description="Connect a seller account (checked with the marketplace first). Owners and "
-        "admins, after a recent sign-in."
+        description="Connect a seller account (checked with the marketplace first: "
+        "MARKETPLACE_REFUSED or MARKETPLACE_UNAVAILABLE). Needs a recent sign-in."
     )
     @payload(MarketplaceConnectionPayload)
     async def marketplace_connect(
@@ -71,7 +71,7 @@ class MarketplaceMutations:
 
     @strawberry.mutation(
         description="Disconnect: the stored credentials are deleted and queued syncs cancelled. "
-        "Owners and admins, after a recent sign-in."
+        "Needs a recent sign-in (STEP_UP_REQUIRED)."
     )
     @payload(MarketplaceConnectionPayload)
     async def marketplace_disconnect(

@@ -52,8 +52,8 @@ class MarketplaceQueries:
         return await paginate(query, first=first, after=after)
 
     @strawberry.field(
-        description="The disclosure log: what personal data was shared with which marketplace. "
-        "Owners and admins (their organization), privacy officers."
+        description="The disclosure log: what personal data was shared with which marketplace, "
+        "newest first; optionally of one organization or one customer."
     )
     async def disclosures(
         self,

@@ -50,7 +50,8 @@ def _active(connection: models.MarketplaceConnection) -> None:
 @strawberry.type
 class SyncMutations:
     @strawberry.mutation(
-        description="Pull orders or the performance report now. Managers and above."
+        description="Pull orders or the performance report now (`kind` PULL_ORDERS or "
+        "PULL_REPORT); answers the queued job."
     )
     @payload(SyncJobPayload)
     async def marketplace_sync_request(
@@ -71,7 +72,8 @@ class SyncMutations:
         return await jobs.enqueue(connection, wanted)
 
     @strawberry.mutation(
-        description="Publish (or update) a product's listing on a connection. Managers and above."
+        description="Publish (or update) a product's listing on a connection; answers the "
+        "queued job."
     )
     @payload(SyncJobPayload)
     async def listing_publish(
@@ -94,7 +96,7 @@ class SyncMutations:
 
     @strawberry.mutation(
         description="Record an order's shipment; the tracking number is reported to the "
-        "marketplace the order came from. Staff and above."
+        "marketplace the order came from."
     )
     @payload(ShipmentPayload)
     async def shipment_record(self, info: Info, input: ShipmentRecordInput) -> sm.Shipment:

@@ -33,7 +33,7 @@ class SyncJob(Node):
 @strawberry.type(description="An order's parcel, reported to the marketplace it came from.")
 class Shipment(Node):
     carrier: str
-    tracking_number: str | None = strawberry.field(description="The buyer's data: staff and above.")
+    tracking_number: str | None = strawberry.field(description="The carrier's tracking number.")
     shipped_at: datetime
     reported_at: datetime | None = strawberry.field(
         description="When the marketplace was told; null while the push is pending."
@@ -46,7 +46,7 @@ class Shipment(Node):
 
 @strawberry.type(
     description="A share of personal data with a marketplace: whose (an id), which categories "
-    "(never values), to whom, why and under which safeguard. Owners, admins, privacy officers."
+    "(never values), to whom, why and under which safeguard."
 )
 class Disclosure(Node):
     recipient: str

@@ -63,7 +63,9 @@ class OrderPayload:
 
 @strawberry.type
 class OrderMutations:
-    @strawberry.mutation(description="Import an order. Needs owner, admin or manager.")
+    @strawberry.mutation(
+        description="Import an order received on a marketplace (CONFLICT if already imported)."
+    )
     @payload(OrderPayload)
     async def order_import(self, info: Info, input: OrderImportInput) -> models.Order:
         org = await get_readable(
@@ -104,7 +106,10 @@ class OrderMutations:
             record_write(ctx, imported.address, written, action="create")
         return imported.order
 
-    @strawberry.mutation(description="Move an order to its next status. Needs staff or above.")
+    @strawberry.mutation(
+        description="Move an order to its next status (see `nextStatuses`; else "
+        "INVALID_TRANSITION)."
+    )
     @payload(OrderPayload)
     async def order_transition(
         self,

@@ -21,14 +21,12 @@ if TYPE_CHECKING:
 
 OrderStatus = strawberry.enum(OrderStatusEnum, name="OrderStatus")
 
-_PERSONAL = "Personal data of the buyer; shown only to those who need it."
-
 
 @strawberry.type(description="A buyer of one organization.")
 class Customer(Node):
-    name: str | None = strawberry.field(description=_PERSONAL)
-    email: str | None = strawberry.field(description=_PERSONAL)
-    phone: str | None = strawberry.field(description=_PERSONAL)
+    name: str | None = strawberry.field(description="The buyer's name.")
+    email: str | None = strawberry.field(description="The buyer's email address.")
+    phone: str | None = strawberry.field(description="The buyer's phone number.")
     created_at: datetime
 
     @strawberry.field
@@ -46,12 +44,14 @@ class Customer(Node):
 
 @strawberry.type
 class CustomerAddress:
-    line1: str | None = strawberry.field(description=_PERSONAL)
-    line2: str | None = strawberry.field(description=_PERSONAL)
-    city: str | None = strawberry.field(description=_PERSONAL)
-    state: str | None = strawberry.field(description=_PERSONAL)
-    postal_code: str | None = strawberry.field(description=_PERSONAL)
-    country: str | None = strawberry.field(description=_PERSONAL)
+    line1: str | None = strawberry.field(description="First address line.")
+    line2: str | None = strawberry.field(description="Second address line.")
+    city: str | None = strawberry.field(description="City.")
+    state: str | None = strawberry.field(
+        description="State or region (for GST, the place of supply)."
+    )
+    postal_code: str | None = strawberry.field(description="Postal code (PIN in India).")
+    country: str | None = strawberry.field(description="Country, ISO 3166-1 alpha-2.")
 
 
 @strawberry.type(description="One product line of an order, priced at the time of the order.")
@@ -90,14 +90,22 @@ class Order(Node):
     total: Decimal
     placed_at: datetime
     updated_at: datetime
-    shipping_name: str | None = strawberry.field(description=_PERSONAL)
-    shipping_phone: str | None = strawberry.field(description=_PERSONAL)
-    shipping_line1: str | None = strawberry.field(description=_PERSONAL)
-    shipping_line2: str | None = strawberry.field(description=_PERSONAL)
-    shipping_city: str | None = strawberry.field(description=_PERSONAL)
-    shipping_state: str | None = strawberry.field(description=_PERSONAL)
-    shipping_postal_code: str | None = strawberry.field(description=_PERSONAL)
-    shipping_country: str | None = strawberry.field(description=_PERSONAL)
+    shipping_name: str | None = strawberry.field(description="Recipient's name on the parcel.")
+    shipping_phone: str | None = strawberry.field(description="Recipient's phone number.")
+    shipping_line1: str | None = strawberry.field(description="First line of the shipping address.")
+    shipping_line2: str | None = strawberry.field(
+        description="Second line of the shipping address."
+    )
+    shipping_city: str | None = strawberry.field(description="Shipping city.")
+    shipping_state: str | None = strawberry.field(
+        description="Shipping state or region (the GST place of supply)."
+    )
+    shipping_postal_code: str | None = strawberry.field(
+        description="Shipping postal code (PIN in India)."
+    )
+    shipping_country: str | None = strawberry.field(
+        description="Shipping country, ISO 3166-1 alpha-2."
+    )
 
     @strawberry.field
     def id(self) -> strawberry.ID:

@@ -77,7 +77,9 @@ def _note(ctx: RequestContext, action: str, incident: breach.BreachIncident) -> 
 
 @strawberry.type
 class BreachMutations:
-    @strawberry.mutation(description="Record a personal-data breach (privacy officers).")
+    @strawberry.mutation(
+        description="Record a personal-data breach; its 72-hour clock starts at `detectedAt`."
+    )
     @payload(BreachIncidentPayload)
     async def breach_incident_record(
         self, info: Info, input: BreachIncidentRecordInput

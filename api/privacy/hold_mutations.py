@@ -111,7 +111,7 @@ class LegalHoldMutations:
 
 @strawberry.type
 class LegalHoldQueries:
-    @strawberry.field(description="Legal holds (privacy officers), newest first.")
+    @strawberry.field(description="Legal holds you may see, newest first.")
     async def legal_holds(
         self, info: Info, open_only: bool = True, first: int | None = None, after: str | None = None
     ) -> Connection[LegalHold] | None:

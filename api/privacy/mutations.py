@@ -50,7 +50,10 @@ def _note(ctx: RequestContext, action: str, grant: models.AccessGrant) -> None:
 
 @strawberry.type
 class PrivacyMutations:
-    @strawberry.mutation(description="Open an access grant for yourself (support agents).")
+    @strawberry.mutation(
+        description="Open a time-boxed access grant for yourself on one person's data, "
+        "with a justification."
+    )
     @payload(AccessGrantPayload)
     async def access_grant_create(
         self, info: Info, input: AccessGrantCreateInput

@@ -159,7 +159,9 @@ class PrivacyRequestMutations:
         note(ctx, "create" if created else "create_duplicate", request)
         return {"request": request, "created": created}
 
-    @strawberry.mutation(description="Take a request on (privacy officers).")
+    @strawberry.mutation(
+        description="Take a request on: you become its handler and it is IN_PROGRESS."
+    )
     @payload(PrivacyRequestPayload)
     async def privacy_request_take(self, info: Info, id: strawberry.ID) -> models.PrivacyRequest:
         ctx: RequestContext = info.context

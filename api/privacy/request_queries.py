@@ -41,8 +41,7 @@ class PrivacyRequestQueries:
         return await get_readable(info.context, models.PrivacyRequest, id)  # type: ignore[return-value]
 
     @strawberry.field(
-        description="Open requests you may see, the one due soonest first (privacy officers see "
-        "every one)."
+        description="Open requests you may see, the one due soonest first."
     )
     async def privacy_request_queue(
         self, info: Info, first: int | None = None, after: str | None = None

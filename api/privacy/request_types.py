@@ -43,8 +43,7 @@ class PrivacyRequestStep:
 
 @strawberry.type(
     description="A person exercising a privacy right: what, under which law, by when, and each "
-    "step taken. Visible to the person (users), their seller's owners and admins (buyers), "
-    "privacy officers, platform admins and security reviewers."
+    "step taken."
 )
 class PrivacyRequest(Node):
     type: RequestType  # type: ignore[valid-type]

@@ -19,11 +19,7 @@ AccessGrantSubject = strawberry.enum(GrantSubjectEnum, name="AccessGrantSubject"
 SUBJECT_TYPES = {GrantSubjectEnum.USER: "User", GrantSubjectEnum.CUSTOMER: "Customer"}
 
 
-@strawberry.type(
-    description="A support agent's justified, time-boxed access to one person's data. "
-    "Visible to that person (for users), their seller's owners and admins (for buyers), the "
-    "grantee, privacy officers, platform admins and security reviewers."
-)
+@strawberry.type(description="A support agent's justified, time-boxed access to one person's data.")
 class AccessGrant(Node):
     subject_kind: AccessGrantSubject  # type: ignore[valid-type]
     justification: str
@@ -55,8 +51,7 @@ RestrictionKind = strawberry.enum(RestrictionKindEnum, name="RestrictionKind")
 
 @strawberry.type(
     description="A restriction of processing (data kept, not processed) or an objection to one "
-    "purpose. Visible to the person (for users), their seller's owners and admins (for buyers), "
-    "privacy officers, platform admins and security reviewers."
+    "purpose."
 )
 class ProcessingRestriction(Node):
     subject_kind: AccessGrantSubject  # type: ignore[valid-type]

@@ -117,7 +117,10 @@ def _administers_platform_roles(ctx: RequestContext, action: str, role: Any) -> 
 
 @strawberry.type
 class RoleMutations:
-    @strawberry.mutation(description="Give a user a role in an organization (owners, admins).")
+    @strawberry.mutation(
+        description="Give a user a role in an organization (replacing the one they "
+        "hold), up to your own; never yourself."
+    )
     @payload(OrganizationMemberPayload)
     async def organization_role_grant(
         self, info: Info, input: OrganizationRoleGrantInput
@@ -140,7 +143,9 @@ class RoleMutations:
         _note(ctx, "role.grant", "Membership", member.id, input.role, user.id, org.id)
         return member
 
-    @strawberry.mutation(description="Take a user's role in an organization (owners, admins).")
+    @strawberry.mutation(
+        description="Take a user's role in an organization; never your own, never the last owner's."
+    )
     @payload(OrganizationMemberPayload)
     async def organization_role_revoke(
         self, info: Info, input: OrganizationRoleRevokeInput
@@ -159,7 +164,7 @@ class RoleMutations:
         _note(ctx, "role.revoke", "Membership", current.id, current.role, user.id, org.id)
         return current
 
-    @strawberry.mutation(description="Give a user a platform role (platform admins).")
+    @strawberry.mutation(description="Give a user a platform role; never yourself.")
     @payload(PlatformRolePayload)
     async def platform_role_grant(self, info: Info, input: PlatformRoleInput) -> PlatformRoleGrant:
         ctx = info.context
@@ -173,7 +178,7 @@ class RoleMutations:
         _note(ctx, "platform_role.grant", "PlatformRoleGrant", assignment.id, input.role, user.id)
         return assignment
 
-    @strawberry.mutation(description="Take a user's platform role (platform admins).")
+    @strawberry.mutation(description="Take a user's platform role; never your own.")
     @payload(PlatformRolePayload)
     async def platform_role_revoke(self, info: Info, input: PlatformRoleInput) -> PlatformRoleGrant:
         ctx = info.context

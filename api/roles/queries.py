@@ -25,7 +25,7 @@ class RoleQueries:
         query = readable(info.context, Membership, organization_id)
         return await paginate(query, first=first, after=after)
 
-    @strawberry.field(description="Platform roles you may see (platform admins: all of them).")
+    @strawberry.field(description="Platform role assignments you may see, newest first.")
     async def platform_role_assignments(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[PlatformRoleAssignment] | None:

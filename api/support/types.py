@@ -17,7 +17,7 @@ TicketStatus = strawberry.enum(TicketStatusEnum, name="TicketStatus")
 
 @strawberry.type
 class TicketMessage(Node):
-    body: str | None = strawberry.field(description="Personal data (communication).")
+    body: str | None = strawberry.field(description="The message text.")
     from_support: bool = strawberry.field(description="Written by Mandi's support team.")
     created_at: datetime
 
@@ -28,7 +28,7 @@ class TicketMessage(Node):
 
 @strawberry.type(description="A question from a seller to Mandi's support team.")
 class Ticket(Node):
-    subject: str | None = strawberry.field(description="Personal data (communication).")
+    subject: str | None = strawberry.field(description="What the question is about.")
     status: TicketStatus  # type: ignore[valid-type]
     created_at: datetime
     updated_at: datetime
