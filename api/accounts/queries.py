@@ -150,8 +150,7 @@ class AccountQueries:
         return await get_readable(info.context, models.User, id)  # type: ignore[return-value]
 
     @strawberry.field(
-        description="An organization's partner tokens, newest first (revoked and expired ones "
-        "too)."
+        description="An organization's partner tokens, newest first (revoked and expired ones too)."
     )
     async def partner_tokens(
         self,

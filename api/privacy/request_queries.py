@@ -40,9 +40,7 @@ class PrivacyRequestQueries:
     async def privacy_request(self, info: Info, id: strawberry.ID) -> PrivacyRequest | None:
         return await get_readable(info.context, models.PrivacyRequest, id)  # type: ignore[return-value]
 
-    @strawberry.field(
-        description="Open requests you may see, the one due soonest first."
-    )
+    @strawberry.field(description="Open requests you may see, the one due soonest first.")
     async def privacy_request_queue(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[PrivacyRequest] | None:
