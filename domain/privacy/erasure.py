@@ -139,7 +139,10 @@ async def active_hold(kind: str, subject_id: int) -> LegalHold | None:
 async def _vetoes(kind: str, subject_id: int) -> None:
     hold = await active_hold(kind, subject_id)
     if hold is not None:
-        raise Conflict(f"a legal hold vetoes erasure: {hold.reason}", field="id")
+        # Not its reason: the caller may be the person, and a hold's reason (an investigation,
+        # a lawsuit) may be one the law lets the controller withhold from them (GDPR Art. 23).
+        # Officers read it on the hold; the person is told through the request's answer.
+        raise Conflict("a legal hold set by a privacy officer vetoes erasure for now", field="id")
     if kind == "customer":
         pending = await Order.filter(
             customer_id=subject_id, status__in=sorted(AWAITING_FULFILMENT)
