@@ -196,9 +196,11 @@ async def _erase_holding(holding: Holding, tag: str, receipt: dict[str, Any]) ->
         {"record": holding.name, "fields": sorted(values), "rows": count, "how": "anonymized"}
     )
     for name, basis in kept.items():
-        receipt["kept"].append(
-            {"record": holding.name, "fields": [name], "rows": count, "basis": basis}
-        )
+        held = await holding.rows().filter(**{f"{name}__isnull": False}).count()
+        if held:  # the receipt lists what was kept, not what could have been
+            receipt["kept"].append(
+                {"record": holding.name, "fields": [name], "rows": held, "basis": basis}
+            )
 
 
 async def _retain_orders(kind: str, subject_id: int, request: PrivacyRequest) -> list[str]:

@@ -88,6 +88,18 @@ async def test_a_user_erases_themselves_and_only_the_receipts_kept_fields_remain
     assert secretbox.decrypt(notice.deliver_to_encrypted, context=DELIVER_TO_CONTEXT) == user.email
 
 
+async def test_the_receipt_lists_as_kept_only_fields_that_held_a_value(app, team):
+    order = await seed_buyer_everywhere(team.org.id)
+    await Order.filter(id=order.id).update(status=OrderStatus.DELIVERED, shipping_state=None)
+    filed = await file_for_buyer(team.clients["admin"], "ERASURE", order.customer_id)
+    _, officer = await make_platform_user(app, PlatformRole.PRIVACY_OFFICER)
+    done = await gql_data(officer, FULFIL_RECEIPT, id=filed["request"]["id"])
+    receipt = done["privacyRequestFulfil"]["receipt"]
+    kept = {(i["record"], f, i["rows"]) for i in receipt["kept"] for f in i["fields"]}
+    assert kept == {("Order", "shipping_country", 1)}
+    await officer.aclose()
+
+
 async def test_a_buyers_orders_keep_amounts_and_place_of_supply_for_72_months(app, team):
     order = await seed_buyer_everywhere(team.org.id)
     await Order.filter(id=order.id).update(status=OrderStatus.DELIVERED)
