@@ -13,7 +13,6 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from audit import signing
@@ -174,7 +173,3 @@ async def _sign_head() -> tuple[int, str] | None:
             return None
         await _checkpoint(conn, seq, head_hash)
     return seq, head_hash
-
-
-def connection_dialect() -> str:
-    return connections.get("default").capabilities.dialect

@@ -232,10 +232,6 @@ THROUGH_PARENT: Mapping[type, str] = {
 }
 
 
-def inputs_of(model: type) -> Inputs | None:
-    return INPUTS.get(model)
-
-
 def decision_key(
     principal: Principal, obj: Any, model: type | None = None
 ) -> tuple[type, tuple[Any, ...]] | None:
@@ -246,9 +242,3 @@ def decision_key(
     if inputs is None:
         return None
     return model, inputs.key(principal, obj)
-
-
-def stand_in_for(principal: Principal, obj: Any) -> Any:
-    """A bare instance of ``obj``'s model carrying only its decision inputs."""
-    model = type(obj)
-    return INPUTS[model].stand_in(model, INPUTS[model].key(principal, obj))

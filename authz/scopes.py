@@ -13,7 +13,3 @@ SCOPES: dict[str, str] = {
     "tickets:read": "read support tickets",
     "tickets:write": "open and answer support tickets",
 }
-
-
-def unknown_scopes(scopes: list[str]) -> list[str]:
-    return sorted(set(scopes) - set(SCOPES))

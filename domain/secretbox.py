@@ -60,10 +60,6 @@ def _key() -> bytes:
     return _decode_key(_DEV_KEY_FILE.read_text())
 
 
-def reset_key_cache() -> None:
-    _key.cache_clear()
-
-
 def encrypt(plaintext: str, *, context: str) -> str:
     nonce = secrets.token_bytes(12)
     sealed = AESGCM(_key()).encrypt(nonce, plaintext.encode(), context.encode())

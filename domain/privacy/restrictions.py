@@ -152,8 +152,3 @@ async def restricted_subjects(
         )
         found.update(int(row) for row in rows)
     return found
-
-
-async def is_restricted(kind: str, subject_id: int, purpose: str) -> bool:
-    """``restricted_subjects`` for one person."""
-    return bool(await restricted_subjects(kind, [subject_id], purpose))

@@ -69,7 +69,3 @@ RETENTION: dict[Category, Retention] = {
         EXPORT_LINK,
     ),
 }
-
-
-def retention_of(category: Category) -> Retention:
-    return RETENTION[category]
