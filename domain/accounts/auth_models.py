@@ -4,12 +4,17 @@ tokens, the email outbox and the login history. Secrets are stored only as hashe
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
 
 from domain.crypto.fields import RowUidField, SealedField
 from domain.personal import NO_PERSONAL_DATA, Category, PersonalData, Subject, SubjectKind
+
+if TYPE_CHECKING:
+    from domain.accounts.models import Organization, User
+
 
 _BY_USER = Subject(SubjectKind.USER, via="user_id")
 _HASH = "a SHA-256 of a random secret: looked up by equality, reveals nothing"
@@ -25,9 +30,10 @@ class LoginOutcome(StrEnum):
 
 class RecoveryCode(Model):
     id = fields.IntField(primary_key=True)
-    user = fields.ForeignKeyField(
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "mandi.User", related_name="recovery_codes", on_delete=fields.CASCADE, db_index=True
     )
+    user_id: int
     code_hash = fields.CharField(max_length=64)
     used_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -43,7 +49,10 @@ class RecoveryCode(Model):
 # The first factor passed, the second still due: a short-lived, single-use token.
 class LoginChallenge(Model):
     id = fields.BigIntField(primary_key=True)
-    user = fields.ForeignKeyField("mandi.User", related_name=False, on_delete=fields.CASCADE)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "mandi.User", related_name=False, on_delete=fields.CASCADE
+    )
+    user_id: int
     token_hash = fields.CharField(max_length=64, unique=True)
     expires_at = fields.DatetimeField()
     used_at = fields.DatetimeField(null=True)
@@ -60,7 +69,10 @@ class LoginChallenge(Model):
 
 class PasswordReset(Model):
     id = fields.BigIntField(primary_key=True)
-    user = fields.ForeignKeyField("mandi.User", related_name=False, on_delete=fields.CASCADE)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "mandi.User", related_name=False, on_delete=fields.CASCADE
+    )
+    user_id: int
     token_hash = fields.CharField(max_length=64, unique=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     expires_at = fields.DatetimeField()
@@ -79,7 +91,10 @@ class PasswordReset(Model):
 # The emailed link that confirms a pending sign-up (the account is PENDING until it is used).
 class SignUpConfirmation(Model):
     id = fields.BigIntField(primary_key=True)
-    user = fields.ForeignKeyField("mandi.User", related_name=False, on_delete=fields.CASCADE)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "mandi.User", related_name=False, on_delete=fields.CASCADE
+    )
+    user_id: int
     token_hash = fields.CharField(max_length=64, unique=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     expires_at = fields.DatetimeField()
@@ -98,7 +113,10 @@ class SignUpConfirmation(Model):
 # Mail waiting for a sender to deliver it. The body may carry a reset link, so it is encrypted.
 class EmailOutbox(Model):
     id = fields.BigIntField(primary_key=True)
-    user = fields.ForeignKeyField("mandi.User", related_name=False, on_delete=fields.CASCADE)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "mandi.User", related_name=False, on_delete=fields.CASCADE
+    )
+    user_id: int
     to_address = SealedField()
     template = fields.CharField(max_length=64)
     body_encrypted = fields.TextField()
@@ -118,12 +136,14 @@ class EmailOutbox(Model):
 
 class PartnerToken(Model):
     id = fields.IntField(primary_key=True)
-    organization = fields.ForeignKeyField(
+    organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
         "mandi.Organization", related_name="partner_tokens", on_delete=fields.CASCADE
     )
-    created_by = fields.ForeignKeyField(
+    organization_id: int
+    created_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "mandi.User", related_name="partner_tokens", on_delete=fields.CASCADE
     )
+    created_by_id: int
     name = fields.CharField(max_length=100)
     prefix = fields.CharField(max_length=16, unique=True)
     secret_hash = fields.CharField(max_length=64)
@@ -141,13 +161,14 @@ class PartnerToken(Model):
 
 class LoginEvent(Model):
     id = fields.BigIntField(primary_key=True)
-    user = fields.ForeignKeyField(
+    user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "mandi.User",
         related_name="login_events",
         null=True,
         on_delete=fields.CASCADE,
         db_index=True,
     )
+    user_id: int | None
     outcome = fields.CharEnumField(LoginOutcome, max_length=16)
     ip = SealedField(null=True)
     user_agent = SealedField(null=True)

@@ -118,9 +118,11 @@ class Membership(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "mandi.User", related_name="memberships", on_delete=fields.CASCADE
     )
+    user_id: int
     organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
         "mandi.Organization", related_name="memberships", on_delete=fields.CASCADE
     )
+    organization_id: int
     role = fields.CharEnumField(OrgRole, max_length=16)
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -140,10 +142,12 @@ class PlatformRoleGrant(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "mandi.User", related_name="platform_roles", on_delete=fields.CASCADE
     )
+    user_id: int
     role = fields.CharEnumField(PlatformRole, max_length=32)
     granted_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "mandi.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    granted_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
 
     personal_data = PersonalData(
@@ -161,6 +165,7 @@ class WebSession(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "mandi.User", related_name="sessions", on_delete=fields.CASCADE, db_index=True
     )
+    user_id: int
     token_hash = fields.CharField(max_length=64, unique=True)
     ip = SealedField(null=True)
     user_agent = SealedField(null=True)

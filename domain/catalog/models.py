@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
 from domain.personal import NO_PERSONAL_DATA
 
+if TYPE_CHECKING:
+    from domain.accounts.models import Organization
+
 
 class Product(Model):
     id = fields.IntField(primary_key=True)
-    organization = fields.ForeignKeyField(
+    organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
         "mandi.Organization", related_name="products", on_delete=fields.CASCADE
     )
+    organization_id: int
     sku = fields.CharField(max_length=64)
     title = fields.CharField(max_length=200)
     description = fields.TextField(default="")

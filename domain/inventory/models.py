@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
 
 from domain.personal import NO_PERSONAL_DATA
+
+if TYPE_CHECKING:
+    from domain.accounts.models import Organization, User
+    from domain.catalog.models import Product
 
 
 class MovementReason(StrEnum):
@@ -21,9 +26,10 @@ class MovementReason(StrEnum):
 
 class Warehouse(Model):
     id = fields.IntField(primary_key=True)
-    organization = fields.ForeignKeyField(
+    organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
         "mandi.Organization", related_name="warehouses", on_delete=fields.CASCADE
     )
+    organization_id: int
     code = fields.CharField(max_length=32)
     name = fields.CharField(max_length=200)
     city = fields.CharField(max_length=100, null=True)
@@ -39,15 +45,18 @@ class Warehouse(Model):
 
 class StockLevel(Model):
     id = fields.IntField(primary_key=True)
-    organization = fields.ForeignKeyField(
+    organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
         "mandi.Organization", related_name="stock_levels", on_delete=fields.CASCADE
     )
-    product = fields.ForeignKeyField(
+    organization_id: int
+    product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "mandi.Product", related_name="stock_levels", on_delete=fields.CASCADE
     )
-    warehouse = fields.ForeignKeyField(
+    product_id: int
+    warehouse: fields.ForeignKeyRelation[Warehouse] = fields.ForeignKeyField(
         "mandi.Warehouse", related_name="stock_levels", on_delete=fields.CASCADE
     )
+    warehouse_id: int
     on_hand = fields.IntField(default=0)
     reserved = fields.IntField(default=0)
     updated_at = fields.DatetimeField(auto_now=True)
@@ -62,22 +71,26 @@ class StockLevel(Model):
 # One change of stock. Rows are only ever inserted: the ledger explains every level.
 class InventoryMovement(Model):
     id = fields.BigIntField(primary_key=True)
-    organization = fields.ForeignKeyField(
+    organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
         "mandi.Organization", related_name="inventory_movements", on_delete=fields.CASCADE
     )
-    product = fields.ForeignKeyField(
+    organization_id: int
+    product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "mandi.Product", related_name="movements", on_delete=fields.CASCADE, db_index=True
     )
-    warehouse = fields.ForeignKeyField(
+    product_id: int
+    warehouse: fields.ForeignKeyRelation[Warehouse] = fields.ForeignKeyField(
         "mandi.Warehouse", related_name="movements", on_delete=fields.CASCADE
     )
+    warehouse_id: int
     delta = fields.IntField()
     on_hand_after = fields.IntField()
     reason = fields.CharEnumField(MovementReason, max_length=16)
     note = fields.CharField(max_length=500, null=True)
-    actor = fields.ForeignKeyField(
+    actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "mandi.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    actor_id: int | None
     idempotency_key = fields.CharField(max_length=100, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
 from domain.personal import NO_PERSONAL_DATA
 
+if TYPE_CHECKING:
+    from domain.accounts.models import Organization
+    from domain.marketplaces.models import MarketplaceConnection
+    from domain.marketplaces.sync_models import SyncJob
+
 
 class Disclosure(Model):
     id = fields.BigIntField(primary_key=True)
-    organization = fields.ForeignKeyField(
+    organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
         "mandi.Organization", related_name=False, on_delete=fields.CASCADE
     )
-    connection = fields.ForeignKeyField(
+    organization_id: int
+    connection: fields.ForeignKeyNullableRelation[MarketplaceConnection] = fields.ForeignKeyField(
         "mandi.MarketplaceConnection", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    connection_id: int | None
     recipient = fields.CharField(max_length=100)  # the marketplace's legal entity
     recipient_country = fields.CharField(max_length=2)
     subject_kind = fields.CharField(max_length=16)
@@ -24,9 +33,10 @@ class Disclosure(Model):
     purpose = fields.CharField(max_length=32)
     legal_basis = fields.CharField(max_length=64)
     transfer_safeguard = fields.CharField(max_length=200, null=True)  # set when abroad
-    job = fields.ForeignKeyField(
+    job: fields.ForeignKeyNullableRelation[SyncJob] = fields.ForeignKeyField(
         "mandi.SyncJob", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    job_id: int | None
     disclosed_at = fields.DatetimeField(auto_now_add=True)
 
     personal_data = NO_PERSONAL_DATA.because(

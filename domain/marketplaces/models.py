@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
 
 from domain.personal import NO_PERSONAL_DATA
+
+if TYPE_CHECKING:
+    from domain.accounts.models import Organization, User
+    from domain.catalog.models import Product
 
 
 class Marketplace(StrEnum):
@@ -33,9 +38,10 @@ class ListingStatus(StrEnum):
 
 class MarketplaceConnection(Model):
     id = fields.IntField(primary_key=True)
-    organization = fields.ForeignKeyField(
+    organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
         "mandi.Organization", related_name="marketplace_connections", on_delete=fields.CASCADE
     )
+    organization_id: int
     marketplace = fields.CharEnumField(Marketplace, max_length=16)
     seller_id = fields.CharField(max_length=64)
     status = fields.CharEnumField(ConnectionStatus, max_length=16, default=ConnectionStatus.ACTIVE)
@@ -45,9 +51,10 @@ class MarketplaceConnection(Model):
     # (marketplace ids, region).
     credentials_encrypted = fields.TextField(null=True)
     settings = fields.JSONField(default=dict)
-    connected_by = fields.ForeignKeyField(
+    connected_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "mandi.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    connected_by_id: int | None
     connected_at = fields.DatetimeField(null=True)
     disconnected_at = fields.DatetimeField(null=True)
     orders_pulled_until = fields.DatetimeField(null=True)
@@ -66,15 +73,18 @@ class MarketplaceConnection(Model):
 
 class Listing(Model):
     id = fields.IntField(primary_key=True)
-    organization = fields.ForeignKeyField(
+    organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
         "mandi.Organization", related_name="listings", on_delete=fields.CASCADE
     )
-    product = fields.ForeignKeyField(
+    organization_id: int
+    product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "mandi.Product", related_name="listings", on_delete=fields.CASCADE, db_index=True
     )
-    connection = fields.ForeignKeyField(
+    product_id: int
+    connection: fields.ForeignKeyRelation[MarketplaceConnection] = fields.ForeignKeyField(
         "mandi.MarketplaceConnection", related_name="listings", on_delete=fields.CASCADE
     )
+    connection_id: int
     external_id = fields.CharField(max_length=64)
     price = fields.DecimalField(max_digits=12, decimal_places=2)
     currency = fields.CharField(max_length=3, default="INR")

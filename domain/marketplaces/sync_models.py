@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
@@ -15,6 +16,11 @@ from domain.personal import (
     Subject,
     SubjectKind,
 )
+
+if TYPE_CHECKING:
+    from domain.accounts.models import Organization
+    from domain.marketplaces.models import MarketplaceConnection
+    from domain.orders.models import Customer, Order
 
 
 class JobKind(StrEnum):
@@ -35,12 +41,14 @@ class JobStatus(StrEnum):
 
 class SyncJob(Model):
     id = fields.BigIntField(primary_key=True)
-    organization = fields.ForeignKeyField(
+    organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
         "mandi.Organization", related_name=False, on_delete=fields.CASCADE
     )
-    connection = fields.ForeignKeyField(
+    organization_id: int
+    connection: fields.ForeignKeyRelation[MarketplaceConnection] = fields.ForeignKeyField(
         "mandi.MarketplaceConnection", related_name="jobs", on_delete=fields.CASCADE
     )
+    connection_id: int
     kind = fields.CharEnumField(JobKind, max_length=20)
     # Ids only (a product, an order): a job reads current data when it runs, so a queued job
     # holds no personal data and repeated stock changes coalesce into one push.
@@ -69,15 +77,18 @@ class Shipment(Model):
     """An order's parcel: what fulfilment sync reports to the marketplace."""
 
     id = fields.BigIntField(primary_key=True)
-    organization = fields.ForeignKeyField(
+    organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
         "mandi.Organization", related_name=False, on_delete=fields.CASCADE
     )
-    order = fields.ForeignKeyField(
+    organization_id: int
+    order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
         "mandi.Order", related_name="shipments", on_delete=fields.CASCADE, db_index=True
     )
-    customer = fields.ForeignKeyField(
+    order_id: int
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
         "mandi.Customer", related_name=False, on_delete=fields.CASCADE, db_index=True
     )
+    customer_id: int
     carrier = fields.CharField(max_length=64)
     tracking_number = SealedField()
     shipped_at = fields.DatetimeField()

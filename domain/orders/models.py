@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
@@ -10,6 +11,10 @@ from tortoise.models import Model
 from domain.crypto.fields import BlindIndexField, RowUidField, SealedField
 from domain.marketplaces.models import Marketplace
 from domain.personal import NO_PERSONAL_DATA, Category, PersonalData, Subject, SubjectKind
+
+if TYPE_CHECKING:
+    from domain.accounts.models import Organization, User
+    from domain.catalog.models import Product
 
 
 class OrderStatus(StrEnum):
@@ -25,9 +30,10 @@ class OrderStatus(StrEnum):
 
 class Customer(Model):
     id = fields.IntField(primary_key=True)
-    organization = fields.ForeignKeyField(
+    organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
         "mandi.Organization", related_name="customers", on_delete=fields.CASCADE
     )
+    organization_id: int
     name = SealedField()
     email = SealedField(null=True)
     email_index = BlindIndexField("email", null=True)
@@ -54,12 +60,14 @@ _ADDRESS = ("line1", "line2", "city", "state", "postal_code", "country")
 
 class CustomerAddress(Model):
     id = fields.IntField(primary_key=True)
-    organization = fields.ForeignKeyField(
+    organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
         "mandi.Organization", related_name=False, on_delete=fields.CASCADE
     )
-    customer = fields.ForeignKeyField(
+    organization_id: int
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
         "mandi.Customer", related_name="addresses", on_delete=fields.CASCADE, db_index=True
     )
+    customer_id: int
     line1 = SealedField()
     line2 = SealedField(null=True)
     city = SealedField()
@@ -79,14 +87,16 @@ class CustomerAddress(Model):
 
 class Order(Model):
     id = fields.BigIntField(primary_key=True)
-    organization = fields.ForeignKeyField(
+    organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
         "mandi.Organization", related_name="orders", on_delete=fields.CASCADE
     )
+    organization_id: int
     marketplace = fields.CharEnumField(Marketplace, max_length=16)
     external_order_id = fields.CharField(max_length=64)
-    customer = fields.ForeignKeyField(
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
         "mandi.Customer", related_name="orders", on_delete=fields.RESTRICT, db_index=True
     )
+    customer_id: int
     status = fields.CharEnumField(OrderStatus, max_length=20, default=OrderStatus.PLACED)
     currency = fields.CharField(max_length=3, default="INR")
     total = fields.DecimalField(max_digits=12, decimal_places=2)
@@ -119,15 +129,18 @@ class Order(Model):
 
 class OrderLine(Model):
     id = fields.BigIntField(primary_key=True)
-    organization = fields.ForeignKeyField(
+    organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
         "mandi.Organization", related_name=False, on_delete=fields.CASCADE
     )
-    order = fields.ForeignKeyField(
+    organization_id: int
+    order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
         "mandi.Order", related_name="lines", on_delete=fields.CASCADE, db_index=True
     )
-    product = fields.ForeignKeyField(
+    order_id: int
+    product: fields.ForeignKeyNullableRelation[Product] = fields.ForeignKeyField(
         "mandi.Product", related_name="order_lines", null=True, on_delete=fields.SET_NULL
     )
+    product_id: int | None
     sku = fields.CharField(max_length=64)
     title = fields.CharField(max_length=200)
     quantity = fields.IntField()
@@ -142,14 +155,16 @@ class OrderLine(Model):
 # History of an order's lifecycle, one row per transition.
 class OrderStatusChange(Model):
     id = fields.BigIntField(primary_key=True)
-    order = fields.ForeignKeyField(
+    order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
         "mandi.Order", related_name="history", on_delete=fields.CASCADE, db_index=True
     )
+    order_id: int
     from_status = fields.CharEnumField(OrderStatus, max_length=20, null=True)
     to_status = fields.CharEnumField(OrderStatus, max_length=20)
-    actor = fields.ForeignKeyField(
+    actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "mandi.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    actor_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
 
     personal_data = NO_PERSONAL_DATA.because("status history; the actor is an id, not a value")

@@ -4,6 +4,7 @@ clock to the supervisory authority (Art. 33(1)), and notices to the people affec
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
@@ -12,6 +13,10 @@ from domain.errors import Conflict, ValidationFailed
 from domain.personal import NO_PERSONAL_DATA, Category
 from domain.privacy.models import GrantSubject
 from domain.privacy.notices import queue_notice
+
+if TYPE_CHECKING:
+    from domain.accounts.models import User
+
 
 AUTHORITY_DEADLINE = timedelta(hours=72)
 
@@ -24,9 +29,10 @@ class BreachIncident(Model):
     likely_consequences = fields.CharField(max_length=2000)
     measures = fields.CharField(max_length=2000)
     detected_at = fields.DatetimeField()
-    recorded_by = fields.ForeignKeyField(
+    recorded_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "mandi.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    recorded_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
     authority_notified_at = fields.DatetimeField(null=True)
     people_notified_at = fields.DatetimeField(null=True)
@@ -39,9 +45,10 @@ class BreachIncident(Model):
 
 class BreachAffected(Model):
     id = fields.BigIntField(primary_key=True)
-    incident = fields.ForeignKeyField(
+    incident: fields.ForeignKeyRelation[BreachIncident] = fields.ForeignKeyField(
         "mandi.BreachIncident", related_name="affected", on_delete=fields.CASCADE, db_index=True
     )
+    incident_id: int
     subject_kind = fields.CharEnumField(GrantSubject, max_length=16)
     subject_id = fields.IntField()
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
 
 from domain.personal import Category, PersonalData, Subject, SubjectKind
+
+if TYPE_CHECKING:
+    from domain.accounts.models import User
 
 
 class ConsentPurpose(StrEnum):
@@ -28,9 +32,10 @@ class ConsentMethod(StrEnum):
 
 class ConsentEvent(Model):
     id = fields.BigIntField(primary_key=True)
-    user = fields.ForeignKeyField(
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "mandi.User", related_name=False, on_delete=fields.CASCADE, db_index=True
     )
+    user_id: int
     purpose = fields.CharEnumField(ConsentPurpose, max_length=24)
     granted = fields.BooleanField()
     method = fields.CharEnumField(ConsentMethod, max_length=8)

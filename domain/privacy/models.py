@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
 
 from domain.personal import NO_PERSONAL_DATA, Category, PersonalData, Subject, SubjectKind
+
+if TYPE_CHECKING:
+    from domain.accounts.models import Organization, User
 
 
 class GrantSubject(StrEnum):
@@ -17,18 +21,21 @@ class GrantSubject(StrEnum):
 
 class AccessGrant(Model):
     id = fields.IntField(primary_key=True)
-    grantee = fields.ForeignKeyField(
+    grantee: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "mandi.User", related_name="access_grants", on_delete=fields.CASCADE, db_index=True
     )
+    grantee_id: int
     subject_kind = fields.CharEnumField(GrantSubject, max_length=16)
     subject_id = fields.IntField()
-    organization = fields.ForeignKeyField(
+    organization: fields.ForeignKeyNullableRelation[Organization] = fields.ForeignKeyField(
         "mandi.Organization", related_name=False, null=True, on_delete=fields.CASCADE
     )
+    organization_id: int | None
     justification = fields.CharField(max_length=500)
-    created_by = fields.ForeignKeyField(
+    created_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "mandi.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    created_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
     expires_at = fields.DatetimeField()
     revoked_at = fields.DatetimeField(null=True)
@@ -61,21 +68,24 @@ class ProcessingRestriction(Model):
     id = fields.IntField(primary_key=True)
     subject_kind = fields.CharEnumField(GrantSubject, max_length=16)
     subject_id = fields.IntField()
-    organization = fields.ForeignKeyField(
+    organization: fields.ForeignKeyNullableRelation[Organization] = fields.ForeignKeyField(
         "mandi.Organization", related_name=False, null=True, on_delete=fields.CASCADE
     )
+    organization_id: int | None
     kind = fields.CharEnumField(RestrictionKind, max_length=16)
     purpose = fields.CharEnumField(Purpose, max_length=24)
-    requested_by = fields.ForeignKeyField(
+    requested_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "mandi.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    requested_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
     # Lifting by anyone but the person is announced first and takes effect at lifts_at.
     lift_requested_at = fields.DatetimeField(null=True)
     lifts_at = fields.DatetimeField(null=True)
-    lifted_by = fields.ForeignKeyField(
+    lifted_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "mandi.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    lifted_by_id: int | None
     lift_reason = fields.CharField(max_length=500, null=True)
 
     personal_data = NO_PERSONAL_DATA.because(
@@ -97,9 +107,10 @@ class PrivacyNotice(Model):
     id = fields.BigIntField(primary_key=True)
     subject_kind = fields.CharEnumField(GrantSubject, max_length=16)
     subject_id = fields.IntField()
-    organization = fields.ForeignKeyField(
+    organization: fields.ForeignKeyNullableRelation[Organization] = fields.ForeignKeyField(
         "mandi.Organization", related_name=False, null=True, on_delete=fields.CASCADE
     )
+    organization_id: int | None
     template = fields.CharField(max_length=64)
     facts = fields.JSONField(default=dict)
     # Only for an erasure receipt, whose person has no address left to look up: the address

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.exceptions import IntegrityError
@@ -15,6 +16,9 @@ from domain.errors import Conflict, NotFound, ValidationFailed
 from domain.personal import NO_PERSONAL_DATA
 from domain.privacy.models import GrantSubject, PrivacyNotice
 
+if TYPE_CHECKING:
+    from domain.accounts.models import User
+
 
 class PrivacyPolicyVersion(Model):
     id = fields.IntField(primary_key=True)
@@ -22,9 +26,10 @@ class PrivacyPolicyVersion(Model):
     material = fields.BooleanField()
     text_digest = fields.CharField(max_length=64)  # SHA-256 of the published text
     published_at = fields.DatetimeField()
-    published_by = fields.ForeignKeyField(
+    published_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "mandi.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    published_by_id: int | None
 
     personal_data = NO_PERSONAL_DATA.because("a policy's version and digest")
 
@@ -34,10 +39,14 @@ class PrivacyPolicyVersion(Model):
 
 class PolicyAcceptance(Model):
     id = fields.BigIntField(primary_key=True)
-    user = fields.ForeignKeyField("mandi.User", related_name=False, on_delete=fields.CASCADE)
-    policy = fields.ForeignKeyField(
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "mandi.User", related_name=False, on_delete=fields.CASCADE
+    )
+    user_id: int
+    policy: fields.ForeignKeyRelation[PrivacyPolicyVersion] = fields.ForeignKeyField(
         "mandi.PrivacyPolicyVersion", related_name=False, on_delete=fields.CASCADE
     )
+    policy_id: int
     accepted_at = fields.DatetimeField(auto_now_add=True)
 
     personal_data = NO_PERSONAL_DATA.because("which user accepted which version, by id")

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
 
 from domain.personal import NO_PERSONAL_DATA, Category, PersonalData, Subject, SubjectKind
 from domain.privacy.models import GrantSubject, Purpose
+
+if TYPE_CHECKING:
+    from domain.accounts.models import Organization, User
 
 
 class RequestType(StrEnum):
@@ -49,19 +53,22 @@ class PrivacyRequest(Model):
     type = fields.CharEnumField(RequestType, max_length=16)
     subject_kind = fields.CharEnumField(GrantSubject, max_length=16)
     subject_id = fields.IntField(null=True)  # unknown for some reports about a minor
-    organization = fields.ForeignKeyField(
+    organization: fields.ForeignKeyNullableRelation[Organization] = fields.ForeignKeyField(
         "mandi.Organization", related_name=False, null=True, on_delete=fields.CASCADE
     )
+    organization_id: int | None
     purpose = fields.CharEnumField(Purpose, max_length=24, null=True)  # of an objection
     regime = fields.CharEnumField(Regime, max_length=8)
     status = fields.CharEnumField(RequestStatus, max_length=16, default=RequestStatus.RECEIVED)
     identity_check = fields.CharEnumField(IdentityCheck, max_length=24)
-    requested_by = fields.ForeignKeyField(
+    requested_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "mandi.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
-    handler = fields.ForeignKeyField(
+    requested_by_id: int | None
+    handler: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "mandi.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    handler_id: int | None
     received_at = fields.DatetimeField()
     due_at = fields.DatetimeField()
     original_due_at = fields.DatetimeField()
@@ -84,14 +91,16 @@ class PrivacyRequestEvent(Model):
     """One step of a request's history: its status after the step, who took it, why."""
 
     id = fields.BigIntField(primary_key=True)
-    request = fields.ForeignKeyField(
+    request: fields.ForeignKeyRelation[PrivacyRequest] = fields.ForeignKeyField(
         "mandi.PrivacyRequest", related_name="events", on_delete=fields.CASCADE, db_index=True
     )
+    request_id: int
     status = fields.CharEnumField(RequestStatus, max_length=16)
     step = fields.CharField(max_length=32)
-    actor = fields.ForeignKeyField(
+    actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "mandi.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    actor_id: int | None
     note = fields.CharField(max_length=1000, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -107,13 +116,15 @@ class LegalHold(Model):
     id = fields.IntField(primary_key=True)
     subject_kind = fields.CharEnumField(GrantSubject, max_length=16)
     subject_id = fields.IntField()
-    organization = fields.ForeignKeyField(
+    organization: fields.ForeignKeyNullableRelation[Organization] = fields.ForeignKeyField(
         "mandi.Organization", related_name=False, null=True, on_delete=fields.CASCADE
     )
+    organization_id: int | None
     reason = fields.CharField(max_length=1000)
-    set_by = fields.ForeignKeyField(
+    set_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "mandi.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    set_by_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
     released_at = fields.DatetimeField(null=True)
 
@@ -127,14 +138,16 @@ class LegalHold(Model):
 # A person's data export, fetched once through a link that expires, then removed.
 class ExportFile(Model):
     id = fields.BigIntField(primary_key=True)
-    request = fields.ForeignKeyField(
+    request: fields.ForeignKeyNullableRelation[PrivacyRequest] = fields.ForeignKeyField(
         "mandi.PrivacyRequest", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    request_id: int | None
     subject_kind = fields.CharEnumField(GrantSubject, max_length=16)
     subject_id = fields.IntField()
-    organization = fields.ForeignKeyField(
+    organization: fields.ForeignKeyNullableRelation[Organization] = fields.ForeignKeyField(
         "mandi.Organization", related_name=False, null=True, on_delete=fields.CASCADE
     )
+    organization_id: int | None
     token_hash = fields.CharField(max_length=64, unique=True)
     content_encrypted = fields.TextField(null=True)  # None once fetched, expired or erased
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -164,14 +177,16 @@ class RetainedRecord(Model):
     object_id = fields.BigIntField()
     subject_kind = fields.CharEnumField(GrantSubject, max_length=16)
     subject_id = fields.IntField()
-    organization = fields.ForeignKeyField(
+    organization: fields.ForeignKeyNullableRelation[Organization] = fields.ForeignKeyField(
         "mandi.Organization", related_name=False, null=True, on_delete=fields.CASCADE
     )
+    organization_id: int | None
     basis = fields.CharField(max_length=200)
     retain_until = fields.DatetimeField()
-    request = fields.ForeignKeyField(
+    request: fields.ForeignKeyNullableRelation[PrivacyRequest] = fields.ForeignKeyField(
         "mandi.PrivacyRequest", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    request_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
 
     personal_data = NO_PERSONAL_DATA.because("which row is kept until when, by id")
