@@ -22,7 +22,9 @@ from typing import Any
 
 import strawberry
 from strawberry.types import Info
+from tortoise.models import Model
 
+from api import ids
 from domain.errors import ValidationFailed
 
 MAX_NODES = 100
@@ -34,7 +36,10 @@ ID_TYPE_OF_MODEL = {"WebSession": "Session"}
     description="An object with a global id (Relay): fetch it again with `node(id:)`."
 )
 class Node:
-    id: strawberry.ID = strawberry.field(description="The opaque global id of the object.")
+    @strawberry.field(description="The opaque global id of the object.")
+    def id(self, root: Model) -> strawberry.ID:
+        # Resolvers return model rows: the id names the row's model (api/ids.py).
+        return strawberry.ID(ids.encode(id_type(type(root)), root.pk))
 
     @classmethod
     def resolve_type(cls, obj: Any, info: Info, abstract_type: Any) -> str:

@@ -58,9 +58,7 @@ class Viewer:
     partner_token: ViewerToken | None = strawberry.field(
         description="The calling partner token; null for a user."
     )
-    platform_roles: list[PlatformRole] = strawberry.field(  # type: ignore[valid-type]
-        description="A user's; none for a token."
-    )
+    platform_roles: list[PlatformRole] = strawberry.field(description="A user's; none for a token.")
     mfa_enabled: bool = strawberry.field(description="A user's second factor; false for a token.")
 
     @strawberry.field(

@@ -8,14 +8,18 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from api import ids
 from api.node import Node
 from domain.accounts.auth_models import LoginOutcome
+from domain.accounts.auth_models import PartnerToken as PartnerTokenRow
+from domain.accounts.models import Membership as MembershipRow
 from domain.accounts.models import OrgRole as OrgRoleEnum
 from domain.accounts.models import PlatformRole as PlatformRoleEnum
+from domain.accounts.models import WebSession as WebSessionRow
 
-OrgRole = strawberry.enum(OrgRoleEnum, name="OrgRole")
-PlatformRole = strawberry.enum(PlatformRoleEnum, name="PlatformRole")
+strawberry.enum(OrgRoleEnum, name="OrgRole")
+OrgRole = OrgRoleEnum
+strawberry.enum(PlatformRoleEnum, name="PlatformRole")
+PlatformRole = PlatformRoleEnum
 
 
 @strawberry.type(
@@ -33,10 +37,6 @@ class Organization(Node):
     country: str
     created_at: datetime
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(ids.encode("Organization", self.id))  # type: ignore[attr-defined]
-
 
 @strawberry.type(description="A person with a Mandi account.")
 class User(Node):
@@ -48,20 +48,16 @@ class User(Node):
     locale: str
     created_at: datetime
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(ids.encode("User", self.id))  # type: ignore[attr-defined]
-
 
 @strawberry.type(description="A role held by a user in an organization.")
 class Membership:
-    role: OrgRole  # type: ignore[valid-type]
+    role: OrgRole
 
     @strawberry.field
     async def organization(
-        self, info: Info
+        self, root: MembershipRow, info: Info
     ) -> Annotated[Organization, strawberry.lazy("api.accounts.types")]:
-        return await info.context.loaders.organization.load(self.organization_id)  # type: ignore[attr-defined]
+        return await info.context.loaders.organization.load(root.organization_id)
 
 
 @strawberry.type(description="A partner token's public facts; the secret is never shown again.")
@@ -74,13 +70,9 @@ class PartnerToken(Node):
     last_used_at: datetime | None
     revoked_at: datetime | None
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(ids.encode("PartnerToken", self.id))  # type: ignore[attr-defined]
-
     @strawberry.field(description="Username of the creator, whose rights bound the token's.")
-    async def created_by(self, info: Info) -> User:
-        return await info.context.loaders.user.load(self.created_by_id)  # type: ignore[attr-defined]
+    async def created_by(self, root: PartnerTokenRow, info: Info) -> User:
+        return await info.context.loaders.user.load(root.created_by_id)
 
 
 @strawberry.type(description="One of your signed-in browsers.")
@@ -91,21 +83,18 @@ class WebSession(Node):
     last_seen_at: datetime
     expires_at: datetime
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(ids.encode("Session", self.id))  # type: ignore[attr-defined]
-
     @strawberry.field(description="True for the session making this request.")
-    def current(self, info: Info) -> bool:
-        return self.id == info.context.session_id  # type: ignore[attr-defined]
+    def current(self, root: WebSessionRow, info: Info) -> bool:
+        return root.id == info.context.session_id
 
 
-LoginOutcomeEnum = strawberry.enum(LoginOutcome, name="LoginOutcome")
+strawberry.enum(LoginOutcome, name="LoginOutcome")
+LoginOutcomeEnum = LoginOutcome
 
 
 @strawberry.type(description="A sign-in attempt on your account.")
 class LoginEvent:
-    outcome: LoginOutcomeEnum  # type: ignore[valid-type]
+    outcome: LoginOutcomeEnum
     ip: str | None = strawberry.field(description="The client's IP address.")
     user_agent: str | None = strawberry.field(description="The client's User-Agent.")
     created_at: datetime

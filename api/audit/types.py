@@ -10,6 +10,7 @@ from strawberry.scalars import JSON
 
 from api import ids
 from api.audit import global_ids
+from audit.models import AuditEntry as AuditEntryRow
 
 
 @strawberry.type(description="One audit entry: who did what to whose data, never the values.")
@@ -35,31 +36,31 @@ class AuditEntry:
     prev_hash: str
 
     @strawberry.field(name="fields", description="Names of the fields read or written.")
-    def fields_accessed_(self) -> list[str]:
-        return list(self.fields_accessed)  # type: ignore[attr-defined]
+    def fields_accessed_(self, root: AuditEntryRow) -> list[str]:
+        return list(root.fields_accessed)
 
     @strawberry.field(description="The acting User's or PartnerToken's id (actorType says which).")
-    def actor_id(self) -> strawberry.ID | None:
-        row: Any = self
+    def actor_id(self, root: AuditEntryRow) -> strawberry.ID | None:
+        row: Any = root
         return global_ids.actor(row.actor_type, row.__dict__.get("actor_id"))
 
     @strawberry.field(description="A token's creator (a User's id).")
-    def on_behalf_of(self) -> strawberry.ID | None:
-        return global_ids.user(self.__dict__.get("on_behalf_of"))
+    def on_behalf_of(self, root: AuditEntryRow) -> strawberry.ID | None:
+        return global_ids.user(root.__dict__.get("on_behalf_of"))
 
     @strawberry.field(
         description="The id of the object named (of resourceType), also once it is deleted."
     )
-    def resource_id(self) -> strawberry.ID | None:
-        row: Any = self
+    def resource_id(self, root: AuditEntryRow) -> strawberry.ID | None:
+        row: Any = root
         return global_ids.resource(row.resource_type, row.__dict__.get("resource_id"), row.action)
 
     @strawberry.field(
         description="What names a resource that is no object: an idempotency key, a refused "
         "token's prefix."
     )
-    def resource_key(self) -> str | None:
-        row: Any = self
+    def resource_key(self, root: AuditEntryRow) -> str | None:
+        row: Any = root
         found = row.__dict__.get("resource_id")
         return global_ids.resource_key(row.resource_type, found, row.action)
 
@@ -67,12 +68,12 @@ class AuditEntry:
         description="Whose data: a User's, a Customer's or an Organization's id, also once the "
         "person is erased."
     )
-    def subject(self) -> strawberry.ID | None:
-        return global_ids.subject(self.__dict__.get("subject"))
+    def subject(self, root: AuditEntryRow) -> strawberry.ID | None:
+        return global_ids.subject(root.__dict__.get("subject"))
 
     @strawberry.field(description="The organization the data belongs to.")
-    def organization_id(self) -> strawberry.ID | None:
-        org = self.__dict__.get("organization_id")
+    def organization_id(self, root: AuditEntryRow) -> strawberry.ID | None:
+        org = root.__dict__.get("organization_id")
         return None if org is None else strawberry.ID(ids.encode("Organization", org))
 
 

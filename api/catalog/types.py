@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
-from api import ids
 from api.node import Node
+from domain.catalog.models import Product as ProductRow
 
 if TYPE_CHECKING:
     from api.inventory.types import StockLevel
@@ -30,18 +30,14 @@ class Product(Node):
     created_at: datetime
     updated_at: datetime
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(ids.encode("Product", self.id))  # type: ignore[attr-defined]
-
     @strawberry.field(description="Stock of this product in each warehouse.")
     async def stock(
-        self, info: Info
+        self, root: ProductRow, info: Info
     ) -> list[Annotated[StockLevel, strawberry.lazy("api.inventory.types")]]:
-        return await info.context.loaders.product_stock.load(self.id)  # type: ignore[attr-defined]
+        return await info.context.loaders.product_stock.load(root.id)
 
     @strawberry.field(description="Where this product is listed.")
     async def listings(
-        self, info: Info
+        self, root: ProductRow, info: Info
     ) -> list[Annotated[Listing, strawberry.lazy("api.marketplaces.types")]]:
-        return await info.context.loaders.product_listings.load(self.id)  # type: ignore[attr-defined]
+        return await info.context.loaders.product_listings.load(root.id)

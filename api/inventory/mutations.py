@@ -34,7 +34,7 @@ class StockAdjustInput:
     product_id: strawberry.ID
     warehouse_id: strawberry.ID
     delta: int
-    reason: MovementReason  # type: ignore[valid-type]
+    reason: MovementReason
     note: str | None = None
     idempotency_key: str | None = strawberry.field(
         default=None,

@@ -21,7 +21,7 @@ from domain.marketplaces import connections, models
 )
 class MarketplaceConnectInput:
     organization_id: strawberry.ID
-    marketplace: Marketplace  # type: ignore[valid-type]
+    marketplace: Marketplace
     seller_id: str
     refresh_token: str = strawberry.field(description="Stored sealed; never shown again.")
     marketplace_ids: list[str]

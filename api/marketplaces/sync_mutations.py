@@ -58,7 +58,7 @@ class SyncMutations:
         self,
         info: Info,
         connection_id: strawberry.ID,
-        kind: SyncJobKind,  # type: ignore[valid-type]
+        kind: SyncJobKind,
     ) -> sm.SyncJob | None:
         ctx = info.context
         connection = await get_readable(

@@ -8,26 +8,25 @@ import strawberry
 
 from api import ids
 from api.node import Node
+from domain.marketplaces.disclosure_models import Disclosure as DisclosureRow
 from domain.marketplaces.sync_models import JobKind as JobKindEnum
 from domain.marketplaces.sync_models import JobStatus as JobStatusEnum
 
-SyncJobKind = strawberry.enum(JobKindEnum, name="SyncJobKind")
-SyncJobStatus = strawberry.enum(JobStatusEnum, name="SyncJobStatus")
+strawberry.enum(JobKindEnum, name="SyncJobKind")
+SyncJobKind = JobKindEnum
+strawberry.enum(JobStatusEnum, name="SyncJobStatus")
+SyncJobStatus = JobStatusEnum
 
 
 @strawberry.type(description="One sync with a marketplace: queued, running, done or given up.")
 class SyncJob(Node):
-    kind: SyncJobKind  # type: ignore[valid-type]
-    status: SyncJobStatus  # type: ignore[valid-type]
+    kind: SyncJobKind
+    status: SyncJobStatus
     attempts: int
     run_after: datetime = strawberry.field(description="When it runs (again) at the earliest.")
     last_error_code: str | None
     created_at: datetime
     finished_at: datetime | None
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(ids.encode("SyncJob", self.id))  # type: ignore[attr-defined]
 
 
 @strawberry.type(description="An order's parcel, reported to the marketplace it came from.")
@@ -38,10 +37,6 @@ class Shipment(Node):
     reported_at: datetime | None = strawberry.field(
         description="When the marketplace was told; null while the push is pending."
     )
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(ids.encode("Shipment", self.id))  # type: ignore[attr-defined]
 
 
 @strawberry.type(
@@ -58,15 +53,11 @@ class Disclosure(Node):
     transfer_safeguard: str | None
     disclosed_at: datetime
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(ids.encode("Disclosure", self.id))  # type: ignore[attr-defined]
-
     @strawberry.field(description="The data subject's global id (a Customer).")
-    def subject_id(self) -> strawberry.ID:
-        return strawberry.ID(ids.encode("Customer", self.subject_id))  # type: ignore[attr-defined]
+    def subject_id(self, root: DisclosureRow) -> strawberry.ID:
+        return strawberry.ID(ids.encode("Customer", root.subject_id))
 
     @strawberry.field(description="The sync job that shared it.")
-    def job_id(self) -> strawberry.ID | None:
-        job = self.job_id  # type: ignore[attr-defined]
+    def job_id(self, root: DisclosureRow) -> strawberry.ID | None:
+        job = root.job_id
         return None if job is None else strawberry.ID(ids.encode("SyncJob", job))

@@ -9,18 +9,22 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
-from api import ids
 from api.node import Node
 from domain.marketplaces.models import ConnectionStatus as ConnectionStatusEnum
+from domain.marketplaces.models import Listing as ListingRow
 from domain.marketplaces.models import ListingStatus as ListingStatusEnum
 from domain.marketplaces.models import Marketplace as MarketplaceEnum
+from domain.marketplaces.models import MarketplaceConnection as MarketplaceConnectionRow
 
 if TYPE_CHECKING:
     from api.catalog.types import Product
 
-Marketplace = strawberry.enum(MarketplaceEnum, name="Marketplace")
-ConnectionStatus = strawberry.enum(ConnectionStatusEnum, name="ConnectionStatus")
-ListingStatus = strawberry.enum(ListingStatusEnum, name="ListingStatus")
+strawberry.enum(MarketplaceEnum, name="Marketplace")
+Marketplace = MarketplaceEnum
+strawberry.enum(ConnectionStatusEnum, name="ConnectionStatus")
+ConnectionStatus = ConnectionStatusEnum
+strawberry.enum(ListingStatusEnum, name="ListingStatus")
+ListingStatus = ListingStatusEnum
 
 
 @strawberry.type(description="One figure of a performance report (holds no model).")
@@ -52,31 +56,27 @@ class MarketplaceSyncStatus:
     "never shown."
 )
 class MarketplaceConnection(Node):
-    marketplace: Marketplace  # type: ignore[valid-type]
+    marketplace: Marketplace
     seller_id: str
-    status: ConnectionStatus  # type: ignore[valid-type]
+    status: ConnectionStatus
     created_at: datetime
     connected_at: datetime | None
     disconnected_at: datetime | None
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(ids.encode("MarketplaceConnection", self.id))  # type: ignore[attr-defined]
-
     @strawberry.field(description="The marketplaces this account sells in.")
-    def marketplace_ids(self) -> list[str]:
-        settings = self.settings or {}  # type: ignore[attr-defined]
+    def marketplace_ids(self, root: MarketplaceConnectionRow) -> list[str]:
+        settings = root.settings or {}
         if "marketplace_id" in settings:
             return [settings["marketplace_id"]]
         return list(settings.get("marketplace_ids", []))
 
     @strawberry.field(description="Amazon's SP-API region (na, eu, fe); null for eBay.")
-    def region(self) -> str | None:
-        return (self.settings or {}).get("region")  # type: ignore[attr-defined]
+    def region(self, root: MarketplaceConnectionRow) -> str | None:
+        return (root.settings or {}).get("region")
 
     @strawberry.field(description="The latest performance report pulled from the marketplace.")
-    async def report(self, info: Info) -> PerformanceReport | None:
-        found = await info.context.loaders.last_report.load(self.id)  # type: ignore[attr-defined]
+    async def report(self, root: MarketplaceConnectionRow, info: Info) -> PerformanceReport | None:
+        found = await info.context.loaders.last_report.load(root.id)
         if not found:
             return None
         figures = sorted(found["metrics"].items())  # MAX_REPORT_METRICS at most
@@ -84,13 +84,13 @@ class MarketplaceConnection(Node):
         return PerformanceReport(kind=found["kind"], metrics=metrics)
 
     @strawberry.field
-    async def sync(self, info: Info) -> MarketplaceSyncStatus:
-        counts = await info.context.loaders.sync_counts.load(self.id)  # type: ignore[attr-defined]
+    async def sync(self, root: MarketplaceConnectionRow, info: Info) -> MarketplaceSyncStatus:
+        counts = await info.context.loaders.sync_counts.load(root.id)
         return MarketplaceSyncStatus(
-            last_success_at=self.last_success_at,  # type: ignore[attr-defined]
-            last_error_at=self.last_error_at,  # type: ignore[attr-defined]
-            last_error_code=self.last_error_code,  # type: ignore[attr-defined]
-            orders_pulled_until=self.orders_pulled_until,  # type: ignore[attr-defined]
+            last_success_at=root.last_success_at,
+            last_error_at=root.last_error_at,
+            last_error_code=root.last_error_code,
+            orders_pulled_until=root.orders_pulled_until,
             backlog=counts.get("queued", 0) + counts.get("running", 0),
             failed=counts.get("dead", 0),
         )
@@ -101,17 +101,15 @@ class Listing(Node):
     external_id: str
     price: Decimal
     currency: str
-    status: ListingStatus  # type: ignore[valid-type]
+    status: ListingStatus
     updated_at: datetime
 
     @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(ids.encode("Listing", self.id))  # type: ignore[attr-defined]
+    async def connection(self, root: ListingRow, info: Info) -> MarketplaceConnection:
+        return await info.context.loaders.connection.load(root.connection_id)
 
     @strawberry.field
-    async def connection(self, info: Info) -> MarketplaceConnection:
-        return await info.context.loaders.connection.load(self.connection_id)  # type: ignore[attr-defined]
-
-    @strawberry.field
-    async def product(self, info: Info) -> Annotated[Product, strawberry.lazy("api.catalog.types")]:
-        return await info.context.loaders.product.load(self.product_id)  # type: ignore[attr-defined]
+    async def product(
+        self, root: ListingRow, info: Info
+    ) -> Annotated[Product, strawberry.lazy("api.catalog.types")]:
+        return await info.context.loaders.product.load(root.product_id)

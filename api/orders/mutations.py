@@ -46,7 +46,7 @@ class OrderLineInput:
 @strawberry.input(description="An order as received from a marketplace.")
 class OrderImportInput:
     organization_id: strawberry.ID
-    marketplace: Marketplace  # type: ignore[valid-type]
+    marketplace: Marketplace
     external_order_id: str
     customer: BuyerInput
     shipping_address: AddressInput
@@ -115,7 +115,7 @@ class OrderMutations:
         self,
         info: Info,
         id: strawberry.ID,
-        to_status: OrderStatus,  # type: ignore[valid-type]
+        to_status: OrderStatus,
     ) -> models.Order:
         order = await get_readable(info.context, models.Order, id)
         authorize(info.context, "transition", order)

@@ -22,7 +22,7 @@ class OrderQueries:
         self,
         info: Info,
         organization_id: strawberry.ID | None = None,
-        status: OrderStatus | None = None,  # type: ignore[valid-type]
+        status: OrderStatus | None = None,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Order] | None:

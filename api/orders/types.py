@@ -9,17 +9,20 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
-from api import ids
 from api.marketplaces.types import Marketplace
 from api.node import Node
 from api.pagination import Connection
 from domain.orders.lifecycle import TRANSITIONS
+from domain.orders.models import Customer as CustomerRow
+from domain.orders.models import Order as OrderRow
+from domain.orders.models import OrderLine as OrderLineRow
 from domain.orders.models import OrderStatus as OrderStatusEnum
 
 if TYPE_CHECKING:
     from api.catalog.types import Product
 
-OrderStatus = strawberry.enum(OrderStatusEnum, name="OrderStatus")
+strawberry.enum(OrderStatusEnum, name="OrderStatus")
+OrderStatus = OrderStatusEnum
 
 
 @strawberry.type(description="A buyer of one organization.")
@@ -29,17 +32,13 @@ class Customer(Node):
     phone: str | None = strawberry.field(description="The buyer's phone number.")
     created_at: datetime
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(ids.encode("Customer", self.id))  # type: ignore[attr-defined]
-
     @strawberry.field(
         description="The buyer's address book (addresses they shipped to), newest first."
     )
     async def addresses(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, root: CustomerRow, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[CustomerAddress] | None:
-        return await info.context.loaders.customer_addresses.load((self.id, first, after))  # type: ignore[attr-defined]
+        return await info.context.loaders.customer_addresses.load((root.id, first, after))
 
 
 @strawberry.type
@@ -62,30 +61,30 @@ class OrderLine:
     unit_price: Decimal
 
     @strawberry.field
-    def line_total(self) -> Decimal:
-        return self.quantity * self.unit_price  # type: ignore[attr-defined]
+    def line_total(self, root: OrderLineRow) -> Decimal:
+        return root.quantity * root.unit_price
 
     @strawberry.field(description="The product, while it still exists.")
     async def product(
-        self, info: Info
+        self, root: OrderLineRow, info: Info
     ) -> Annotated[Product, strawberry.lazy("api.catalog.types")] | None:
-        if self.product_id is None:  # type: ignore[attr-defined]
+        if root.product_id is None:
             return None
-        return await info.context.loaders.product.load(self.product_id)  # type: ignore[attr-defined]
+        return await info.context.loaders.product.load(root.product_id)
 
 
 @strawberry.type
 class OrderStatusChange:
-    from_status: OrderStatus | None  # type: ignore[valid-type]
-    to_status: OrderStatus  # type: ignore[valid-type]
+    from_status: OrderStatus | None
+    to_status: OrderStatus
     created_at: datetime
 
 
 @strawberry.type(description="An order received from a marketplace.")
 class Order(Node):
-    marketplace: Marketplace  # type: ignore[valid-type]
+    marketplace: Marketplace
     external_order_id: str
-    status: OrderStatus  # type: ignore[valid-type]
+    status: OrderStatus
     currency: str
     total: Decimal
     placed_at: datetime
@@ -107,24 +106,20 @@ class Order(Node):
         description="Shipping country, ISO 3166-1 alpha-2."
     )
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(ids.encode("Order", self.id))  # type: ignore[attr-defined]
-
     @strawberry.field(description="Statuses this order may move to next.")
-    def next_statuses(self) -> list[OrderStatus]:  # type: ignore[valid-type]
-        return sorted(TRANSITIONS[OrderStatusEnum(self.status)])  # type: ignore[attr-defined]
+    def next_statuses(self, root: OrderRow) -> list[OrderStatus]:
+        return sorted(TRANSITIONS[OrderStatusEnum(root.status)])
 
     @strawberry.field
-    async def customer(self, info: Info) -> Customer:
-        return await info.context.loaders.customer.load(self.customer_id)  # type: ignore[attr-defined]
+    async def customer(self, root: OrderRow, info: Info) -> Customer:
+        return await info.context.loaders.customer.load(root.customer_id)
 
     @strawberry.field
-    async def lines(self, info: Info) -> list[OrderLine]:
-        return await info.context.loaders.order_lines.load(self.id)  # type: ignore[attr-defined]
+    async def lines(self, root: OrderRow, info: Info) -> list[OrderLine]:
+        return await info.context.loaders.order_lines.load(root.id)
 
     @strawberry.field(description="Its status changes, newest first.")
     async def history(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, root: OrderRow, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[OrderStatusChange] | None:
-        return await info.context.loaders.order_history.load((self.id, first, after))  # type: ignore[attr-defined]
+        return await info.context.loaders.order_history.load((root.id, first, after))

@@ -18,6 +18,7 @@ from api.pagination import Connection, paginate
 from api.payloads import payload
 from api.privacy.types import SUBJECT_TYPES, AccessGrantSubject
 from domain.privacy import breach
+from domain.privacy.breach import BreachIncident as BreachIncidentRow
 from domain.privacy.models import GrantSubject
 
 
@@ -33,23 +34,19 @@ class BreachIncident(Node):
     authority_notified_at: datetime | None
     people_notified_at: datetime | None
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(ids.encode("BreachIncident", self.id))  # type: ignore[attr-defined]
-
     @strawberry.field(description="72 hours after detection (GDPR Art. 33).")
-    def authority_due_at(self) -> datetime:
-        return breach.authority_due(self)  # type: ignore[arg-type]
+    def authority_due_at(self, root: BreachIncidentRow) -> datetime:
+        return breach.authority_due(root)  # type: ignore[arg-type]
 
     @strawberry.field(description="Hours left to tell the authority; negative when late.")
-    def authority_hours_left(self) -> float:
-        due = breach.authority_due(self)  # type: ignore[arg-type]
+    def authority_hours_left(self, root: BreachIncidentRow) -> float:
+        due = breach.authority_due(root)  # type: ignore[arg-type]
         return round((due - datetime.now(UTC)).total_seconds() / 3600, 1)
 
 
 @strawberry.input
 class BreachPersonInput:
-    subject_kind: AccessGrantSubject  # type: ignore[valid-type]
+    subject_kind: AccessGrantSubject
     subject_id: strawberry.ID
 
 

@@ -14,7 +14,6 @@ import strawberry
 from strawberry.extensions import SchemaExtension
 from strawberry.types import Info
 
-from api import ids
 from api.access import authorize, readable
 from api.context import RequestContext
 from api.errors import MutationError
@@ -24,27 +23,25 @@ from api.payloads import payload
 from domain.privacy import consent
 from domain.privacy import consent_models as models
 
-Purpose = strawberry.enum(models.ConsentPurpose, name="ConsentPurpose")
-Method = strawberry.enum(models.ConsentMethod, name="ConsentMethod")
+strawberry.enum(models.ConsentPurpose, name="ConsentPurpose")
+Purpose = models.ConsentPurpose
+strawberry.enum(models.ConsentMethod, name="ConsentMethod")
+Method = models.ConsentMethod
 
 
 @strawberry.type(description="One consent choice: given or withdrawn, how, under which notice.")
 class ConsentEvent(Node):
-    purpose: Purpose  # type: ignore[valid-type]
+    purpose: Purpose
     granted: bool
-    method: Method  # type: ignore[valid-type]
+    method: Method
     policy_version: str | None
     notice_digest: str | None = strawberry.field(description="SHA-256 of the notice shown.")
     created_at: datetime
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(ids.encode("ConsentEvent", self.id))  # type: ignore[attr-defined]
-
 
 @strawberry.input
 class ConsentRecordInput:
-    purpose: Purpose  # type: ignore[valid-type]
+    purpose: Purpose
     granted: bool
     policy_version: str | None = None
     notice_text: str | None = strawberry.field(

@@ -21,6 +21,7 @@ from api.privacy.types import SUBJECT_TYPES, AccessGrantSubject
 from domain.errors import ValidationFailed
 from domain.privacy.models import GrantSubject
 from domain.privacy.request_models import LegalHold as LegalHoldModel
+from domain.privacy.request_models import LegalHold as LegalHoldRow
 from domain.privacy.services import subject_organization
 
 MIN_REASON, MAX_REASON = 10, 1000
@@ -28,19 +29,15 @@ MIN_REASON, MAX_REASON = 10, 1000
 
 @strawberry.type(description="A privacy officer's veto on erasing one person's data.")
 class LegalHold(Node):
-    subject_kind: AccessGrantSubject  # type: ignore[valid-type]
+    subject_kind: AccessGrantSubject
     reason: str
     created_at: datetime
     released_at: datetime | None
 
     @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(ids.encode("LegalHold", self.id))  # type: ignore[attr-defined]
-
-    @strawberry.field
-    def subject_id(self) -> strawberry.ID:
-        kind = SUBJECT_TYPES[GrantSubject(self.subject_kind)]
-        return strawberry.ID(ids.encode(kind, self.subject_id))  # type: ignore[attr-defined]
+    def subject_id(self, root: LegalHoldRow) -> strawberry.ID:
+        kind = SUBJECT_TYPES[GrantSubject(root.subject_kind)]
+        return strawberry.ID(ids.encode(kind, root.subject_id))
 
 
 @strawberry.type
@@ -74,7 +71,7 @@ class LegalHoldMutations:
     async def legal_hold_set(
         self,
         info: Info,
-        subject_kind: AccessGrantSubject,  # type: ignore[valid-type]
+        subject_kind: AccessGrantSubject,
         subject_id: strawberry.ID,
         reason: str,
     ) -> LegalHoldModel:

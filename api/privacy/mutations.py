@@ -22,7 +22,7 @@ from domain.privacy import models, services
 
 @strawberry.input
 class AccessGrantCreateInput:
-    subject_kind: AccessGrantSubject  # type: ignore[valid-type]
+    subject_kind: AccessGrantSubject
     subject_id: strawberry.ID = strawberry.field(description="The User's or Customer's id.")
     justification: str = strawberry.field(
         description=f"Why you need the data ({services.MIN_JUSTIFICATION}-"

@@ -9,7 +9,6 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from api import ids
 from api.access import authorize
 from api.context import RequestContext
 from api.errors import MutationError
@@ -24,10 +23,6 @@ class PrivacyPolicyVersion(Node):
     material: bool = strawberry.field(description="Material: every user is asked to accept it.")
     text_digest: str = strawberry.field(description="SHA-256 of the published text.")
     published_at: datetime
-
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(ids.encode("PrivacyPolicyVersion", self.id))  # type: ignore[attr-defined]
 
 
 @strawberry.input

@@ -38,7 +38,7 @@ class PrivacyQueries:
     async def processing_restrictions(
         self,
         info: Info,
-        subject_kind: AccessGrantSubject | None = None,  # type: ignore[valid-type]
+        subject_kind: AccessGrantSubject | None = None,
         subject_id: strawberry.ID | None = None,
         active_only: bool = False,
         first: int | None = None,

@@ -39,13 +39,11 @@ _CHANNELS = {
 
 @strawberry.input
 class PrivacyRequestCreateInput:
-    type: RequestType  # type: ignore[valid-type]
-    purpose: Purpose | None = strawberry.field(  # type: ignore[valid-type]
+    type: RequestType
+    purpose: Purpose | None = strawberry.field(
         default=None, description="For an objection: the purpose objected to."
     )
-    subject_kind: AccessGrantSubject = strawberry.field(  # type: ignore[valid-type]
-        default=GrantSubject.USER
-    )
+    subject_kind: AccessGrantSubject = strawberry.field(default=GrantSubject.USER)
     subject_id: strawberry.ID | None = strawberry.field(
         default=None, description="The User's or Customer's id; yourself when omitted."
     )

@@ -27,7 +27,7 @@ class PrivacyRequestQueries:
     async def privacy_requests(
         self,
         info: Info,
-        status: RequestStatus | None = None,  # type: ignore[valid-type]
+        status: RequestStatus | None = None,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[PrivacyRequest] | None:

@@ -14,12 +14,18 @@ from api.privacy import receipts
 from api.privacy.types import SUBJECT_TYPES, AccessGrantSubject, Purpose
 from domain.privacy import request_models as models
 from domain.privacy.models import GrantSubject
+from domain.privacy.request_models import PrivacyRequest as PrivacyRequestRow
+from domain.privacy.request_models import PrivacyRequestEvent as PrivacyRequestEventRow
 from domain.privacy.requests import days_left
 
-RequestType = strawberry.enum(models.RequestType, name="PrivacyRequestType")
-Regime = strawberry.enum(models.Regime, name="PrivacyRegime")
-RequestStatus = strawberry.enum(models.RequestStatus, name="PrivacyRequestStatus")
-IdentityCheck = strawberry.enum(models.IdentityCheck, name="IdentityCheck")
+strawberry.enum(models.RequestType, name="PrivacyRequestType")
+RequestType = models.RequestType
+strawberry.enum(models.Regime, name="PrivacyRegime")
+Regime = models.Regime
+strawberry.enum(models.RequestStatus, name="PrivacyRequestStatus")
+RequestStatus = models.RequestStatus
+strawberry.enum(models.IdentityCheck, name="IdentityCheck")
+IdentityCheck = models.IdentityCheck
 
 
 @strawberry.enum(description="The contact channel at which the person was reached and confirmed.")
@@ -30,14 +36,14 @@ class VerifiedChannel(Enum):
 
 @strawberry.type(description="One step of a privacy request: its status after it, who, why.")
 class PrivacyRequestStep:
-    status: RequestStatus  # type: ignore[valid-type]
+    status: RequestStatus
     step: str
     note: str | None
     created_at: datetime
 
     @strawberry.field(description="The user who took the step, if a person did.")
-    def actor_id(self) -> strawberry.ID | None:
-        actor = self.actor_id  # type: ignore[attr-defined]
+    def actor_id(self, root: PrivacyRequestEventRow) -> strawberry.ID | None:
+        actor = root.actor_id
         return None if actor is None else strawberry.ID(ids.encode("User", actor))
 
 
@@ -46,12 +52,12 @@ class PrivacyRequestStep:
     "step taken."
 )
 class PrivacyRequest(Node):
-    type: RequestType  # type: ignore[valid-type]
-    subject_kind: AccessGrantSubject  # type: ignore[valid-type]
-    purpose: Purpose | None  # type: ignore[valid-type]
-    regime: Regime  # type: ignore[valid-type]
-    status: RequestStatus  # type: ignore[valid-type]
-    identity_check: IdentityCheck  # type: ignore[valid-type]
+    type: RequestType
+    subject_kind: AccessGrantSubject
+    purpose: Purpose | None
+    regime: Regime
+    status: RequestStatus
+    identity_check: IdentityCheck
     received_at: datetime
     due_at: datetime
     original_due_at: datetime
@@ -60,40 +66,36 @@ class PrivacyRequest(Node):
     denial_reason: str | None
     closed_at: datetime | None
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(ids.encode("PrivacyRequest", self.id))  # type: ignore[attr-defined]
-
     @strawberry.field(
         description="Erasure: what was erased and kept, with the legal basis (names, no values); "
         "the request and the person by their global ids."
     )
-    def receipt(self) -> JSON | None:
-        return receipts.shown(self.__dict__.get("receipt"))
+    def receipt(self, root: PrivacyRequestRow) -> JSON | None:
+        return receipts.shown(root.__dict__.get("receipt"))
 
     @strawberry.field(
         description="The User or Customer the request is about (unknown for some "
         "reports about a minor)."
     )
-    def subject_id(self) -> strawberry.ID | None:
-        pk = self.subject_id  # type: ignore[attr-defined]
+    def subject_id(self, root: PrivacyRequestRow) -> strawberry.ID | None:
+        pk = root.subject_id
         if pk is None:
             return None
-        kind = SUBJECT_TYPES[GrantSubject(self.subject_kind)]
+        kind = SUBJECT_TYPES[GrantSubject(root.subject_kind)]
         return strawberry.ID(ids.encode(kind, pk))
 
     @strawberry.field(description="The privacy officer handling it.")
-    def handler_id(self) -> strawberry.ID | None:
-        pk = self.handler_id  # type: ignore[attr-defined]
+    def handler_id(self, root: PrivacyRequestRow) -> strawberry.ID | None:
+        pk = root.handler_id
         return None if pk is None else strawberry.ID(ids.encode("User", pk))
 
     @strawberry.field(description="Whole days until the deadline; negative once overdue.")
-    def days_left(self) -> int:
-        return days_left(self)  # type: ignore[arg-type]
+    def days_left(self, root: PrivacyRequestRow) -> int:
+        return days_left(root)  # type: ignore[arg-type]
 
     @strawberry.field(description="Every step so far, oldest first.")
-    async def history(self) -> list[PrivacyRequestStep]:
-        events = await models.PrivacyRequestEvent.filter(
-            request_id=self.id  # type: ignore[attr-defined]
-        ).order_by("id")  # at most domain.privacy.requests.MAX_STEPS
+    async def history(self, root: PrivacyRequestRow) -> list[PrivacyRequestStep]:
+        events = await models.PrivacyRequestEvent.filter(request_id=root.id).order_by(
+            "id"
+        )  # at most domain.privacy.requests.MAX_STEPS
         return events  # type: ignore[return-value]

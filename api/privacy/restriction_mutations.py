@@ -29,13 +29,11 @@ from domain.privacy.services import subject_organization
 
 @strawberry.input
 class ProcessingRestrictionCreateInput:
-    kind: RestrictionKind  # type: ignore[valid-type]
-    purpose: Purpose | None = strawberry.field(  # type: ignore[valid-type]
+    kind: RestrictionKind
+    purpose: Purpose | None = strawberry.field(
         default=None, description="The purpose objected to; a restriction covers every one."
     )
-    subject_kind: AccessGrantSubject = strawberry.field(  # type: ignore[valid-type]
-        default=models.GrantSubject.USER
-    )
+    subject_kind: AccessGrantSubject = strawberry.field(default=models.GrantSubject.USER)
     subject_id: strawberry.ID | None = strawberry.field(
         default=None, description="The User's or Customer's id; yourself when omitted."
     )

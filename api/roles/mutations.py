@@ -30,7 +30,7 @@ _OWN_ROLES = "nobody changes their own roles"
 @strawberry.input(description="Name the user by userId or by username (exactly one).")
 class OrganizationRoleGrantInput:
     organization_id: strawberry.ID
-    role: OrgRole  # type: ignore[valid-type]
+    role: OrgRole
     user_id: strawberry.ID | None = None
     username: str | None = None
 
@@ -44,7 +44,7 @@ class OrganizationRoleRevokeInput:
 
 @strawberry.input(description="Name the user by userId or by username (exactly one).")
 class PlatformRoleInput:
-    role: PlatformRole  # type: ignore[valid-type]
+    role: PlatformRole
     user_id: strawberry.ID | None = None
     username: str | None = None
 

@@ -11,6 +11,8 @@ from strawberry.types import Info
 from api import ids
 from api.accounts.types import OrgRole, PlatformRole
 from api.node import Node
+from domain.accounts.models import Membership as MembershipRow
+from domain.accounts.models import PlatformRoleGrant as PlatformRoleGrantRow
 
 if TYPE_CHECKING:
     from api.accounts.types import Organization, User
@@ -18,39 +20,33 @@ if TYPE_CHECKING:
 
 @strawberry.type(description="A user's role in an organization.")
 class OrganizationMember(Node):
-    role: OrgRole  # type: ignore[valid-type]
+    role: OrgRole
     created_at: datetime
 
-    @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(ids.encode("Membership", self.id))  # type: ignore[attr-defined]
-
     @strawberry.field(description="The member's user id (their personal data needs its own right).")
-    def user_id(self) -> strawberry.ID:
-        return strawberry.ID(ids.encode("User", self.user_id))  # type: ignore[attr-defined]
+    def user_id(self, root: MembershipRow) -> strawberry.ID:
+        return strawberry.ID(ids.encode("User", root.user_id))
 
     @strawberry.field
     async def organization(
-        self, info: Info
+        self, root: MembershipRow, info: Info
     ) -> Annotated[Organization, strawberry.lazy("api.accounts.types")]:
-        return await info.context.loaders.organization.load(self.organization_id)  # type: ignore[attr-defined]
+        return await info.context.loaders.organization.load(root.organization_id)
 
     @strawberry.field(
         description="The member: their username and full name under User's own field rules."
     )
-    async def user(self, info: Info) -> Annotated[User, strawberry.lazy("api.accounts.types")]:
-        return await info.context.loaders.user.load(self.user_id)  # type: ignore[attr-defined]
+    async def user(
+        self, root: MembershipRow, info: Info
+    ) -> Annotated[User, strawberry.lazy("api.accounts.types")]:
+        return await info.context.loaders.user.load(root.user_id)
 
 
 @strawberry.type(description="A platform role held by a user.")
 class PlatformRoleAssignment(Node):
-    role: PlatformRole  # type: ignore[valid-type]
+    role: PlatformRole
     created_at: datetime
 
     @strawberry.field
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(ids.encode("PlatformRoleGrant", self.id))  # type: ignore[attr-defined]
-
-    @strawberry.field
-    def user_id(self) -> strawberry.ID:
-        return strawberry.ID(ids.encode("User", self.user_id))  # type: ignore[attr-defined]
+    def user_id(self, root: PlatformRoleGrantRow) -> strawberry.ID:
+        return strawberry.ID(ids.encode("User", root.user_id))

@@ -22,7 +22,7 @@ class SupportQueries:
         self,
         info: Info,
         organization_id: strawberry.ID | None = None,
-        status: TicketStatus | None = None,  # type: ignore[valid-type]
+        status: TicketStatus | None = None,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[Ticket] | None:
