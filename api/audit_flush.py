@@ -82,7 +82,7 @@ def _replace(context: ExecutionContext, code: Code) -> None:
             response.headers["Retry-After"] = RETRY_AFTER
 
 
-def _failures(result: ExecutionResult | None) -> list[BaseException]:
+def _failures(result: idempotency.AnyResult) -> list[BaseException]:
     """The unexpected failures of resolvers (their writes must not stand)."""
     return [
         error.original_error
@@ -110,11 +110,11 @@ def _forget_cookies(context: ExecutionContext) -> None:
 
 
 class AuditFlush(SchemaExtension):
-    async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_operation(self) -> AsyncIterator[None]:
         yield
         _report_stats(self.execution_context)
 
-    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
         if context.operation_type is not OperationType.MUTATION:
             yield

@@ -146,7 +146,7 @@ class _Walk:
             return self._page(node, field)
         if "ids" in field.args:
             return self._ids(node, list_bound(parent.name, node.name.value))
-        if not is_list_type(get_nullable_type(field.type)):  # type: ignore[arg-type]
+        if not is_list_type(get_nullable_type(field.type)):
             return 1
         name = node.name.value
         if _is_connection(parent) and name in {"edges", "nodes"}:
@@ -168,7 +168,7 @@ class _Walk:
             named = get_named_type(field.type)
             if not is_composite_type(named):
                 continue
-            inner = self.cost(node.selection_set, named, seen)  # type: ignore[arg-type]
+            inner = self.cost(node.selection_set, named, seen)
             total += self._factor(on, node, field) * (1 + inner)
         return total
 

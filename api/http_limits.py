@@ -69,10 +69,10 @@ class BodyLimitMiddleware:
         chunks: list[bytes] = []
         size = 0
         while True:
-            message = await receive()
-            if message["type"] != "http.request":
+            received = await receive()
+            if received["type"] != "http.request":
                 break
-            chunk = message.get("body", b"")
+            chunk = received.get("body", b"")
             size += len(chunk)
             if size > limit:
                 await send_error(
@@ -80,7 +80,7 @@ class BodyLimitMiddleware:
                 )
                 return
             chunks.append(chunk)
-            if not message.get("more_body", False):
+            if not received.get("more_body", False):
                 break
         body = b"".join(chunks)
         replayed = False
@@ -126,10 +126,10 @@ class ResponseLimitMiddleware:
                 over = True
                 parts.clear()
                 limit = self.max_bytes
-                message = f"the answer is over {limit} bytes; ask less"
+                text = f"the answer is over {limit} bytes; ask less"
                 media_type = scope_media_type(scope)
                 await send_error(
-                    send, 200, Code.RESPONSE_TOO_LARGE, message, media_type=media_type, ran=True
+                    send, 200, Code.RESPONSE_TOO_LARGE, text, media_type=media_type, ran=True
                 )
                 return
             parts.append(chunk)

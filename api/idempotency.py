@@ -19,11 +19,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from graphql import ExecutionResult as GraphQLResult
 from graphql import GraphQLError
+from graphql.execution import InitialIncrementalExecutionResult
 from strawberry.types import ExecutionContext, ExecutionResult
 from tortoise import connections
 
 from api.error_codes import Code
+
+# What ExecutionContext.result holds: Strawberry's result or graphql-core's.
+AnyResult = ExecutionResult | GraphQLResult | InitialIncrementalExecutionResult | None
 
 HEADER = "idempotency-key"
 ACTION = "mutation.idempotency_key"  # also written out in the look-up and the index
@@ -92,7 +97,7 @@ async def earlier(context: ExecutionContext, claim: Claim) -> GraphQLError | Non
     )
 
 
-def applied(result: ExecutionResult | None) -> bool:
+def applied(result: AnyResult) -> bool:
     """True when some root field did something (its payload has no errors)."""
     if result is None or not result.data:
         return False

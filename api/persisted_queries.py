@@ -95,7 +95,7 @@ class RedisDocumentStore:
 
     async def get(self, key: str) -> str | None:
         found = await self.redis.get(self.PREFIX + key)
-        return found.decode() if found is not None else None
+        return found.decode() if isinstance(found, bytes) else found
 
     async def put(self, key: str, document: str) -> None:
         await self.redis.set(self.PREFIX + key, document.encode(), ex=self.TTL_SECONDS)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from graphql import GraphQLError
@@ -138,7 +138,7 @@ class RateLimitMiddleware:
 class AuthRateLimit(SchemaExtension):
     """Spend the sign-in budget, per IP and per principal, for each sign-in-like root field."""
 
-    async def on_execute(self) -> Iterator[None]:  # type: ignore[override]
+    async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
         request_context = context.context
         limits: RateLimits | None = getattr(request_context.request.app.state, "rate_limits", None)

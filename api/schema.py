@@ -136,7 +136,7 @@ def _frames(error: BaseException, most: int = 12) -> str:
 
 
 class MandiSchema(strawberry.Schema):
-    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:  # type: ignore[override]
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         result = await super().execute(*args, **kwargs)
         if result.errors:
             result.errors = [with_code(error) for error in result.errors]

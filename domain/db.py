@@ -12,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
+from tortoise.models import Model
 
 from domain.crypto import at_rest, keys, keystore
 from domain.settings import ensure_sqlite_dir, keys_database_url
@@ -108,7 +109,7 @@ def dialect() -> str:
     return connections.get("default").capabilities.dialect
 
 
-def models() -> dict[str, type]:
+def models() -> dict[str, type[Model]]:
     """Every registered model of the app, by name."""
     return dict(Tortoise.apps[APP]) if APP in Tortoise.apps else {}
 

@@ -188,8 +188,8 @@ class SessionMutations:
         if not await login.reauthenticate(user=user, password=password, code=code):
             audit_auth(ctx, "session.reauthenticate", user, Outcome.DENIED)
             await ctx.throttle.failed(name, ctx.client_ip)
-            error = MutationError(code=ErrorCode.UNAUTHENTICATED, message=_BAD_LOGIN, field=None)
-            return SessionPayload(user=None, errors=[error])
+            refusal = MutationError(code=ErrorCode.UNAUTHENTICATED, message=_BAD_LOGIN, field=None)
+            return SessionPayload(user=None, errors=[refusal])
         await sessions.mark_reauthenticated(session_id=session.id)
         audit_auth(ctx, "session.reauthenticate", user, Outcome.ALLOWED)
         return SessionPayload(user=user)  # type: ignore[arg-type]

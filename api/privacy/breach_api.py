@@ -36,11 +36,11 @@ class BreachIncident(Node):
 
     @strawberry.field(description="72 hours after detection (GDPR Art. 33).")
     def authority_due_at(self, root: BreachIncidentRow) -> datetime:
-        return breach.authority_due(root)  # type: ignore[arg-type]
+        return breach.authority_due(root)
 
     @strawberry.field(description="Hours left to tell the authority; negative when late.")
     def authority_hours_left(self, root: BreachIncidentRow) -> float:
-        due = breach.authority_due(root)  # type: ignore[arg-type]
+        due = breach.authority_due(root)
         return round((due - datetime.now(UTC)).total_seconds() / 3600, 1)
 
 

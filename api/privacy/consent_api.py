@@ -74,10 +74,10 @@ async def _record(
     policy_version: str | None = None,
     notice_text: str | None = None,
 ) -> models.ConsentEvent:
-    ctx.require_session()
-    authorize(ctx, "create", models.ConsentEvent(user_id=ctx.principal.user_id))
+    me = ctx.require_session().user_id
+    authorize(ctx, "create", models.ConsentEvent(user_id=me))
     event = await consent.record(
-        user_id=ctx.principal.user_id,  # type: ignore[arg-type]
+        user_id=me,
         purpose=purpose,
         granted=granted,
         method=method,
@@ -119,8 +119,8 @@ class ConsentQueries:
     @strawberry.field(description="Your current choice per purpose (the latest event of each).")
     async def consents(self, info: Info) -> list[ConsentEvent] | None:
         ctx: RequestContext = info.context
-        ctx.require_session()
-        return list((await consent.current(ctx.principal.user_id)).values())  # type: ignore[arg-type, return-value]
+        me = ctx.require_session().user_id
+        return list((await consent.current(me)).values())  # type: ignore[arg-type]  # rows shown as their GraphQL type
 
     @strawberry.field(description="Consent events you may see, newest first.")
     async def consent_events(
@@ -132,7 +132,7 @@ class ConsentQueries:
 class GpcSignal(SchemaExtension):
     """Honour ``Sec-GPC: 1`` from a signed-in person as their CCPA opt-out."""
 
-    async def on_execute(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_execute(self) -> AsyncIterator[None]:
         ctx = self.execution_context.context
         principal = ctx.principal
         if (

@@ -47,13 +47,13 @@ class PolicyMutations:
         self, info: Info, input: PrivacyPolicyPublishInput
     ) -> dict[str, Any]:
         ctx: RequestContext = info.context
-        ctx.require_session()
+        me = ctx.require_session().user_id
         authorize(ctx, "publish", models.PrivacyPolicyVersion(), planned=True)
         policy, told = await models.publish(
             version=input.version,
             material=input.material,
             text=input.text,
-            by_user_id=ctx.principal.user_id,
+            by_user_id=me,
         )
         ctx.audit.note("privacy_policy.publish", "PrivacyPolicyVersion", policy.id)
         return {"policy": policy, "notified": told}
@@ -62,9 +62,9 @@ class PolicyMutations:
     @payload(PrivacyPolicyPayload)
     async def privacy_policy_accept(self, info: Info, version: str) -> models.PrivacyPolicyVersion:
         ctx: RequestContext = info.context
-        ctx.require_session()
-        authorize(ctx, "create", models.PolicyAcceptance(user_id=ctx.principal.user_id))
-        accepted = await models.accept(user_id=ctx.principal.user_id, version=version)  # type: ignore[arg-type]
+        me = ctx.require_session().user_id
+        authorize(ctx, "create", models.PolicyAcceptance(user_id=me))
+        accepted = await models.accept(user_id=me, version=version)
         ctx.audit.note(
             "privacy_policy.accept",
             "PolicyAcceptance",
@@ -86,5 +86,5 @@ class PolicyQueries:
     )
     async def privacy_policy_acceptance_required(self, info: Info) -> PrivacyPolicyVersion | None:
         ctx: RequestContext = info.context
-        ctx.require_session()
-        return await models.acceptance_required(ctx.principal.user_id)  # type: ignore[arg-type, return-value]
+        me = ctx.require_session().user_id
+        return await models.acceptance_required(me)  # type: ignore[return-value]

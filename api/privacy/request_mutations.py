@@ -112,7 +112,7 @@ class PrivacyRequestMutations:
         self, info: Info, input: PrivacyRequestCreateInput
     ) -> dict[str, Any]:
         ctx: RequestContext = info.context
-        ctx.require_session()
+        me = ctx.require_session().user_id
         kind = models.RequestType(input.type)
         if kind is models.RequestType.MINOR_DATA:
             raise ValidationFailed("report a minor with minorDataReport", field="type")
@@ -120,7 +120,7 @@ class PrivacyRequestMutations:
         if input.subject_id is None:
             if subject_kind is not GrantSubject.USER:
                 raise ValidationFailed("name the buyer", field="subjectId")
-            subject_id = ctx.principal.user_id
+            subject_id = me
         else:
             subject_id = ids.decode(
                 input.subject_id, SUBJECT_TYPES[subject_kind], field="subjectId"
@@ -151,7 +151,7 @@ class PrivacyRequestMutations:
             subject_kind=subject_kind,
             subject_id=subject_id,
             identity_check=check,
-            requested_by_id=ctx.principal.user_id,
+            requested_by_id=me,
             purpose=purpose,
         )
         note(ctx, "create" if created else "create_duplicate", request)
@@ -163,10 +163,10 @@ class PrivacyRequestMutations:
     @payload(PrivacyRequestPayload)
     async def privacy_request_take(self, info: Info, id: strawberry.ID) -> models.PrivacyRequest:
         ctx: RequestContext = info.context
-        ctx.require_session()
+        me = ctx.require_session().user_id
         request = await get_readable(ctx, models.PrivacyRequest, id)
         authorize(ctx, "take", request)
-        taken = await requests.take(request=request, handler_id=ctx.principal.user_id)
+        taken = await requests.take(request=request, handler_id=me)
         note(ctx, "take", taken)
         return taken
 
@@ -179,12 +179,10 @@ class PrivacyRequestMutations:
         self, info: Info, id: strawberry.ID, until: datetime, reason: str
     ) -> models.PrivacyRequest:
         ctx: RequestContext = info.context
-        ctx.require_session()
+        me = ctx.require_session().user_id
         request = await get_readable(ctx, models.PrivacyRequest, id)
         authorize(ctx, "extend", request)
-        extended = await requests.extend(
-            request=request, until=until, reason=reason, actor_id=ctx.principal.user_id
-        )
+        extended = await requests.extend(request=request, until=until, reason=reason, actor_id=me)
         note(ctx, "extend", extended, fields=("due_at",), why=extended.extension_reason)
         return extended
 
@@ -197,10 +195,10 @@ class PrivacyRequestMutations:
         self, info: Info, id: strawberry.ID, reason: str
     ) -> models.PrivacyRequest:
         ctx: RequestContext = info.context
-        ctx.require_session()
+        me = ctx.require_session().user_id
         request = await get_readable(ctx, models.PrivacyRequest, id)
         authorize(ctx, "deny", request)
-        denied = await requests.deny(request=request, reason=reason, actor_id=ctx.principal.user_id)
+        denied = await requests.deny(request=request, reason=reason, actor_id=me)
         note(ctx, "deny", denied, why=denied.denial_reason)
         return denied
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 from strawberry.types import Info
+from tortoise.queryset import QuerySet
 
 from api import ids
 from api.access import get_readable, readable
@@ -13,7 +14,7 @@ from domain.privacy import request_models as models
 from domain.privacy.requests import queue_csv
 
 
-def _queue(info: Info):  # type: ignore[no-untyped-def]
+def _queue(info: Info) -> QuerySet[models.PrivacyRequest]:
     return (
         readable(info.context, models.PrivacyRequest)
         .filter(status__in=models.OPEN_STATUSES)

@@ -91,7 +91,7 @@ class PrivacyRequest(Node):
 
     @strawberry.field(description="Whole days until the deadline; negative once overdue.")
     def days_left(self, root: PrivacyRequestRow) -> int:
-        return days_left(root)  # type: ignore[arg-type]
+        return days_left(root)
 
     @strawberry.field(description="Every step so far, oldest first.")
     async def history(self, root: PrivacyRequestRow) -> list[PrivacyRequestStep]:

@@ -66,12 +66,12 @@ class RestrictionMutations:
         self, info: Info, input: ProcessingRestrictionCreateInput
     ) -> models.ProcessingRestriction:
         ctx: RequestContext = info.context
-        ctx.require_session()
+        me = ctx.require_session().user_id
         kind = models.GrantSubject(input.subject_kind)
         if input.subject_id is None:
             if kind is not models.GrantSubject.USER:
                 raise ValidationFailed("name the buyer", field="subjectId")
-            subject_id = ctx.principal.user_id
+            subject_id = me
         else:
             subject_id = ids.decode(input.subject_id, SUBJECT_TYPES[kind], field="subjectId")
         organization_id = await subject_organization(kind=kind, subject_id=subject_id)
@@ -85,7 +85,7 @@ class RestrictionMutations:
             subject_kind=kind,
             subject_id=subject_id,
             purpose=purpose,
-            requested_by_id=ctx.principal.user_id,
+            requested_by_id=me,
         )
         _note(ctx, f"processing_{restriction.kind}.create", restriction)
         return restriction
@@ -99,11 +99,9 @@ class RestrictionMutations:
         self, info: Info, id: strawberry.ID, reason: str | None = None
     ) -> models.ProcessingRestriction:
         ctx: RequestContext = info.context
-        ctx.require_session()
+        me = ctx.require_session().user_id
         restriction = await get_readable(ctx, models.ProcessingRestriction, id)
         authorize(ctx, "lift", restriction)
-        lifted = await restrictions.lift(
-            restriction=restriction, by_user_id=ctx.principal.user_id, reason=reason
-        )
+        lifted = await restrictions.lift(restriction=restriction, by_user_id=me, reason=reason)
         _note(ctx, f"processing_{lifted.kind}.lift", lifted)
         return lifted

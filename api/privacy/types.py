@@ -41,7 +41,7 @@ class AccessGrant(Node):
 
     @strawberry.field(description="Neither revoked nor expired.")
     def open(self, root: AccessGrantRow) -> bool:
-        return is_open(root)  # type: ignore[arg-type]
+        return is_open(root)
 
 
 strawberry.enum(PurposeEnum, name="ProcessingPurpose")
@@ -72,4 +72,4 @@ class ProcessingRestriction(Node):
 
     @strawberry.field(description="In force now.")
     def active(self, root: ProcessingRestrictionRow) -> bool:
-        return restriction_active(root)  # type: ignore[arg-type]
+        return restriction_active(root)
