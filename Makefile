@@ -61,4 +61,4 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.venv-created
 	touch $@ $(VENV)/.installed
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache
