@@ -40,7 +40,7 @@ async def export(
     total = await query.count()
     first = await query.order_by("seq").first().values("seq")
     last = await query.order_by("-seq").first().values("seq")
-    header = {
+    header: dict[str, Any] = {
         "type": "header",
         "since": since,
         "until": until,

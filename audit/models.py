@@ -4,6 +4,7 @@ ORM exposes no update path and database triggers refuse UPDATE, DELETE and TRUNC
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -20,12 +21,12 @@ class Outcome(StrEnum):
 class AppendOnly(Model):
     """Refuses the ORM's update and delete paths; the database refuses the rest."""
 
-    async def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    async def save(self, *args, **kwargs):
         if not self._saved_in_db:
             return await super().save(*args, **kwargs)
         raise PermissionError(f"{type(self).__name__} is append-only")
 
-    async def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    async def delete(self, *args, **kwargs):
         raise PermissionError(f"{type(self).__name__} is append-only")
 
     class Meta:
@@ -43,7 +44,7 @@ class AuditEntry(AppendOnly):
     action = fields.CharField(max_length=64)
     resource_type = fields.CharField(max_length=64)
     resource_id = fields.CharField(max_length=64, null=True)
-    fields_accessed = fields.JSONField(default=list)
+    fields_accessed: fields.JSONField[list[str]] = fields.JSONField(default=list)
     subject = fields.CharField(max_length=64, null=True)
     outcome = fields.CharField(max_length=8)
     justification = fields.CharField(max_length=500, null=True)
@@ -51,7 +52,7 @@ class AuditEntry(AppendOnly):
     user_agent = fields.CharField(max_length=300, null=True)
     # Chained when set (audit/chain.py OPTIONAL): a refusal summary's count, the entries whose
     # network details a request read.
-    detail = fields.JSONField(null=True)
+    detail: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
     prev_hash = fields.CharField(max_length=64)
     hash = fields.CharField(max_length=64)
 

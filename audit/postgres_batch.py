@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from tortoise import connections
@@ -41,6 +41,7 @@ async def fetch(after: int, size: int) -> list[Any]:
 def checked(rows: list[Any]) -> Iterable[tuple[int, str, str, str | None]]:
     """Each row's seq, prev_hash and hash, and the hash its content gives."""
     seqs, prev_hashes, hashes, *fields, details = zip(*rows, strict=True)
+    computed: Sequence[str | None]  # None: a value that cannot be hashed (fails the check)
     try:
         fields[_FIELDS_ACCESSED] = tuple(map(_fields_accessed, fields[_FIELDS_ACCESSED]))
         computed = column_hashes(prev_hashes, fields)

@@ -18,7 +18,7 @@ import logging
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, cast
 
 from audit import signing
 from audit.models import AuditCheckpoint, AuditEntry
@@ -114,10 +114,11 @@ async def publish_pending(witness: Witness | None = None) -> int:
             continue
         hashes: list[str] = []
         if row["seq"] - last <= LOCATOR_MAX:
-            hashes = await (
-                AuditEntry.filter(seq__gt=last, seq__lte=row["seq"])
+            hashes = cast(  # flat=True gives the values, not the tuples tortoise's types say
+                list[str],
+                await AuditEntry.filter(seq__gt=last, seq__lte=row["seq"])
                 .order_by("seq")
-                .values_list("hash", flat=True)
+                .values_list("hash", flat=True),
             )
         witness.publish(
             WitnessedCheckpoint(

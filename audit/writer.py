@@ -103,7 +103,7 @@ class _Undo(Exception):
 async def probe() -> None:
     """Prove the append path works now (readiness): the append statement with a throwaway row,
     in a transaction that is always rolled back. Raises what an append would raise."""
-    row = {name: None for name in STORED}
+    row: dict[str, Any] = {name: None for name in STORED}
     row.update(
         seq=-1,
         occurred_at=datetime.now(UTC),

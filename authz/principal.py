@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import cast
 
 from domain.accounts.models import Membership, OrgRole, PlatformRole, PlatformRoleGrant, User
 from domain.privacy.models import AccessGrant
@@ -48,10 +49,8 @@ ANONYMOUS = Principal(kind="anonymous")
 async def load_user_principal(user: User) -> Principal:
     """Load the roles (and, for support agents, open access grants) of a signed-in user."""
     memberships = await Membership.filter(user_id=user.id).values_list("organization_id", "role")
-    platform = frozenset(
-        PlatformRole(r)
-        for r in await PlatformRoleGrant.filter(user_id=user.id).values_list("role", flat=True)
-    )
+    roles = await PlatformRoleGrant.filter(user_id=user.id).values_list("role", flat=True)
+    platform = frozenset(PlatformRole(r) for r in cast(list[str], roles))  # flat: not tuples
     reasons: dict[tuple[str, int], str] = {}
     if PlatformRole.SUPPORT_AGENT in platform:
         rows = (

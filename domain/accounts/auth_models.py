@@ -147,7 +147,7 @@ class PartnerToken(Model):
     name = fields.CharField(max_length=100)
     prefix = fields.CharField(max_length=16, unique=True)
     secret_hash = fields.CharField(max_length=64)
-    scopes = fields.JSONField()
+    scopes: fields.JSONField[list[str]] = fields.JSONField()
     created_at = fields.DatetimeField(auto_now_add=True)
     expires_at = fields.DatetimeField()
     last_used_at = fields.DatetimeField(null=True)

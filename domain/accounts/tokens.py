@@ -11,6 +11,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from domain import validation as v
 from domain.accounts.auth_models import PartnerToken
@@ -86,9 +87,12 @@ async def resolve(raw: str) -> TokenIdentity | None:
         return None
     if token.created_by.status != UserStatus.ACTIVE:
         return None
-    role = await Membership.filter(
-        user_id=token.created_by_id, organization_id=token.organization_id
-    ).values_list("role", flat=True)
+    role = cast(  # flat=True gives the values, not the tuples tortoise's types say
+        list[str],
+        await Membership.filter(
+            user_id=token.created_by_id, organization_id=token.organization_id
+        ).values_list("role", flat=True),
+    )
     if not role:
         return None
     if token.last_used_at is None or now - token.last_used_at >= _TOUCH_EVERY:
@@ -103,7 +107,7 @@ async def refused_token_organization(raw: str) -> int | None:
     if not raw.startswith(TOKEN_PREFIX) or not prefix or len(raw) > 200:
         return None
     found = await PartnerToken.filter(prefix=prefix).values_list("organization_id", flat=True)
-    return found[0] if found else None
+    return cast(list[int], found)[0] if found else None  # flat: not tuples
 
 
 async def revoke(*, token: PartnerToken) -> PartnerToken:

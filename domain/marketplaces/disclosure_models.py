@@ -29,7 +29,7 @@ class Disclosure(Model):
     recipient_country = fields.CharField(max_length=2)
     subject_kind = fields.CharField(max_length=16)
     subject_id = fields.IntField()
-    categories = fields.JSONField(default=list)
+    categories: fields.JSONField[list[str]] = fields.JSONField(default=list)
     purpose = fields.CharField(max_length=32)
     legal_basis = fields.CharField(max_length=64)
     transfer_safeguard = fields.CharField(max_length=200, null=True)  # set when abroad

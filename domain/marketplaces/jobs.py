@@ -20,7 +20,7 @@ import os
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
@@ -107,9 +107,8 @@ class Claimed:
 async def claim(worker: str, *, limit: int = 20) -> Claimed | None:
     """The oldest due job of a connection with nothing running, now running for ``worker``."""
     moment = now()
-    busy = set(
-        await SyncJob.filter(status=JobStatus.RUNNING).values_list("connection_id", flat=True)
-    )
+    running = SyncJob.filter(status=JobStatus.RUNNING).values_list("connection_id", flat=True)
+    busy = set(cast(list[int], await running))  # flat: the values, not tuples
     candidates = (
         await SyncJob.filter(status=JobStatus.QUEUED, run_after__lte=moment)
         .exclude(connection_id__in=busy or {0})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -50,7 +50,7 @@ class MarketplaceConnection(Model):
     # through the API, set to NULL on disconnect. ``settings`` holds what is not secret
     # (marketplace ids, region).
     credentials_encrypted = fields.TextField(null=True)
-    settings = fields.JSONField(default=dict)
+    settings: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     connected_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "mandi.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -52,7 +52,7 @@ class SyncJob(Model):
     kind = fields.CharEnumField(JobKind, max_length=20)
     # Ids only (a product, an order): a job reads current data when it runs, so a queued job
     # holds no personal data and repeated stock changes coalesce into one push.
-    payload = fields.JSONField(default=dict)
+    payload: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     # Set while the job is queued or running, NULL after: one open job per key and connection.
     open_key = fields.CharField(max_length=128, null=True)
     status = fields.CharEnumField(JobStatus, max_length=12, default=JobStatus.QUEUED)

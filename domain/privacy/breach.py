@@ -24,7 +24,8 @@ AUTHORITY_DEADLINE = timedelta(hours=72)
 class BreachIncident(Model):
     id = fields.IntField(primary_key=True)
     nature = fields.CharField(max_length=2000)
-    categories = fields.JSONField()  # Category values from the personal-data declaration
+    # Category values from the personal-data declaration
+    categories: fields.JSONField[list[str]] = fields.JSONField()
     approximate_people = fields.IntField()
     likely_consequences = fields.CharField(max_length=2000)
     measures = fields.CharField(max_length=2000)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -112,7 +112,7 @@ class PrivacyNotice(Model):
     )
     organization_id: int | None
     template = fields.CharField(max_length=64)
-    facts = fields.JSONField(default=dict)
+    facts: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     # Only for an erasure receipt, whose person has no address left to look up: the address
     # captured before erasure, encrypted, cleared once sent.
     deliver_to_encrypted = fields.TextField(null=True)

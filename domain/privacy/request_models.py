@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -75,7 +75,8 @@ class PrivacyRequest(Model):
     extended_at = fields.DatetimeField(null=True)
     extension_reason = fields.CharField(max_length=1000, null=True)
     denial_reason = fields.CharField(max_length=1000, null=True)
-    receipt = fields.JSONField(null=True)  # erasure: what was erased and kept (names, no values)
+    # erasure: what was erased and kept (names, no values)
+    receipt: fields.JSONField[dict[str, Any] | None] = fields.JSONField(null=True)
     closed_at = fields.DatetimeField(null=True)
 
     personal_data = NO_PERSONAL_DATA.because(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from tortoise.expressions import Q
 
@@ -150,5 +151,5 @@ async def restricted_subjects(
             .filter(_active(moment))
             .values_list("subject_id", flat=True)
         )
-        found.update(int(row) for row in rows)
+        found.update(int(row) for row in cast(list[int], rows))  # flat: not tuples
     return found

@@ -8,6 +8,7 @@ principal loads open grants when a request starts.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from domain.accounts.models import User
 from domain.errors import Conflict, NotFound, ValidationFailed
@@ -50,7 +51,10 @@ def _duration(minutes: int) -> timedelta:
 async def subject_organization(*, kind: GrantSubject, subject_id: int) -> int | None:
     """The organization holding a customer (None for a user); NotFound if there is no subject."""
     if kind is GrantSubject.CUSTOMER:
-        found = await Customer.filter(id=subject_id).values_list("organization_id", flat=True)
+        found: list[int | None] = cast(  # flat: the values, not tuples
+            list[int | None],
+            await Customer.filter(id=subject_id).values_list("organization_id", flat=True),
+        )
     else:
         found = [None] if await User.filter(id=subject_id).exists() else []
     if not found:
