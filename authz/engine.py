@@ -48,7 +48,7 @@ def build_oso() -> Oso:
         sorted(status.value for status in AWAITING_FULFILMENT), "AWAITING_FULFILMENT"
     )
     oso.set_data_filtering_adapter(TortoiseAdapter())
-    oso.load_files(policy_files())
+    oso.load_files(policy_files())  # type: ignore[arg-type]  # oso wants list[Path | str]: read only
     return oso
 
 

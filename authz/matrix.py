@@ -55,7 +55,7 @@ def personas() -> list[Persona]:
             )
         )
     for platform_role in PlatformRole:
-        grants = frozenset()
+        grants: frozenset[tuple[str, int]] = frozenset()
         note = ""
         if platform_role is PlatformRole.SUPPORT_AGENT:
             grants = frozenset({("user", GRANTED_USER), ("customer", GRANTED_CUSTOMER)})
@@ -113,7 +113,7 @@ def _situations(
     if enum_type is not None and issubclass(enum_type, Enum):
         return {member.value: member.value for member in enum_type}
     if normalize is plain and attribute == "organization_id":
-        values = {ORG: "yours", OTHER_ORG: "another"}
+        values: dict[int | None, str] = {ORG: "yours", OTHER_ORG: "another"}
         if field is None or field.null:
             values[None] = "none"
         return values
@@ -130,7 +130,8 @@ class Answer:
 def _answer(principal: Principal, stand_in: Any) -> Answer:
     oso = engine.init_oso()
     actions = frozenset(oso.authorized_actions(principal, stand_in, allow_wildcard=True))
-    reads = writes = frozenset()
+    reads: frozenset[str] | None = frozenset()
+    writes: frozenset[str] | None = frozenset()
     if guarded_fields(type(stand_in)):
         reads = engine.allowed_fields(principal, "read", stand_in) if "read" in actions else reads
         writes = engine.allowed_fields(principal, "update", stand_in)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from authz import engine
@@ -42,7 +43,9 @@ def check_fields(decisions: Decisions, action: str, obj: Any, fields: Iterable[s
     return [name for name in guarded if allowed is not None and name not in allowed]
 
 
-def readable_query(principal: Principal, model: type, *, action: str = READ) -> QuerySet[Any]:
+def readable_query(
+    principal: Principal, model: type[Model], *, action: str = READ
+) -> QuerySet[Any]:
     """A lazy QuerySet of only the rows of ``model`` the principal may ``action``.
 
     Derived from the same policy as the per-object decisions (Oso data filtering); a model that

@@ -21,6 +21,8 @@ from enum import Enum
 from operator import attrgetter
 from typing import Any
 
+from tortoise.models import Model
+
 from audit.models import AuditCheckpoint, AuditEntry
 from authz.principal import Principal
 from domain.accounts.auth_models import (
@@ -116,7 +118,7 @@ class Inputs:
     def filter_fields(self) -> dict[str, type]:
         return {name: kind for name, (_, kind, _n) in self.attributes.items()}
 
-    def column(self, model: type, attribute: str | None) -> str:
+    def column(self, model: type[Model], attribute: str | None) -> str:
         """The column behind a policy attribute; None (Oso's "the row itself") is the key."""
         if attribute is None:
             return str(model._meta.pk_attr)
@@ -134,7 +136,7 @@ class Inputs:
         )
 
     def stand_in(self, model: type, key: tuple[Any, ...]) -> Any:
-        obj = model.__new__(model)
+        obj: Any = object.__new__(model)  # none of these classes defines __new__
         obj.__dict__.update(zip(self.attributes, key, strict=True))
         return obj
 

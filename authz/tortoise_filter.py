@@ -16,6 +16,7 @@ from typing import Any
 from polar.data import DataFilter, Projection
 from polar.data.adapter import DataAdapter
 from tortoise.expressions import Q
+from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from authz.resources import INPUTS
@@ -35,26 +36,30 @@ def _literal_holds(left: Any, cmp: str, right: Any) -> bool:
     raise ValueError(f"unsupported comparison {cmp}")
 
 
-def _column_q(model: type, projection: Projection, cmp: str, value: Any) -> Q:
+def _q(lookup: str, value: Any) -> Q:
+    return Q(**{lookup: value})
+
+
+def _column_q(model: type[Model], projection: Projection, cmp: str, value: Any) -> Q:
     if projection.source is not model:
         raise NotImplementedError("the policy compares another model's field: no relations here")
     column = INPUTS[model].column(model, projection.field)
     if isinstance(value, Projection):
         raise NotImplementedError("the policy compares two fields of a row")
     if cmp == "Eq":
-        return Q(**{f"{column}__isnull": True}) if value is None else Q(**{column: value})
+        return _q(f"{column}__isnull", True) if value is None else _q(column, value)
     if cmp == "Neq":
         if value is None:
-            return Q(**{f"{column}__isnull": False})
-        return Q(**{f"{column}__not": value}) | Q(**{f"{column}__isnull": True})
+            return _q(f"{column}__isnull", False)
+        return _q(f"{column}__not", value) | _q(f"{column}__isnull", True)
     if cmp == "In":
-        return Q(**{f"{column}__in": list(value)})
+        return _q(f"{column}__in", list(value))
     if cmp == "Nin":
-        return Q(**{f"{column}__not_in": list(value)}) | Q(**{f"{column}__isnull": True})
+        return _q(f"{column}__not_in", list(value)) | _q(f"{column}__isnull", True)
     raise ValueError(f"unsupported comparison {cmp}")
 
 
-def conjunction_q(model: type, conditions: list[Any]) -> Q | None:
+def conjunction_q(model: type[Model], conditions: list[Any]) -> Q | None:
     """The AND of ``conditions`` as a Q; None when a literal condition is false.
 
     An empty Q (every condition a true literal) means every row.
@@ -74,7 +79,7 @@ def conjunction_q(model: type, conditions: list[Any]) -> Q | None:
     return Q(*parts, join_type="AND") if parts else Q()
 
 
-def filter_q(model: type, disjunction: list[list[Any]]) -> Q | None:
+def filter_q(model: type[Model], disjunction: list[list[Any]]) -> Q | None:
     """The OR of the conjunctions; None means every row (no WHERE at all)."""
     alternatives: list[Q] = []
     for conditions in disjunction:
@@ -93,7 +98,7 @@ def filter_q(model: type, disjunction: list[list[Any]]) -> Q | None:
 class RowFilter:
     """The rows of ``model`` a policy allows: ``q`` None means every row. Reusable, immutable."""
 
-    model: type
+    model: type[Model]
     q: Q | None
 
     def queryset(self) -> QuerySet[Any]:

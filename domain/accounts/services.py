@@ -105,7 +105,7 @@ async def create_user(
     """Create a user who attested being 18 or over; refuses, storing nothing, otherwise."""
     if not adult_attested:
         raise ValidationFailed("you must be 18 or over to use Mandi", field="adultAttested")
-    values = {
+    values: dict[str, Any] = {
         "username": v.username(username),
         "email": v.email(email).lower(),
         "full_name": v.text(full_name, field="fullName", max_length=200),

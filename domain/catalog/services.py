@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
@@ -25,7 +26,7 @@ async def create_product(
     currency: str = "INR",
 ) -> Product:
     """Create a product; its SKU is unique within the organization."""
-    values = {
+    values: dict[str, Any] = {
         "sku": v.sku(sku),
         "title": v.text(title, field="title", max_length=200),
         "description": v.text(description, field="description", max_length=5000, min_length=0),

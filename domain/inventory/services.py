@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
@@ -30,7 +31,7 @@ class Adjustment:
 async def create_warehouse(
     *, organization_id: int, code: str, name: str, city: str | None = None, country: str = "IN"
 ) -> Warehouse:
-    values = {
+    values: dict[str, Any] = {
         "code": v.sku(code, field="code", max_length=32),
         "name": v.text(name, field="name", max_length=200),
         "city": v.optional_text(city, field="city", max_length=100),
@@ -110,7 +111,7 @@ async def adjust_stock(
 
 async def _stock_row(product: Product, warehouse: Warehouse, *, create: bool) -> StockLevel | None:
     """The product's stock row in the warehouse; made (empty) only when ``create``."""
-    keys = {"product_id": product.id, "warehouse_id": warehouse.id}
+    keys: dict[str, Any] = {"product_id": product.id, "warehouse_id": warehouse.id}
     if stock := await StockLevel.filter(**keys).first():
         return stock
     if not create:

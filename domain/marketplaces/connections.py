@@ -145,7 +145,7 @@ async def connect(
     finally:
         await connector.aclose()
     now = datetime.now(UTC)
-    values = {
+    values: dict[str, Any] = {
         "status": ConnectionStatus.ACTIVE,
         "settings": settings,
         "connected_by_id": actor_id,

@@ -89,7 +89,7 @@ async def publish_listing(ctx: JobContext) -> dict[str, Any]:
     )
     published = await ctx.connector.publish_listing(draft)
     listing = await Listing.filter(connection_id=ctx.connection.id, product_id=product.id).first()
-    values = {
+    values: dict[str, Any] = {
         "external_id": published.external_id[:64],
         "price": draft.price,
         "currency": draft.currency,

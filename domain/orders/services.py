@@ -115,7 +115,7 @@ async def import_order(
         p.sku: p
         for p in await Product.filter(organization_id=organization_id, sku__in=skus, archived=False)
     }
-    line_rows = []
+    line_rows: list[dict[str, Any]] = []
     for i, (line, sku) in enumerate(zip(lines, skus, strict=True)):
         product = products.get(sku)
         if product is None:
