@@ -162,7 +162,10 @@ class _CountAndDrop(logging.Filter):
             if count is not None:
                 count.value += 1
                 if count.keep_sql:
-                    count.sql.append(str(record.args[0] if record.args else record.msg))
+                    args = record.args  # a tuple here: a one-dict tuple cannot fill "%s: %s"
+                    count.sql.append(
+                        str(args[0] if isinstance(args, tuple) and args else record.msg)
+                    )
         return False
 
 

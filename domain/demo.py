@@ -96,9 +96,9 @@ async def seed_demo(*, if_empty: bool = False, progress: Progress | None = None)
             await add_member(user=user, organization=org, role=role)
             users[username] = user
             step(1)
-        for username, role in PLATFORM_USERS:
+        for username, platform_role in PLATFORM_USERS:
             user = await _demo_user(username)
-            await PlatformRoleGrant.create(user=user, role=role)
+            await PlatformRoleGrant.create(user=user, role=platform_role)
             step(1)
         products = []
         for sku, title, price, hsn, rate in _PRODUCTS:

@@ -102,6 +102,7 @@ async def request_reset(*, email: str, reset_url: str, mails_per_hour: int) -> R
             await PasswordReset.filter(token_hash=token_hash(token)).exists()
             await EmailOutbox.filter(user_id=0, sent_at=None).exists()
             return ResetRequest(user=user, mailed=False)
+        assert user is not None  # mailed: there is a user
         await PasswordReset.create(
             user=user, token_hash=token_hash(token), expires_at=now + RESET_TTL
         )

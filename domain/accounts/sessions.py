@@ -55,7 +55,7 @@ async def create_session(*, user: User, ip: str | None, user_agent: str | None) 
     return NewSession(token=token, session=session)
 
 
-def _live(user_id: int, current: datetime):  # type: ignore[no-untyped-def]
+def _live(user_id: int, current: datetime):
     return WebSession.filter(user_id=user_id, revoked_at=None, expires_at__gt=current)
 
 

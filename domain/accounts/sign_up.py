@@ -30,6 +30,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeGuard
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -61,7 +62,7 @@ class SignUpRequest:
     username_taken: bool = False  # renewed under its own pending username: answer it is taken
 
 
-def _stale(user: User | None, now: datetime) -> bool:
+def _stale(user: User | None, now: datetime) -> TypeGuard[User]:
     return (
         user is not None
         and user.status == UserStatus.PENDING
@@ -89,7 +90,7 @@ async def request_sign_up(
     if not adult_attested:
         raise ValidationFailed("you must be 18 or over to use Mandi", field="adultAttested")
     now = datetime.now(UTC)
-    values = {
+    values: dict[str, Any] = {
         "username": v.username(username),
         "email": v.email(email).lower(),
         "full_name": v.text(full_name, field="fullName", max_length=200),
@@ -106,7 +107,7 @@ async def request_sign_up(
         owner = None if owner is not None and owner.id == stale.id else owner
     renewing = owner is not None and owner.status == UserStatus.PENDING
     password_hash = await hash_password(password)  # on every path: it is most of the time
-    if holder is not None and not (renewing and holder.id == owner.id):
+    if holder is not None and not (renewing and owner is not None and holder.id == owner.id):
         raise Conflict(USERNAME_TAKEN, field="username")
     taken = holder is not None  # its own pending username: renewed, yet answered as taken
     token = secrets.token_urlsafe(32)
@@ -168,10 +169,12 @@ async def confirm_sign_up(*, token: str, password: str) -> User:
         .first()
     )
     invalid = ValidationFailed("this sign-up link is invalid or has expired", code="INVALID_TOKEN")
-    usable = found is not None and found.expires_at > now
-    usable = usable and found.user.status == UserStatus.PENDING
+    usable = (
+        found is not None and found.expires_at > now and found.user.status == UserStatus.PENDING
+    )
     # One verification on every path, so timing does not tell a live link from a dead one.
-    matches = await verify_password(found.user.password_hash if usable else None, password)
+    hashed = found.user.password_hash if usable and found is not None else None
+    matches = await verify_password(hashed, password)
     if found is None or not usable:
         raise invalid
     if not matches:

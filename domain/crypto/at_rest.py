@@ -140,7 +140,7 @@ async def open_instances(instances: list) -> None:
 
 async def _execute_select(
     self: BaseExecutor, sql: str, values: Any = None, custom_fields: Any = None
-):  # type: ignore[no-untyped-def]
+):
     instances = await _original_select(self, sql, values, custom_fields)
     if instances and (sealed_fields(self.model) or self.select_related_idx):
         await open_instances(instances)

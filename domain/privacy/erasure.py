@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from domain.accounts.auth_models import PartnerToken
@@ -84,7 +85,7 @@ async def shred_subject_key(kind: str, subject_id: int) -> int | None:
     return int(await shred_subject(kind, subject_id))
 
 
-def _placeholder(model: type, name: str, category: Category, tag: str) -> Any:
+def _placeholder(model: type[Model], name: str, category: Category, tag: str) -> Any:
     """What an erased field holds: nothing where it may be empty, else a neutral value (in
     clear: it is no one's data). Usernames and emails are unique: theirs carry ``tag``, random
     per erasure, so no one can take the placeholder beforehand (a sign-up named after a guessed
@@ -103,7 +104,7 @@ def _placeholder(model: type, name: str, category: Category, tag: str) -> Any:
     return Cleartext("[erased]")
 
 
-def _indexes(model: type, values: Mapping[str, Any]) -> dict[str, str | None]:
+def _indexes(model: type[Model], values: Mapping[str, Any]) -> dict[str, str | None]:
     """The blind indexes of the erased fields, recomputed from their placeholders (the old ones
     would still confirm a guess of the erased value)."""
     return {
@@ -257,7 +258,8 @@ async def erase(*, request: PrivacyRequest) -> dict[str, Any]:
     """Erase the request's person; returns the receipt. CONFLICT when a legal hold (or an order
     still to be delivered, or an organization they alone own) vetoes it."""
     kind = str(request.subject_kind)
-    subject_id = int(request.subject_id)
+    subject_id = request.subject_id
+    assert subject_id is not None, "only a minor-data report has no subject; fulfil refuses it"
     await _vetoes(kind, subject_id)
     receipt: dict[str, Any] = {
         "request_id": request.id,

@@ -107,6 +107,7 @@ def _hash(token: str) -> str:
 async def create_export(request: PrivacyRequest) -> tuple[ExportFile, str]:
     """Build the export of the request's person; returns the file and its one-time token."""
     kind = str(request.subject_kind)
+    assert request.subject_id is not None, "only a minor-data report has none; not exported"
     document = await build_document(kind, request.subject_id, Regime(request.regime))
     token = secrets.token_urlsafe(32)
     file = await ExportFile.create(

@@ -44,6 +44,7 @@ async def _restrict(request: PrivacyRequest, actor_id: int | None) -> Fulfilment
         else RestrictionKind.RESTRICTION
     )
     purpose = Purpose(request.purpose) if request.purpose else None
+    assert request.subject_id is not None, "only a minor-data report has none; fulfil refuses it"
     made = await restrictions.restrict(
         kind=kind,
         subject_kind=GrantSubject(request.subject_kind),
@@ -56,6 +57,7 @@ async def _restrict(request: PrivacyRequest, actor_id: int | None) -> Fulfilment
 
 
 async def _erase(request: PrivacyRequest, actor_id: int | None) -> Fulfilment:
+    assert request.subject_id is not None, "only a minor-data report has none; fulfil refuses it"
     address = await erasure.contact_of(GrantSubject(request.subject_kind), request.subject_id)
     receipt = await erasure.erase(request=request)
     request.receipt = receipt

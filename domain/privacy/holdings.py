@@ -14,6 +14,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from tortoise.models import Model
+
 from domain import db
 from domain.crypto.fields import BlindIndexField, RowUidField
 from domain.personal import Category, declaration
@@ -26,7 +28,7 @@ SUBJECT_CONDITIONS: Mapping[str, Mapping[str, Any]] = {"AuditEntry": {"actor_typ
 @dataclass(frozen=True)
 class Holding:
     name: str
-    model: type
+    model: type[Model]
     where: Mapping[str, Any]
     personal: Mapping[str, Category] = field(default_factory=dict)
     role: str = "declared"  # "declared", "privacy_record" or "link"
@@ -35,7 +37,7 @@ class Holding:
         return self.model.filter(**self.where)
 
 
-def _columns(model: type) -> set[str]:
+def _columns(model: type[Model]) -> set[str]:
     return set(model._meta.fields_db_projection)
 
 
@@ -58,7 +60,7 @@ def holdings(kind: str, subject_id: int) -> Iterator[Holding]:
             yield Holding(name, model, {f"{kind}_id": subject_id}, role="link")
 
 
-def columns_of(model: type) -> list[str]:
+def columns_of(model: type[Model]) -> list[str]:
     """The model's stored attributes in declaration order (foreign keys as ``*_id``), without
     the machinery of encryption at rest (row ids for sealing, blind indexes), which holds
     nothing the person gave or could read."""

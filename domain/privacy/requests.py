@@ -10,6 +10,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from typing import cast
 
 from domain import validation as v
 from domain.accounts.login import account_address, account_name
@@ -288,7 +289,8 @@ async def report_minor(
         query = User.filter(username_index=lookup(User, "username", account_name(username)))
     else:
         query = User.filter(email_index=lookup(User, "email", account_address(email or "")))
-    user_id = await query.values_list("id", flat=True) if (username or email) else []
+    found = await query.values_list("id", flat=True) if (username or email) else []
+    user_id = cast(list[int], found)  # flat: the values, not tuples
     subject_id = user_id[0] if user_id else None
     if subject_id is not None:
         current = await find_open(
