@@ -126,25 +126,28 @@ def _not_run(result: ExecutionResult) -> bool:
 # A request that did not run because of its Idempotency-Key is no bad request: the key was
 # applied already (409, as for a conflicting state), or it came with another operation (422, as
 # the IETF Idempotency-Key draft answers a key reused with another payload).
-_NOT_RUN_STATUS = {
+_NOT_RUN_STATUS: dict[frozenset[str | None], int] = {
     frozenset({Code.INTERNAL_SERVER_ERROR}): 500,
     frozenset({Code.ALREADY_APPLIED}): 409,
     frozenset({Code.IDEMPOTENCY_KEY_REUSED}): 422,
 }
 
 
-def _not_run_status(codes: set[str]) -> int:
+def _not_run_status(codes: set[str | None]) -> int:
     return _NOT_RUN_STATUS.get(frozenset(codes), 400)
 
 
-def _codes(result: ExecutionResult) -> set[str]:
+def _codes(result: ExecutionResult) -> set[str | None]:
     return {(error.extensions or {}).get("code") for error in result.errors or ()}
 
 
 def _failed_before_execution(result: ExecutionResult) -> bool:
     """True when the document did not parse or validate (it is not worth keeping)."""
     phases = {Phase.PARSE, Phase.VALIDATE}
-    return any(code in Code.__members__ and Code(code).phase in phases for code in _codes(result))
+    return any(
+        code is not None and code in Code.__members__ and Code[code].phase in phases
+        for code in _codes(result)
+    )
 
 
 class MandiGraphQL(GraphQL):

@@ -70,13 +70,13 @@ class Viewer:
         if self.user is None:
             query = models.Membership.filter(id__in=[])
         else:
-            query = models.Membership.filter(user_id=self.user.id)  # type: ignore[attr-defined]
+            query = models.Membership.filter(user_id=self.user.id)
         return await paginate(query, first=first, after=after)
 
     @strawberry.field(description="Your live sessions, most recently used first.")
     async def sessions(self, info: Info) -> list[WebSession]:
-        info.context.require_session()
-        return await sessions.list_sessions(user_id=self.user.id)  # type: ignore[return-value, attr-defined]
+        me = info.context.require_session().user_id  # the caller, as self.user
+        return await sessions.list_sessions(user_id=me)  # type: ignore[return-value]
 
     @strawberry.field(
         description="Who accessed your personal data, newest first: when, what kind of actor, "
@@ -86,8 +86,7 @@ class Viewer:
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[DataAccess] | None:
         ctx = info.context
-        ctx.require_session()
-        me = self.user.id  # type: ignore[attr-defined]
+        me = ctx.require_session().user_id  # the caller, as self.user
         ctx.audit.note("audit.read", "AuditEntry", subject=f"user:{me}", fields=["subject"])
         query = AuditEntry.filter(Q(subject=f"user:{me}") & ~Q(actor_type="user", actor_id=me))
         page = await paginate(query, first=first, after=after)
@@ -98,8 +97,8 @@ class Viewer:
     async def login_history(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> Connection[LoginEvent] | None:
-        info.context.require_session()
-        query = LoginEventModel.filter(user_id=self.user.id)  # type: ignore[attr-defined]
+        me = info.context.require_session().user_id  # the caller, as self.user
+        query = LoginEventModel.filter(user_id=me)
         return await paginate(query, first=first, after=after)
 
 
@@ -122,7 +121,7 @@ class AccountQueries:
                     prefix=token.prefix,
                     scopes=list(token.scopes),
                     expires_at=token.expires_at,
-                    organization_id=token.organization_id,  # type: ignore[attr-defined]
+                    organization_id=token.organization_id,
                 ),
                 platform_roles=[],
                 mfa_enabled=False,

@@ -147,8 +147,8 @@ class AuditQueries:
             "audit.read",
             "AuditEntry",
             fields=asked,
-            subject=conditions.get("subject"),  # type: ignore[arg-type]
-            organization_id=organization_id,  # type: ignore[arg-type]
+            subject=conditions.get("subject"),
+            organization_id=organization_id,
             detail={"role": role} if role else None,
         )
         if allows(ctx, "read_every_match", search):

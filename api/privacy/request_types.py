@@ -71,7 +71,8 @@ class PrivacyRequest(Node):
         "the request and the person by their global ids."
     )
     def receipt(self, root: PrivacyRequestRow) -> JSON | None:
-        return receipts.shown(root.__dict__.get("receipt"))
+        shown = receipts.shown(root.__dict__.get("receipt"))
+        return None if shown is None else JSON(shown)  # the NewType: the same dict
 
     @strawberry.field(
         description="The User or Customer the request is about (unknown for some "
