@@ -21,6 +21,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-dev $(GRAPHQL_HTTP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m tests.run_backends
 
 lint: $(VENV)/.installed-dev
