@@ -176,10 +176,12 @@ has_role(actor: Principal, "subject", code: RecoveryCode) if
 
 # --- partner tokens ----------------------------------------------------------------------------
 
+# Who holds which token, with which scopes, used when: owners and admins, who manage them (the
+# same as partnerTokens(organizationId)); node(id:) reads a token through this rule too.
 resource PartnerToken {
     permissions = ["read", "manage_tokens"];
     roles = ["viewer", "admin"];
 
-    "read" if "viewer";
+    "read" if "admin";
     "manage_tokens" if "admin";
 }

@@ -247,3 +247,25 @@ async def test_user_look_up_goes_through_the_guard_and_a_grant_opens_it(app, tea
     assert refused["data"] == {"user": None} and error_codes(refused) == ["NOT_FOUND"]
     missing = await gql(team.clients["owner"], USER, id=gid("User", 10**6))
     assert missing["data"] == {"user": None} and error_codes(missing) == ["NOT_FOUND"]
+
+
+async def test_a_partner_token_is_a_node_of_its_organizations_owners_and_admins_only(app, team):
+    """node(id:) opened a second way to a token beside partnerTokens (owners and admins): any
+    member, a viewer included, read its name, scopes, prefix and last use."""
+    await issue_token(team, "owner", ["orders:read"])
+    listed = await gql(
+        team.clients["admin"],
+        "query($o: ID!) { partnerTokens(organizationId: $o) { nodes { id } } }",
+        o=team.org_id,
+    )
+    [token] = listed["data"]["partnerTokens"]["nodes"]
+    query = "query($id: ID!) { node(id: $id) { ... on PartnerToken { id name scopes } } }"
+    for role in ("owner", "admin"):
+        body = await gql(team.clients[role], query, id=token["id"])
+        assert body["data"]["node"]["id"] == token["id"], (role, body)
+    start = await _head()
+    for role in ("manager", "staff", "viewer"):
+        body = await gql(team.clients[role], query, id=token["id"])
+        assert body["data"] == {"node": None} and error_codes(body) == ["NOT_FOUND"], role
+    denied = await _denied_since(start, action="read", resource_type="PartnerToken")
+    assert len(denied) == 3
