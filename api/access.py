@@ -37,7 +37,10 @@ def readable(
     principal = ctx.require_user()
     query = policy.readable_query(principal, model, action=action)
     if organization_id is not None:
-        org_id = ids.decode(organization_id, "Organization", field="organizationId")
+        try:
+            org_id = ids.decode(organization_id, "Organization", field="organizationId")
+        except NotFound:
+            raise record_missing(ctx, Organization, "organizationId") from None
         if not ctx.guard.decisions.allows("read", Organization(id=org_id)):
             # the list is empty either way; the attempt on another organization is recorded
             ctx.audit.note(
@@ -60,7 +63,11 @@ async def get_readable(
     A miss is a denied entry whether the object exists elsewhere or not at all: both cost the
     same two look-ups and answer alike, so the response cannot tell them apart.
     """
-    pk = ids.decode(global_id, id_type or model.__name__, field=field)
+    try:
+        pk = ids.decode(global_id, id_type or model.__name__, field=field)
+    except NotFound:
+        # An id no object could have ("Order:-1", garbage): a miss like any other, noted too.
+        raise record_missing(ctx, model, field) from None
     obj = await readable(ctx, model).filter(pk=pk).first()
     if obj is None:
         row = await model.filter(pk=pk).first()

@@ -269,3 +269,22 @@ async def test_a_partner_token_is_a_node_of_its_organizations_owners_and_admins_
         assert body["data"] == {"node": None} and error_codes(body) == ["NOT_FOUND"], role
     denied = await _denied_since(start, action="read", resource_type="PartnerToken")
     assert len(denied) == 3
+
+
+async def test_an_id_no_object_could_have_is_a_denied_entry_too(app, team):
+    """An id of a known type with a malformed key ("Order:-1", "Order:1e30") answered
+    NOT_FOUND like any miss, but left no audit entry; so did a malformed organizationId."""
+
+    def raw(text: str) -> str:
+        return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+    bad = [raw("Order:-1"), raw("Order:" + "9" * 30), raw("Order:1\x00"), raw("Order:x")]
+    start = await _head()
+    for global_id in bad:
+        for query in (NODE, "query($id: ID!) { order(id: $id) { id } }"):
+            body = await gql(team.clients["owner"], query, id=global_id)
+            assert error_codes(body) == ["NOT_FOUND"], (global_id, body)
+    listed = await gql(team.clients["owner"], '{ products(organizationId: "%%") { totalCount } }')
+    assert error_codes(listed) == ["NOT_FOUND"]
+    denied = await _denied_since(start, action="read")
+    assert [e.resource_type for e in denied] == ["Order"] * 2 * len(bad) + ["Organization"]
