@@ -14,7 +14,6 @@ from api.payloads import payload
 from domain.accounts import passwords_flow, sign_up
 from domain.accounts.models import User as UserModel
 from domain.accounts.password_policy import check_password
-from domain.errors import Conflict
 
 
 def note_revoked_tokens(ctx, user_id: int, revoked: list[tuple[int, int]], *, reason: str) -> None:
@@ -92,8 +91,6 @@ class UserMutations:
             fields=["username", "email", "full_name", "phone", "country"] if done.pending else (),
             detail=detail,
         )
-        if done.username_taken:  # the renewal commits; the answer is a taken username's
-            raise Conflict(sign_up.USERNAME_TAKEN, field="username")
         return True
 
     @strawberry.mutation(

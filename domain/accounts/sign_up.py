@@ -12,11 +12,12 @@
 
 A taken username is still refused ("this username is taken"): usernames are public handles
 (shown to teammates, on tickets), so saying one is taken tells nothing that is not public, and
-the answer depends only on the username, never on the address. Pending sign-ups hold their
-username for ``CONFIRM_TTL``; after it, a new sign-up takes it over. A pending sign-up's
-username is refused like any other, with its own address too (else trying the username with an
-address would tell which address it used); with its own address the sign-up is still renewed
-and a new link mailed, which only the mailbox's owner reads.
+the answer depends only on the username, never on the address. Only an account's username is
+taken, never a pending sign-up's: with its own address the sign-up is renewed, with any other
+the new sign-up takes the name over (the pending one is deleted, its link stops working), and
+both answer ok. Were a pending sign-up's name "taken", it would tell who has an account: a
+sign-up of a new address holds the name it gave, one of a registered address holds nothing, so
+the same name tried again (from any address) would answer "taken" for the new one only.
 
 Both paths hash the password (the dominant cost), seal and queue one mail, so their timing
 does not tell them apart either (measured in tests/api/test_enumeration.py). Mails to one
@@ -49,7 +50,7 @@ CONFIRM_TTL = timedelta(hours=24)
 CONFIRM_TEMPLATE = "sign_up_confirm"
 NOTICE_TEMPLATE = "sign_up_attempt"
 SIGN_UP_TEMPLATES = (CONFIRM_TEMPLATE, NOTICE_TEMPLATE)
-USERNAME_TAKEN = "this username is taken (if you have just signed up with it, check your email)"
+USERNAME_TAKEN = "this username is taken"
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,6 @@ class SignUpRequest:
     user: User  # the pending account made (or renewed), or the existing account told
     pending: bool  # True: a pending account; False: an existing account was told
     mailed: bool  # False: the address reached its per-hour mail limit
-    username_taken: bool = False  # renewed under its own pending username: answer it is taken
 
 
 def _stale(user: User | None, now: datetime) -> TypeGuard[User]:
@@ -84,9 +84,8 @@ async def request_sign_up(
     sign_in_url: str,
     mails_per_hour: int,
 ) -> SignUpRequest:
-    """Start a sign-up; see the module docstring. Raises only for invalid input or a taken
-    username (never because of the address); a renewal under its own pending username returns
-    ``username_taken`` instead, for the caller to answer as for a taken one after the commit."""
+    """Start a sign-up; see the module docstring. Raises only for invalid input or a username
+    an account holds (never because of the address)."""
     if not adult_attested:
         raise ValidationFailed("you must be 18 or over to use Mandi", field="adultAttested")
     now = datetime.now(UTC)
@@ -107,14 +106,18 @@ async def request_sign_up(
         owner = None if owner is not None and owner.id == stale.id else owner
     renewing = owner is not None and owner.status == UserStatus.PENDING
     password_hash = await hash_password(password)  # on every path: it is most of the time
-    if holder is not None and not (renewing and owner is not None and holder.id == owner.id):
+    own_name = holder is not None and owner is not None and holder.id == owner.id
+    if holder is not None and not own_name and holder.status != UserStatus.PENDING:
         raise Conflict(USERNAME_TAKEN, field="username")
-    taken = holder is not None  # its own pending username: renewed, yet answered as taken
+    # Another address's unconfirmed sign-up: taken over on every path (see the docstring).
+    taken_over = holder if holder is not None and not own_name else None
     token = secrets.token_urlsafe(32)
     if owner is not None and await mails_sent_lately(owner.id, SIGN_UP_TEMPLATES) >= mails_per_hour:
-        return SignUpRequest(user=owner, pending=renewing, mailed=False, username_taken=taken)
+        return SignUpRequest(user=owner, pending=renewing, mailed=False)
     try:
         async with in_transaction():
+            if taken_over is not None:
+                await taken_over.delete()
             if owner is None:
                 user = await User.create(
                     **values, password_hash=password_hash, status=UserStatus.PENDING
@@ -146,9 +149,7 @@ async def request_sign_up(
             )
     except IntegrityError:  # a concurrent sign-up took the username (or the address) first
         raise Conflict(USERNAME_TAKEN, field="username") from None
-    return SignUpRequest(
-        user=user, pending=owner is None or renewing, mailed=True, username_taken=taken
-    )
+    return SignUpRequest(user=user, pending=owner is None or renewing, mailed=True)
 
 
 async def confirm_sign_up(*, token: str, password: str) -> User:

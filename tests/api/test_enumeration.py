@@ -123,22 +123,24 @@ async def test_sign_up_answers_alike_for_a_new_and_a_registered_email(anon):
 
 async def test_a_pending_sign_ups_username_does_not_tell_which_email_it_used(anon):
     """Its username with its own address and with any other (new, or someone's) answers the
-    same "taken"; its own address still gets a fresh link, which only its owner reads."""
+    same ok: its own address renews it (a fresh link, which only its owner reads), another
+    takes the name over."""
     pending = _sign_up(f"{unique('p')}@example.test")
     assert (await gql(anon, SIGN_UP, input=pending))["data"]["userSignUp"]["ok"] is True
-    someone = await make_user()
-    emails = [pending["email"], f"{unique('nobody')}@example.test", someone.email]
-    answers = [
-        await gql(anon, SIGN_UP, input={**_sign_up(email), "username": pending["username"]})
-        for email in emails
-    ]
-    assert answers[0] == answers[1] == answers[2]
-    assert answers[0]["data"]["userSignUp"]["errors"] == [{"code": "CONFLICT", "field": "username"}]
+    renewed = await gql(anon, SIGN_UP, input={**_sign_up(pending["email"]), **pending})
     held = await User.get(email_index=lookup(User, "email", pending["email"]))
-    assert held.status == UserStatus.PENDING
     mails = await EmailOutbox.filter(user_id=held.id).values_list("template", flat=True)
     assert mails == ["sign_up_confirm", "sign_up_confirm"]  # renewed: a new link
-    assert await EmailOutbox.filter(user_id=someone.id).count() == 0
+    someone = await make_user()
+    answers = [renewed]
+    for email in (f"{unique('nobody')}@example.test", someone.email):
+        answers.append(
+            await gql(anon, SIGN_UP, input={**_sign_up(email), "username": pending["username"]})
+        )
+    assert answers[0] == answers[1] == answers[2]
+    assert answers[0]["data"] == {"userSignUp": {"ok": True, "errors": []}}
+    assert await EmailOutbox.filter(user_id=someone.id).count() == 1  # the notice
+    assert not await User.filter(email_index=lookup(User, "email", pending["email"])).exists()
 
 
 async def test_sign_up_timing_does_not_tell_whether_the_email_is_registered(unlimited):
@@ -166,6 +168,24 @@ async def test_sign_up_notices_to_one_address_are_limited_per_hour(app, anon):
     answers = [await gql(anon, SIGN_UP, input=_sign_up(user.email)) for _ in range(limit + 2)]
     assert all(a["data"] == {"userSignUp": {"ok": True, "errors": []}} for a in answers)
     assert await EmailOutbox.filter(user_id=user.id).count() == limit
+
+
+async def test_the_username_a_sign_up_gave_does_not_tell_whether_its_email_is_registered(anon):
+    """Trying again, from another address, the username a sign-up of someone's email gave: a
+    new address's pending sign-up held it ("taken") and a registered one's did not ("ok"), so
+    the answer told who has an account. A pending sign-up of another address holds nothing."""
+    user = await make_user()
+    answers = []
+    for email in (user.email, f"{unique('nobody')}@example.test"):
+        probe = _sign_up(email)
+        assert (await gql(anon, SIGN_UP, input=probe))["data"]["userSignUp"]["ok"] is True
+        again = {**_sign_up(f"{unique('me')}@example.test"), "username": probe["username"]}
+        answers.append((await gql(anon, SIGN_UP, input=again))["data"])
+    assert answers[0] == answers[1] == {"userSignUp": {"ok": True, "errors": []}}
+    # The later sign-up holds the name: nobody's pending account is left with it.
+    index = lookup(User, "username", again["username"])
+    assert [u.email for u in await User.filter(username_index=index)] == [again["email"]]
+    assert await User.filter(email_index=lookup(User, "email", email)).count() == 0
 
 
 ORG_CREATE = """mutation($input: OrganizationCreateInput!) {
