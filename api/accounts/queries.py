@@ -73,8 +73,11 @@ class Viewer:
             query = models.Membership.filter(user_id=self.user.id)
         return await paginate(query, first=first, after=after)
 
-    @strawberry.field(description="Your live sessions, most recently used first.")
-    async def sessions(self, info: Info) -> list[WebSession]:
+    @strawberry.field(
+        description="Your live sessions, most recently used first. Null with FORBIDDEN for a "
+        "partner token (it has no sessions), and the rest of `viewer` still answers."
+    )
+    async def sessions(self, info: Info) -> list[WebSession] | None:
         me = info.context.require_session().user_id  # the caller, as self.user
         return await sessions.list_sessions(user_id=me)  # type: ignore[return-value]
 

@@ -182,6 +182,25 @@ async def test_a_partner_token_asks_who_it_is(app, team):
     assert body["errors"][0]["path"] == ["viewer", "partnerToken", "organization", "gstin"]
 
 
+async def test_a_tokens_viewer_survives_asking_for_what_only_people_have(app, team):
+    secret = await issue_token(team, "owner", ["orders:read"])
+    query = """{ viewer { kind sessions { id } dataAccessLog { totalCount }
+      loginHistory { totalCount } } }"""
+    async with bearer_client(app, secret) as partner:
+        body = await gql(partner, query)
+    assert body["data"]["viewer"] == {
+        "kind": "PARTNER_TOKEN",
+        "sessions": None,
+        "dataAccessLog": None,
+        "loginHistory": None,
+    }
+    assert sorted(tuple(e["path"]) for e in body["errors"]) == [
+        ("viewer", "dataAccessLog"),
+        ("viewer", "loginHistory"),
+        ("viewer", "sessions"),
+    ]
+
+
 async def test_a_users_viewer_names_its_kind_and_no_token(team):
     data = await gql(team.clients["viewer"], VIEWER)
     assert data["data"]["viewer"]["kind"] == "USER"
