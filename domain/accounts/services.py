@@ -91,6 +91,31 @@ async def create_organization(
     return organization
 
 
+def user_values(
+    *,
+    username: str,
+    email: str,
+    full_name: str,
+    country: str,
+    adult_attested: bool,
+    phone: str | None,
+    locale: str,
+    now: datetime,
+) -> dict[str, Any]:
+    """A new user's columns from what they typed, validated (18 or over attested, or refused)."""
+    if not adult_attested:
+        raise ValidationFailed("you must be 18 or over to use Mandi", field="adultAttested")
+    return {
+        "username": v.username(username),
+        "email": v.email(email).lower(),
+        "full_name": v.text(full_name, field="fullName", max_length=200),
+        "phone": v.phone(phone) if phone else None,
+        "country": v.country(country),
+        "locale": v.locale(locale),
+        "adult_attested_at": now,
+    }
+
+
 async def create_user(
     *,
     username: str,
@@ -103,18 +128,17 @@ async def create_user(
     locale: str = "en-IN",
 ) -> User:
     """Create a user who attested being 18 or over; refuses, storing nothing, otherwise."""
-    if not adult_attested:
-        raise ValidationFailed("you must be 18 or over to use Mandi", field="adultAttested")
-    values: dict[str, Any] = {
-        "username": v.username(username),
-        "email": v.email(email).lower(),
-        "full_name": v.text(full_name, field="fullName", max_length=200),
-        "phone": v.phone(phone) if phone else None,
-        "country": v.country(country),
-        "locale": v.locale(locale),
-        "adult_attested_at": datetime.now(UTC),
-        "password_hash": await hash_password(password) if password else None,
-    }
+    values = user_values(
+        username=username,
+        email=email,
+        full_name=full_name,
+        country=country,
+        adult_attested=adult_attested,
+        phone=phone,
+        locale=locale,
+        now=datetime.now(UTC),
+    )
+    values["password_hash"] = await hash_password(password) if password else None
     try:
         return await User.create(**values)
     except IntegrityError:

@@ -31,17 +31,17 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeGuard
+from typing import TypeGuard
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from domain import secretbox
-from domain import validation as v
 from domain.accounts.auth_models import EmailOutbox, SignUpConfirmation
 from domain.accounts.models import User, UserStatus
 from domain.accounts.passwords import hash_password, verify_password
 from domain.accounts.passwords_flow import mails_sent_lately, outbox_context
+from domain.accounts.services import user_values
 from domain.accounts.sessions import token_hash
 from domain.crypto.fields import lookup
 from domain.errors import Conflict, ValidationFailed
@@ -86,18 +86,17 @@ async def request_sign_up(
 ) -> SignUpRequest:
     """Start a sign-up; see the module docstring. Raises only for invalid input or a username
     an account holds (never because of the address)."""
-    if not adult_attested:
-        raise ValidationFailed("you must be 18 or over to use Mandi", field="adultAttested")
     now = datetime.now(UTC)
-    values: dict[str, Any] = {
-        "username": v.username(username),
-        "email": v.email(email).lower(),
-        "full_name": v.text(full_name, field="fullName", max_length=200),
-        "phone": v.phone(phone) if phone else None,
-        "country": v.country(country),
-        "locale": v.locale(locale),
-        "adult_attested_at": now,
-    }
+    values = user_values(
+        username=username,
+        email=email,
+        full_name=full_name,
+        country=country,
+        adult_attested=adult_attested,
+        phone=phone,
+        locale=locale,
+        now=now,
+    )
     holder = await User.filter(username_index=lookup(User, "username", values["username"])).first()
     owner = await User.filter(email_index=lookup(User, "email", values["email"])).first()
     for stale in {u.id: u for u in (holder, owner) if _stale(u, now)}.values():
