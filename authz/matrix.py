@@ -85,6 +85,7 @@ def personas() -> list[Persona]:
                 "The token's rights are its scopes intersected with its creator's current rights.",
             )
         )
+    assert len({p.title for p in found}) == len(found), "answers are memoised by title"
     return found
 
 
@@ -125,6 +126,20 @@ class Answer:
     actions: frozenset[str]
     reads: frozenset[str] | None
     writes: frozenset[str] | None
+
+
+# The policy's answers, by persona title, model and situation: the matrix and the schema's
+# permission notes (authz/readers.py) ask the same questions, so one process asks Oso once.
+_ANSWERS: dict[tuple[str, type, tuple[Any, ...]], Answer] = {}
+
+
+def answer(persona: Persona, model: type, combo: tuple[Any, ...]) -> Answer:
+    """What ``persona`` may do on a stand-in of ``model`` in situation ``combo`` (memoised)."""
+    key = (persona.title, model, combo)
+    found = _ANSWERS.get(key)
+    if found is None:
+        found = _ANSWERS[key] = _answer(persona.principal, INPUTS[model].stand_in(model, combo))
+    return found
 
 
 def _answer(principal: Principal, stand_in: Any) -> Answer:
@@ -198,20 +213,20 @@ def situations(persona: Persona, model: type) -> Situations:
 
 
 def rows(persona: Persona) -> Iterator[tuple[str, str, str, str, str]]:
-    for model, inputs in INPUTS.items():
+    for model in INPUTS:
         found = situations(persona, model)
         grouped: dict[Answer, list[tuple[Any, ...]]] = {}
         for combo in found.combos():
-            answer = _answer(persona.principal, inputs.stand_in(model, combo))
-            if answer.actions or answer.reads or answer.writes:
-                grouped.setdefault(answer, []).append(combo)
-        for answer, combos in sorted(grouped.items(), key=lambda item: sorted(item[0].actions)):
+            given = answer(persona, model, combo)
+            if given.actions or given.reads or given.writes:
+                grouped.setdefault(given, []).append(combo)
+        for given, combos in sorted(grouped.items(), key=lambda item: sorted(item[0].actions)):
             yield (
                 model.__name__,
                 found.conditions(combos),
-                ", ".join(sorted(answer.actions)) or "—",
-                _fields(answer.reads, model),
-                _fields(answer.writes, model),
+                ", ".join(sorted(given.actions)) or "—",
+                _fields(given.reads, model),
+                _fields(given.writes, model),
             )
 
 

@@ -201,7 +201,7 @@ def serving(command: list[str], env: dict[str, str], port: int, log: Path):
                     if time.monotonic() > deadline:
                         raise
                     time.sleep(0.3)
-            yield
+            yield process
         finally:
             process.terminate()
             try:

@@ -148,12 +148,18 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Deselect (not skip) the SQLite runs of tests marked ``postgres_only``."""
+    """Deselect (not skip) the SQLite runs of tests marked ``postgres_only``, and, when
+    tests/run_backends.py runs another backend's process beside this one and gave it the tests
+    that use no database (MANDI_TEST_DATABASE_FREE_IN), those tests here."""
+    free_in = os.environ.get("MANDI_TEST_DATABASE_FREE_IN")
+    others_run_free = free_in is not None and free_in not in _backends()
     keep, drop = [], []
     for item in items:
         callspec = getattr(item, "callspec", None)
-        sqlite_run = callspec is not None and callspec.params.get("backend") == "sqlite"
-        (drop if sqlite_run and item.get_closest_marker("postgres_only") else keep).append(item)
+        backend = callspec.params.get("backend") if callspec is not None else None
+        postgres_only = backend == "sqlite" and item.get_closest_marker("postgres_only")
+        database_free_elsewhere = backend is None and others_run_free
+        (drop if postgres_only or database_free_elsewhere else keep).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
