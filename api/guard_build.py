@@ -227,7 +227,7 @@ def _personal(resolve: Resolver, model: Any, fields: tuple[str, ...]) -> Resolve
                 "read", **guard.describe(root, model), fields=fields, outcome=Outcome.DENIED
             )
             raise ForbiddenError(f"not allowed to read {info.field_name}")
-        context.audit.note("read", **guard.describe(root, model), fields=fields)
+        context.audit.read(root, fields, guard.describe, model)
         return resolve(root, info, **kwargs)
 
     return guarded

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from json.encoder import encode_basestring
 from operator import attrgetter
@@ -120,10 +120,60 @@ def column_hashes(prev_hashes: Sequence[str], columns: Sequence[Sequence[Any]]) 
     ]
 
 
+def chain_hashes(prev_hash: str, columns: Mapping[str, Sequence[Any]]) -> list[str]:
+    """`entry_hash` of consecutive entries, each chained to the one before it and the first to
+    ``prev_hash``, given one column per chained field (and optionally ``detail``)."""
+    details = columns.get(OPTIONAL)
+    with_detail = details is not None and any(detail is not None for detail in details)
+    names = _FIELDS_WITH if with_detail else FIELDS
+    rows = zip(*[_encode_column(columns[name]) for name in names], strict=True)
+    sha256 = hashlib.sha256
+    found: list[str] = []
+    prev = prev_hash
+    if not with_detail:
+        for row in rows:
+            prev = sha256((_PREIMAGE % (prev, *row)).encode()).hexdigest()
+            found.append(prev)
+        return found
+    at = _FIELDS_WITH.index(OPTIONAL)
+    assert details is not None
+    for row, detail in zip(rows, details, strict=True):
+        if detail is None:  # hashed as an entry without the field
+            preimage = _PREIMAGE % (prev, *row[:at], *row[at + 1 :])
+        else:
+            preimage = _PREIMAGE_WITH % (prev, *row)
+        prev = sha256(preimage.encode()).hexdigest()
+        found.append(prev)
+    return found
+
+
 def _encode_column(column: Sequence[Any]) -> list[str]:
     try:
         return list(map(encode_basestring, column))  # any str as the encoder writes it; else raises
     except TypeError:
         kinds = set(map(type, column))
-        write = _EXACT.get(kinds.pop(), encode) if len(kinds) == 1 else encode
-        return list(map(write, column))
+        write = _EXACT.get(kinds.pop()) if len(kinds) == 1 else None
+        if write is not None:
+            return list(map(write, column))
+        return list(map(_recurring(), column))
+
+
+def _recurring() -> Callable[[Any], str]:
+    """`encode`, remembering the values a request's entries repeat (its moment, the names of
+    the fields read); other values are encoded each time (``-0.0 == 0.0``, ``True == 1``)."""
+    memo: dict[Any, str] = {}
+
+    def write(value: Any) -> str:
+        kind = type(value)
+        if kind is datetime:
+            key: Any = value
+        elif (kind is list or kind is tuple) and all(type(item) is str for item in value):
+            key = (kind, *value)
+        else:
+            return encode(value)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = encode(value)
+        return found
+
+    return write

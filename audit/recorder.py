@@ -5,6 +5,7 @@ written even when the request's transaction rolls back."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -56,11 +57,40 @@ class AuditBuffer:
     """Collects a request's audit entries; ``flush`` appends them to the chain at once."""
 
     def __init__(self, actor: Actor) -> None:
-        self.actor = actor  # who acts from now on; each note keeps the actor of its moment
+        self._actor = actor  # who acts from now on; each note keeps the actor of its moment
         self._notes: dict[tuple, _Note] = {}
+        # id(object) -> (object, the fields of its allowed-read note): an object's later
+        # personal fields join its note without describing it again (for the current actor,
+        # until the next write)
+        self._reads: dict[int, tuple[Any, set[str]]] = {}
         self._kept: dict[tuple, _Note] = {}  # security events: they survive a rollback
         self.flushed = 0
         self.checkpointed = False  # a checkpoint was made: the witness is due once it commits
+
+    @property
+    def actor(self) -> Actor:
+        return self._actor
+
+    @actor.setter
+    def actor(self, actor: Actor) -> None:
+        self._actor = actor
+        self._reads.clear()  # notes from now on name the new actor
+
+    def read(
+        self,
+        obj: Any,
+        fields: tuple[str, ...],
+        describe: Callable[[Any, Any], dict[str, Any]],
+        model: Any = None,
+    ) -> None:
+        """Note an allowed read of personal ``fields`` of ``obj``; ``describe(obj, model)``
+        names it for the log (asked once per object)."""
+        held = self._reads.get(id(obj))
+        if held is not None and held[0] is obj:
+            held[1].update(fields)
+            return
+        note = self._note("read", **describe(obj, model), fields=fields)
+        self._reads[id(obj)] = (obj, note.fields)
 
     def note(
         self,
@@ -78,6 +108,33 @@ class AuditBuffer:
     ) -> None:
         """Note an access; ``security`` marks an authentication event, written even when the
         request's writes roll back."""
+        self._note(
+            action,
+            resource_type,
+            resource_id,
+            fields=fields,
+            subject=subject,
+            organization_id=organization_id,
+            outcome=outcome,
+            justification=justification,
+            security=security,
+            detail=detail,
+        )
+
+    def _note(
+        self,
+        action: str,
+        resource_type: str,
+        resource_id: Any = None,
+        *,
+        fields: tuple[str, ...] | list[str] = (),
+        subject: str | None = None,
+        organization_id: int | None = None,
+        outcome: Outcome = Outcome.ALLOWED,
+        justification: str | None = None,
+        security: bool = False,
+        detail: dict[str, Any] | None = None,
+    ) -> _Note:
         per_request = resource_type in PER_REQUEST and action == "read" and resource_id is not None
         rid = None if resource_id is None or per_request else str(resource_id)
         actor = self.actor
@@ -95,6 +152,7 @@ class AuditBuffer:
         if note.ids is not None and resource_id is not None:
             note.ids.add(int(resource_id))
         note.fields.update(fields)
+        return note
 
     def __len__(self) -> int:
         return len(self._notes) + len(self._kept)
@@ -124,6 +182,7 @@ class AuditBuffer:
                     await self.witness()  # committed already; else the caller does it
         self._notes.clear()
         self._kept.clear()
+        self._reads.clear()
 
     async def witness(self) -> None:
         """After the commit: hand new checkpoints to the witness."""

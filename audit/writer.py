@@ -16,7 +16,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from audit import signing
-from audit.chain import GENESIS, OPTIONAL, STORED, entry_hash
+from audit.chain import GENESIS, OPTIONAL, STORED, chain_hashes
 from audit.witness import publish_pending
 
 LOCK_KEY = 7_274_640_001
@@ -32,6 +32,7 @@ _PG_TYPES = {
     "organization_id": "integer",
 }
 _JSON = ("fields_accessed", OPTIONAL)
+_LINKS = ("prev_hash", "hash")
 _PG_INSERT = (
     f"INSERT INTO audit_entry ({', '.join(STORED)}) SELECT "
     + ", ".join(f"{c}::jsonb" if c in _JSON else c for c in STORED)
@@ -53,11 +54,45 @@ def _db_value(name: str, value: Any) -> Any:
     return value
 
 
+def _json_column(column: list[Any]) -> list[str | None]:
+    """A JSON column as text, each recurring list of names (the fields read) dumped once."""
+    memo: dict[tuple[str, ...], str] = {}
+    found: list[str | None] = []
+    for value in column:
+        if type(value) is list and all(type(item) is str for item in value):
+            key = tuple(value)
+            text = memo.get(key)
+            if text is None:
+                text = memo[key] = json.dumps(value)
+            found.append(text)
+        else:
+            found.append(None if value is None else json.dumps(value))
+    return found
+
+
+def _utc(column: list[datetime]) -> list[datetime]:
+    """The moments in UTC (a request's entries share one: converted once)."""
+    memo: dict[datetime, datetime] = {}
+    found = []
+    for moment in column:
+        utc = memo.get(moment)
+        if utc is None:
+            utc = memo[moment] = moment.astimezone(UTC)
+        found.append(utc)
+    return found
+
+
 async def append(entries: list[dict[str, Any]]) -> int:
     """Chain and insert ``entries`` (dicts of the chained fields, without seq); returns the last
-    sequence number. Joins the caller's transaction when there is one."""
+    sequence number. Joins the caller's transaction when there is one. The entries are handled a
+    column at a time: a request's entries share most of their values."""
     if not entries:
         return 0
+    count = len(entries)
+    columns: dict[str, list[Any]] = {
+        name: [entry.get(name) for entry in entries] for name in STORED[1 : -len(_LINKS)]
+    }
+    columns["occurred_at"] = _utc(columns["occurred_at"])
     async with in_transaction() as conn:
         dialect = conn.capabilities.dialect
         if dialect == "postgres":
@@ -65,30 +100,24 @@ async def append(entries: list[dict[str, Any]]) -> int:
         _, head = await conn.execute_query(
             "SELECT seq, hash FROM audit_entry ORDER BY seq DESC LIMIT 1"
         )
-        seq, prev = (head[0]["seq"], head[0]["hash"]) if head else (0, GENESIS)
-        rows: list[list[Any]] = []
-        boundaries: list[tuple[int, str]] = []
-        for entry in entries:
-            seq += 1
-            row = {**entry, "seq": seq, "prev_hash": prev}
-            row["occurred_at"] = row["occurred_at"].astimezone(UTC)
-            row["hash"] = prev = entry_hash(prev, row)
-            rows.append([_db_value(name, row.get(name)) for name in STORED])
-            if seq % CHECKPOINT_EVERY == 0:
-                boundaries.append((seq, prev))
+        last, prev = (head[0]["seq"], head[0]["hash"]) if head else (0, GENESIS)
+        columns["seq"] = list(range(last + 1, last + count + 1))
+        hashes = chain_hashes(prev, columns)
+        columns["prev_hash"] = [prev, *hashes[:-1]]
+        columns["hash"] = hashes
+        for name in _JSON:
+            columns[name] = _json_column(columns[name])
+        stored = [columns[name] for name in STORED]
         if dialect == "postgres":
-            await conn.execute_query(
-                _PG_INSERT, [list(column) for column in zip(*rows, strict=True)]
-            )
+            await conn.execute_query(_PG_INSERT, stored)
         else:
-            sql = (
-                f"INSERT INTO audit_entry ({', '.join(STORED)}) VALUES "
-                f"{_sqlite_values(len(entries))}"
-            )
-            await conn.execute_query(sql, [value for row in rows for value in row])
-        for at, head_hash in boundaries:  # every CHECKPOINT_EVERY-th entry is signed
-            await _checkpoint(conn, at, head_hash)
-    return seq
+            sql = f"INSERT INTO audit_entry ({', '.join(STORED)}) VALUES {_sqlite_values(count)}"
+            values = [value for row in zip(*stored, strict=True) for value in row]
+            await conn.execute_query(sql, values)
+        first_boundary = (last // CHECKPOINT_EVERY + 1) * CHECKPOINT_EVERY
+        for at in range(first_boundary, last + count + 1, CHECKPOINT_EVERY):
+            await _checkpoint(conn, at, hashes[at - last - 1])  # every 1000th entry is signed
+    return last + count
 
 
 def crossed_boundary(last: int, count: int) -> bool:

@@ -19,6 +19,7 @@ from audit.chain import (
     OPTIONAL,
     Encoded,
     canonical,
+    chain_hashes,
     column_hashes,
     entry_hash,
 )
@@ -129,6 +130,37 @@ def _assert_hashes(entries: list[dict]) -> None:
     expected = [reference_hash(prev, entry) for prev, entry in zip(prevs, entries, strict=True)]
     assert [entry_hash(prev, e) for prev, e in zip(prevs, entries, strict=True)] == expected
     assert column_hashes(prevs, _columns(entries)) == expected
+    _assert_chained(entries)
+
+
+def _assert_chained(entries: list[dict]) -> None:
+    """The writer's form: consecutive entries, each chained to the hash before it."""
+    expected, prev = [], GENESIS
+    for entry in entries:
+        prev = entry_hash(prev, entry)
+        expected.append(prev)
+    columns = {name: [entry.get(name) for entry in entries] for name in (*FIELDS, OPTIONAL)}
+    assert chain_hashes(GENESIS, columns) == expected
+    without_detail = {name: column for name, column in columns.items() if name != OPTIONAL}
+    if all(entry.get(OPTIONAL) is None for entry in entries):
+        assert chain_hashes(GENESIS, without_detail) == expected
+
+
+def test_chained_entries_with_and_without_detail():
+    details = [None, {"ids": [1, 2]}, None, {"count": 3, "minute": "2026-12-02T09:00"}, None]
+    entries = [{**BASE, "seq": n, OPTIONAL: detail} for n, detail in enumerate(details)]
+    _assert_chained(entries)
+    _assert_chained([{**BASE, OPTIONAL: {"ids": []}}])  # an empty detail is still set
+    assert entry_hash(GENESIS, {**BASE, OPTIONAL: None}) == reference_hash(GENESIS, BASE)
+
+
+def test_recurring_values_that_compare_equal_are_written_apart():
+    # the column encoder remembers recurring values; equal is not the same text
+    mixed = [-0.0, 0.0, True, 1, 1.0, False, 0, [0.0], [-0.0], ["a"], ("a",)]
+    entries = [{**BASE, "justification": value} for value in mixed]
+    _assert_hashes(entries)
+    moments = [datetime(2026, 6, 1, 8, 30, tzinfo=UTC), *TIMES, TIMES[0], TIMES[2]]
+    _assert_hashes([{**BASE, "occurred_at": moment} for moment in moments])
 
 
 def test_fields_sorted_as_the_encoder_sorts_them():
