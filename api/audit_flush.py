@@ -113,6 +113,7 @@ class AuditFlush(SchemaExtension):
     async def on_operation(self) -> AsyncIterator[None]:
         yield
         _report_stats(self.execution_context)
+        await self.execution_context.context.record_door_refusals()
 
     async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context

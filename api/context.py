@@ -14,6 +14,7 @@ from api.guard import Guard
 from api.loaders import Loaders, request_loaders
 from audit.models import Outcome
 from audit.recorder import Actor, AuditBuffer
+from audit.refusals import RefusalLog
 from authz.principal import ANONYMOUS, Principal
 from domain.accounts.models import OrgRole, WebSession
 from domain.accounts.sessions import require_recent_auth
@@ -39,8 +40,10 @@ class RequestContext:
     session: WebSession | None = None
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     loaders: Loaders = field(default_factory=request_loaders)
+    refusals: RefusalLog | None = None  # refusals summarised per address and minute
     guard: Guard = field(init=False)
     audit: AuditBuffer = field(init=False)
+    signed_out_refusal: bool = False  # the operation asked for a signed-in caller and had none
 
     def __post_init__(self) -> None:
         self.guard = Guard(self.principal)
@@ -78,8 +81,17 @@ class RequestContext:
 
     def require_user(self) -> Principal:
         if not self.principal.is_authenticated:
+            self.signed_out_refusal = True
             raise Unauthenticated()
         return self.principal
+
+    async def record_door_refusals(self) -> None:
+        """After the operation: "sign in first" is a refusal like any other, recorded through
+        the refusal log (the first per address and minute, then a summary), since anyone can
+        send it as often as they like."""
+        if self.signed_out_refusal and self.refusals is not None:
+            self.signed_out_refusal = False
+            await self.refusals.refused(self.actor(), "authentication.required", "Operation")
 
     def require_session(self) -> WebSession:
         """The caller's web session; partner tokens may not manage accounts."""
@@ -131,6 +143,7 @@ def from_scope(
         principal=state.get("principal", ANONYMOUS),
         session=state.get("session"),
         request_id=state.get("request_id") or uuid.uuid4().hex,
+        refusals=getattr(request.app.state, "refusals", None) if "app" in request.scope else None,
     )
     response.headers["X-Request-Id"] = context.request_id
     return context

@@ -15,7 +15,10 @@ import sys
 import tempfile
 import time
 
-REDIS_DB = {"sqlite": 14, "postgres": 15}
+# Each backend's process has its own Redis database: MANDI_TEST_REDIS_DB (default 14) for the
+# first backend, the next number for the second, so runs side by side (two worktrees) can be
+# given apart numbers.
+REDIS_BASE = int(os.environ.get("MANDI_TEST_REDIS_DB", "14"))
 
 
 def main(argv: list[str]) -> int:
@@ -25,11 +28,11 @@ def main(argv: list[str]) -> int:
     backends = list(filter(None, backends))
     started = time.monotonic()
     runs = []
-    for backend in backends:
+    for index, backend in enumerate(backends):
         env = {
             **os.environ,
             "MANDI_TEST_BACKENDS": backend,
-            "MANDI_TEST_REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_DB.get(backend, 13)}",
+            "MANDI_TEST_REDIS_URL": f"redis://127.0.0.1:6379/{REDIS_BASE + index}",
             # tests that use no database (the policy, the schema, the CLI's own checks) run in
             # the first backend's process only: running them twice only costs time
             "MANDI_TEST_DATABASE_FREE_IN": backends[0],

@@ -177,3 +177,21 @@ async def test_repeated_refusals_from_one_address_are_summarised(app):
     summary = entries[1]
     assert summary.detail == {"count": 24, "minute": "2030-03-17T17:46Z"}
     assert summary.ip == entries[0].ip and summary.outcome == "denied"
+
+
+async def test_sign_in_first_is_a_recorded_refusal_summarised_per_address(app):
+    refusals = app.state.refusals
+    moment = [1_900_000_000.0]
+    refusals.clock = lambda: moment[0]
+    start = await _head()
+    async with client_for(app, None) as anonymous:
+        responses = [await _post(anonymous, PRODUCTS) for _ in range(3)]
+    assert {error_codes(r.json())[0] for r in responses} == {"UNAUTHENTICATED"}
+    [entry] = await _after(start, action__startswith="authentication.required")
+    assert (entry.actor_type, entry.actor_id, entry.outcome) == ("anonymous", None, "denied")
+    assert entry.request_id == responses[0].headers["x-request-id"]
+    assert entry.resource_type == "Operation" and entry.ip is not None
+    moment[0] += 60
+    await refusals.flush(before=refusals._minute())
+    summary = (await _after(entry.seq, action="authentication.required.repeated"))[0]
+    assert summary.detail == {"count": 2, "minute": "2030-03-17T17:46Z"}
