@@ -14,11 +14,22 @@ def subject_of(obj: Any, model: type | None = None) -> str | None:
     """``"customer:12"`` style id of the person ``obj`` holds data about, if any."""
     decl = declaration(model or type(obj))
     if decl is None or decl.subject is None:
-        return None
+        return _named_subject(obj)
     subject_id = decl.subject.subject_id(obj)
     if not subject_id:  # None, or 0: the "no one yet" of a check made before naming anyone
         return None
     return f"{decl.subject.kind_of(obj)}:{subject_id}"
+
+
+def _named_subject(obj: Any) -> str | None:
+    """The person a record is about without holding their data (a privacy request, a legal
+    hold: ``subject_kind`` and ``subject_id``), so that attempts on it reach the person's own
+    access log and a search by subject."""
+    kind = getattr(obj, "subject_kind", None)
+    subject_id = getattr(obj, "subject_id", None)
+    if kind is None or not isinstance(subject_id, int) or not subject_id:
+        return None
+    return f"{getattr(kind, 'value', kind)}:{subject_id}"
 
 
 def describe(

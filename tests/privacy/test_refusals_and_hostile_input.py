@@ -115,3 +115,30 @@ async def test_a_lone_surrogate_or_an_overlong_version_is_refused_not_a_crash(ap
       errors { code field } } }"""
     body = await gql_data(client, accept, v="v" * 10_000)
     assert body["privacyPolicyAccept"]["errors"] == [{"code": "NOT_FOUND", "field": "version"}]
+
+
+async def test_an_attempt_on_someones_privacy_request_reaches_their_access_log(app):
+    person = await make_user()
+    client = await signed_in(app, person)
+    filed = (await gql_data(client, FILE, input={"type": "ACCESS"}))["privacyRequestCreate"]
+    stranger_user = await make_user()
+    stranger = await signed_in(app, stranger_user)
+    response = await stranger.post(
+        "/graphql",
+        json={
+            "query": "query($id: ID!) { node(id: $id) { id } }",
+            "variables": {"id": filed["request"]["id"]},
+        },
+    )
+    assert response.json()["data"] == {"node": None}
+    attempt = await AuditEntry.filter(
+        resource_type="PrivacyRequest", outcome="denied", actor_id=stranger_user.id
+    ).first()
+    assert attempt is not None and attempt.subject == f"user:{person.id}"
+    log = await gql_data(
+        client, "{ viewer { dataAccessLog(first: 50) { nodes { action outcome actorRole } } } }"
+    )
+    seen = log["viewer"]["dataAccessLog"]["nodes"]
+    assert any(n["outcome"].lower() == "denied" for n in seen), seen
+    await client.aclose()
+    await stranger.aclose()
