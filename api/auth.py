@@ -20,7 +20,7 @@ from api.faults import send_error
 from api.media_types import scope_media_type
 from audit.recorder import Actor
 from audit.refusals import RefusalLog
-from authz.principal import Principal, load_user_principal
+from authz.principal import Principal, user_principal
 from domain.accounts import tokens
 from domain.accounts.sessions import resolve_session
 
@@ -40,13 +40,12 @@ def _cookie(headers: Headers, name: str) -> str | None:
 
 
 def token_principal(identity: tokens.TokenIdentity) -> Principal:
-    token = identity.token
     return Principal(
         kind="token",
-        user_id=token.created_by_id,
-        org_roles={token.organization_id: identity.creator_role},
-        scopes=frozenset(token.scopes),
-        token_id=token.id,
+        user_id=identity.created_by_id,
+        org_roles={identity.organization_id: identity.creator_role},
+        scopes=identity.scopes,
+        token_id=identity.token_id,
     )
 
 
@@ -123,21 +122,21 @@ class PrincipalMiddleware:
         elif (token := _cookie(headers, SESSION_COOKIE)) and (
             found := await resolve_session(token)
         ):
-            session, user = found
+            session, user_access = found
             checked = scope["method"] != "GET" or self.check_get
             if checked and not same_site(scope, headers, self.allowed_origins):
                 await self.refusals.refused(
-                    _actor(scope, headers, request_id, type="user", id=user.id),
+                    _actor(scope, headers, request_id, type="user", id=session.user_id),
                     "csrf.rejected",
                     "WebSession",
                     resource_id=session.id,
-                    subject=f"user:{user.id}",
+                    subject=f"user:{session.user_id}",
                 )
                 await _reject(
                     scope, send, request_id, 403, Code.CSRF_REJECTED, "cross-site request refused"
                 )
                 return
-            state["principal"] = await load_user_principal(user)
+            state["principal"] = user_principal(session.user_id, user_access)
             state["session"] = session
         await self.app(scope, receive, send)
 

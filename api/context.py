@@ -17,7 +17,7 @@ from audit.recorder import Actor, AuditBuffer
 from audit.refusals import RefusalLog
 from authz.principal import ANONYMOUS, Principal
 from domain.accounts.models import OrgRole, WebSession
-from domain.accounts.sessions import require_recent_auth
+from domain.accounts.sessions import LiveSession, require_recent_auth
 from domain.accounts.throttle import LoginThrottle
 from domain.errors import DomainError
 from domain.settings import Settings
@@ -37,7 +37,8 @@ class RequestContext:
     settings: Settings
     throttle: LoginThrottle
     principal: Principal = ANONYMOUS
-    session: WebSession | None = None
+    # the session the request came with (plain values), or the one it just started
+    session: LiveSession | WebSession | None = None
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     loaders: Loaders = field(default_factory=request_loaders)
     refusals: RefusalLog | None = None  # refusals summarised per address and minute
@@ -66,7 +67,7 @@ class RequestContext:
     def session_id(self) -> int | None:
         return self.session.id if self.session else None
 
-    def become(self, principal: Principal, session: WebSession | None) -> None:
+    def become(self, principal: Principal, session: LiveSession | WebSession | None) -> None:
         """Switch identity mid-request (after signing in or out); decisions start afresh, and
         what is noted from now on names the new actor (earlier notes keep theirs)."""
         self.principal = principal
@@ -93,7 +94,7 @@ class RequestContext:
             self.signed_out_refusal = False
             await self.refusals.refused(self.actor(), "authentication.required", "Operation")
 
-    def require_session(self) -> WebSession:
+    def require_session(self) -> LiveSession | WebSession:
         """The caller's web session; partner tokens may not manage accounts."""
         self.require_user()
         if self.session is None:
@@ -101,7 +102,7 @@ class RequestContext:
             raise SessionRequired()
         return self.session
 
-    def require_step_up(self) -> WebSession:
+    def require_step_up(self) -> LiveSession | WebSession:
         """The session, if it (re)authenticated recently; else STEP_UP_REQUIRED."""
         session = self.require_session()
         try:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import cast
 
-from domain.accounts.models import Membership, OrgRole, PlatformRole, PlatformRoleGrant, User
-from domain.privacy.models import AccessGrant
+from domain.accounts import access
+from domain.accounts.models import OrgRole, PlatformRole, User
 
 
 @dataclass(frozen=True)
@@ -46,26 +44,19 @@ class Principal:
 ANONYMOUS = Principal(kind="anonymous")
 
 
-async def load_user_principal(user: User) -> Principal:
-    """Load the roles (and, for support agents, open access grants) of a signed-in user."""
-    memberships = await Membership.filter(user_id=user.id).values_list("organization_id", "role")
-    roles = await PlatformRoleGrant.filter(user_id=user.id).values_list("role", flat=True)
-    platform = frozenset(PlatformRole(r) for r in cast(list[str], roles))  # flat: not tuples
-    reasons: dict[tuple[str, int], str] = {}
-    if PlatformRole.SUPPORT_AGENT in platform:
-        rows = (
-            await AccessGrant.filter(
-                grantee_id=user.id, revoked_at=None, expires_at__gt=datetime.now(UTC)
-            )
-            .order_by("id")
-            .values_list("subject_kind", "subject_id", "justification")
-        )
-        reasons = {(str(kind), subject_id): why for kind, subject_id, why in rows}
+def user_principal(user_id: int, found: access.UserAccess) -> Principal:
+    """The principal of a signed-in user with the access read for them this request."""
+    reasons = found.grant_reasons
     return Principal(
         kind="user",
-        user_id=user.id,
-        org_roles={org_id: OrgRole(role) for org_id, role in memberships},
-        platform_roles=platform,
+        user_id=user_id,
+        org_roles=found.org_roles,
+        platform_roles=found.platform_roles,
         grants=frozenset(reasons),
         grant_reasons=reasons,
     )
+
+
+async def load_user_principal(user: User) -> Principal:
+    """Load the roles (and, for support agents, open access grants) of a signed-in user."""
+    return user_principal(user.id, await access.load(user.id))

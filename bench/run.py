@@ -108,7 +108,8 @@ _RESEEDED: dict[str, float] = {}  # volume -> seconds its seeding took in this r
 
 def prepare_database(volume: str, reseed: bool) -> tuple[str, float | None]:
     """The URL of a seeded database of ``volume``; the seeding time when it was seeded now."""
-    name = f"mandi_bench_{volume}"
+    # a worktree has its own keys (var/bench), so it may need its own seeded database
+    name = f"{os.environ.get('MANDI_BENCH_DATABASE', 'mandi_bench')}_{volume}"
     url = f"{PG}/{name}"
     reseed = reseed and volume not in _RESEEDED  # --reseed seeds each volume once per run
     if not reseed and asyncio.run(_seeded_volume(url)) == volume:

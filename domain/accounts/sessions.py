@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from domain.accounts import access
 from domain.accounts.models import User, UserStatus, WebSession
 from domain.errors import DomainError
 
@@ -59,23 +60,55 @@ def _live(user_id: int, current: datetime):
     return WebSession.filter(user_id=user_id, revoked_at=None, expires_at__gt=current)
 
 
-async def resolve_session(token: str) -> tuple[WebSession, User] | None:
-    """The live session and its active user for a cookie token, else None."""
-    session = (
-        await WebSession.filter(token_hash=token_hash(token), revoked_at=None)
-        .select_related("user")
-        .first()
-    )
-    if session is None:
-        return None
+@dataclass(frozen=True, slots=True)
+class LiveSession:
+    """The caller's session as a request sees it (no model instance: the row's plain values)."""
+
+    id: int
+    user_id: int
+    created_at: datetime | None
+    reauthenticated_at: datetime | None
+
+
+_RESOLVE: dict[bool, str] = {}
+
+
+def _resolve_sql(postgres: bool) -> str:
+    if postgres not in _RESOLVE:
+        n = access.mark(postgres)
+        _RESOLVE[postgres] = (
+            "SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at,"  # noqa: S608
+            f" s.reauthenticated_at, u.status, {access.columns(postgres, 's.user_id', n(2))}"
+            " FROM web_session s JOIN user_account u ON u.id = s.user_id"
+            f" WHERE s.token_hash = {n(1)} AND s.revoked_at IS NULL"
+        )
+    return _RESOLVE[postgres]
+
+
+async def resolve_session(token: str) -> tuple[LiveSession, access.UserAccess] | None:
+    """The live session of an active user for a cookie token, with that user's access (roles,
+    platform roles, open grants) as of now, in one statement; else None."""
+    conn, postgres = access.connection()
     current = now()
-    if session.expires_at <= current or session.last_seen_at + IDLE_TIMEOUT <= current:
+    _, rows = await conn.execute_query(_resolve_sql(postgres), [token_hash(token), current])
+    if not rows:
         return None
-    if session.user.status != UserStatus.ACTIVE:
+    row = rows[0]
+    expires_at = access.moment(row["expires_at"])
+    last_seen_at = access.moment(row["last_seen_at"])
+    if expires_at <= current or last_seen_at + IDLE_TIMEOUT <= current:
         return None
-    if current - session.last_seen_at >= _TOUCH_EVERY:
-        await WebSession.filter(id=session.id).update(last_seen_at=current)
-    return session, session.user
+    if row["status"] != UserStatus.ACTIVE:
+        return None
+    if current - last_seen_at >= _TOUCH_EVERY:
+        await WebSession.filter(id=row["id"]).update(last_seen_at=current)
+    session = LiveSession(
+        id=row["id"],
+        user_id=row["user_id"],
+        created_at=access.maybe_moment(row["created_at"]),
+        reauthenticated_at=access.maybe_moment(row["reauthenticated_at"]),
+    )
+    return session, access.parse(row)
 
 
 async def revoke_session(*, session_id: int) -> None:
@@ -93,7 +126,7 @@ class StepUpRequired(DomainError):
         super().__init__("confirm your password (and code) again to do this")
 
 
-def require_recent_auth(session: WebSession) -> None:
+def require_recent_auth(session: WebSession | LiveSession) -> None:
     """Sensitive operations need a sign-in or re-authentication within the last minutes."""
     last = session.reauthenticated_at or session.created_at
     if last is None or now() - last > STEP_UP_WINDOW:

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
 from domain import validation as v
+from domain.accounts import access
 from domain.accounts.auth_models import PartnerToken
-from domain.accounts.models import Membership, OrgRole, User, UserStatus
+from domain.accounts.models import OrgRole, User, UserStatus
 from domain.errors import ValidationFailed
 
 TOKEN_PREFIX = "mandi_pt_"  # noqa: S105 - a public marker, not a secret
@@ -31,7 +33,12 @@ class IssuedToken:
 
 @dataclass(frozen=True)
 class TokenIdentity:
-    token: PartnerToken
+    """A live token's plain values (no model instance) and its creator's current role."""
+
+    token_id: int
+    organization_id: int
+    created_by_id: int
+    scopes: frozenset[str]
     creator_role: OrgRole
 
 
@@ -68,36 +75,61 @@ async def issue(
     return IssuedToken(token=token, secret=f"{TOKEN_PREFIX}{prefix}_{secret}")
 
 
+_RESOLVE: dict[bool, str] = {}
+
+
+def _resolve_sql(postgres: bool) -> str:
+    if postgres not in _RESOLVE:
+        n = access.mark(postgres)
+        _RESOLVE[postgres] = (
+            "SELECT t.id, t.organization_id, t.created_by_id, t.secret_hash, t.scopes,"  # noqa: S608
+            " t.expires_at, t.last_used_at, t.revoked_at, u.status,"
+            " (SELECT m.role FROM membership m WHERE m.user_id = t.created_by_id"
+            " AND m.organization_id = t.organization_id) AS creator_role"
+            " FROM partner_token t JOIN user_account u ON u.id = t.created_by_id"
+            f" WHERE t.prefix = {n(1)}"
+        )
+    return _RESOLVE[postgres]
+
+
 async def resolve(raw: str) -> TokenIdentity | None:
     """The live token for a bearer value, with its creator's current role; else None.
 
     A revoked or expired token, or one whose creator left the organization or is no longer
-    active, resolves to None.
+    active, resolves to None. The token, its creator's status and role: one statement.
     """
     if not raw.startswith(TOKEN_PREFIX):
         return None
     prefix, _, secret = raw[len(TOKEN_PREFIX) :].partition("_")
     if not prefix or not secret or len(raw) > 200:
         return None
-    token = await PartnerToken.filter(prefix=prefix).select_related("created_by").first()
-    if token is None or not hmac.compare_digest(token.secret_hash, _hash(secret)):
+    conn, postgres = access.connection()
+    _, rows = await conn.execute_query(_resolve_sql(postgres), [prefix])
+    if not rows:
+        return None
+    row = rows[0]
+    if not hmac.compare_digest(row["secret_hash"], _hash(secret)):
         return None
     now = datetime.now(UTC)
-    if token.revoked_at is not None or token.expires_at <= now:
+    expires_at = access.moment(row["expires_at"])
+    if row["revoked_at"] is not None or expires_at <= now:
         return None
-    if token.created_by.status != UserStatus.ACTIVE:
+    if row["status"] != UserStatus.ACTIVE:
         return None
-    role = cast(  # flat=True gives the values, not the tuples tortoise's types say
-        list[str],
-        await Membership.filter(
-            user_id=token.created_by_id, organization_id=token.organization_id
-        ).values_list("role", flat=True),
+    role = row["creator_role"]
+    if role is None:
+        return None
+    last_used_at = access.maybe_moment(row["last_used_at"])
+    if last_used_at is None or now - last_used_at >= _TOUCH_EVERY:
+        await PartnerToken.filter(id=row["id"]).update(last_used_at=now)
+    scopes = row["scopes"]
+    return TokenIdentity(
+        token_id=row["id"],
+        organization_id=row["organization_id"],
+        created_by_id=row["created_by_id"],
+        scopes=frozenset(json.loads(scopes) if isinstance(scopes, str | bytes) else scopes),
+        creator_role=OrgRole(role),
     )
-    if not role:
-        return None
-    if token.last_used_at is None or now - token.last_used_at >= _TOUCH_EVERY:
-        await PartnerToken.filter(id=token.id).update(last_used_at=now)
-    return TokenIdentity(token=token, creator_role=OrgRole(role[0]))
 
 
 async def refused_token_organization(raw: str) -> int | None:

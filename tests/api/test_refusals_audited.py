@@ -119,12 +119,12 @@ async def test_removing_the_last_owner_is_refused_and_recorded(app, monkeypatch)
     await add_member(user=second, organization=team.org, role=OrgRole.OWNER)
     first = team.users["owner"]
     both_in = asyncio.Barrier(2)
-    load = api.auth.load_user_principal
+    resolve = api.auth.resolve_session
 
-    async def together(user):
-        principal = await load(user)
+    async def together(token):
+        found = await resolve(token)  # the session and its principal's roles, read
         await both_in.wait()
-        return principal
+        return found
 
     try:
         async with await signed_in(app, second) as other:
@@ -134,7 +134,7 @@ async def test_removing_the_last_owner_is_refused_and_recorded(app, monkeypatch)
             session = await WebSession.filter(user_id=second.id).order_by("-id").first()
             await mark_reauthenticated(session_id=session.id)
             start = await _head()
-            monkeypatch.setattr(api.auth, "load_user_principal", together)
+            monkeypatch.setattr(api.auth, "resolve_session", together)
             results = await asyncio.gather(
                 gql_data(
                     team.clients["owner"],
