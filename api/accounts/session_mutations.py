@@ -60,6 +60,14 @@ async def start_session(
         fields=["ip", "user_agent"],
         subject=f"user:{user.id}",
     )
+    for ended in new.ended:  # pushed out: a user keeps at most MAX_LIVE_SESSIONS
+        ctx.audit.note(
+            "session.revoke",
+            "WebSession",
+            ended,
+            subject=f"user:{user.id}",
+            detail={"reason": "live session limit"},
+        )
     ctx.response.set_cookie(
         SESSION_COOKIE,
         new.token,

@@ -21,6 +21,7 @@ _TOUCH_EVERY = timedelta(minutes=5)
 class NewSession:
     token: str
     session: WebSession
+    ended: tuple[int, ...] = ()  # the least recently used sessions this one pushed out
 
 
 def token_hash(token: str) -> str:
@@ -53,7 +54,7 @@ async def create_session(*, user: User, ip: str | None, user_agent: str | None) 
     )
     if beyond:  # a user has at most MAX_LIVE_SESSIONS live sessions, so their list is whole
         await WebSession.filter(id__in=list(beyond)).update(revoked_at=current)
-    return NewSession(token=token, session=session)
+    return NewSession(token=token, session=session, ended=tuple(beyond))
 
 
 def _live(user_id: int, current: datetime):

@@ -3,6 +3,7 @@ query counts the same bound), over GraphQL."""
 
 from __future__ import annotations
 
+from audit.models import AuditEntry
 from domain.accounts.models import WebSession
 from domain.accounts.sessions import MAX_LIVE_SESSIONS, create_session
 from domain.inventory.models import Warehouse
@@ -57,3 +58,6 @@ async def test_a_sign_in_past_the_live_session_bound_ends_the_least_recently_use
     assert len(sessions) == MAX_LIVE_SESSIONS
     assert sessions[0]["current"] is True  # the new one, most recently used
     assert (await WebSession.get(id=oldest.id)).revoked_at is not None
+    [ended] = await AuditEntry.filter(action="session.revoke", resource_id=str(oldest.id))
+    assert (ended.actor_type, ended.actor_id, ended.subject) == ("user", user.id, f"user:{user.id}")
+    assert ended.detail == {"reason": "live session limit"}
