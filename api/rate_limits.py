@@ -1,20 +1,23 @@
-"""Rate limits (the ``limits`` library): per IP and per principal for the whole API, and a lower
-budget for signing in, second factors, resets and sign-up. Counters live in memory (one
-process) or in Redis when ``REDIS_URL`` is set (shared by every process). Over a budget the
-answer is HTTP 429 with ``Retry-After`` and ``extensions.code = RATE_LIMITED``.
+"""Rate limits (moving windows, as the ``limits`` library counts them): per IP and per principal
+for the whole API, and a lower budget for signing in, second factors, resets and sign-up.
+Counters live in memory (one process: ``MemoryWindows``) or in Redis when ``REDIS_URL`` is set
+(shared by every process: the ``limits`` library's Redis storage, one round trip per budget
+item spent). Over a budget the answer is HTTP 429 with ``Retry-After`` and
+``extensions.code = RATE_LIMITED``.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from graphql import GraphQLError
 from graphql.execution import ExecutionResult as GraphQLExecutionResult
 from limits import RateLimitItem, parse_many
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.storage import RedisStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 from redis.asyncio import ConnectionPool
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -54,22 +57,69 @@ class Budget:
         return cls(parse_many(text))
 
 
+class MemoryWindows:
+    """Moving windows in this process, as ``limits``' moving-window strategy counts them: a hit
+    is allowed while fewer than ``amount`` allowed hits of the same key are younger than the
+    item's period; a refused hit is not counted; the wait is until the oldest of them leaves.
+
+    ``limits``' own MemoryStorage scans every key it holds, each through a worker thread, after
+    each hit; here a key's window is trimmed when the key is hit, and keys whose hits have all
+    left their window are dropped by a sweep every ``SWEEP_EVERY`` seconds, so memory stays
+    bounded by the keys active in the last period.
+    """
+
+    SWEEP_EVERY = 10.0
+
+    def __init__(self) -> None:
+        self._hits: dict[str, tuple[int, deque[float]]] = {}  # key -> (period, allowed hits)
+        self._swept = time.monotonic()
+
+    def hit(self, item: RateLimitItem, *identifiers: str) -> int:
+        """Count one hit; seconds to wait (at least 1) when the window is full, else 0."""
+        now = time.monotonic()
+        if now - self._swept >= self.SWEEP_EVERY:
+            self._sweep(now)
+        key = item.key_for(*identifiers)
+        period = item.get_expiry()
+        found = self._hits.get(key)
+        if found is None:
+            found = self._hits[key] = (period, deque())
+        hits = found[1]
+        while hits and hits[0] < now - period:
+            hits.popleft()
+        if len(hits) >= item.amount:
+            return max(math.ceil(hits[-item.amount] + period - now), 1)
+        hits.append(now)
+        return 0
+
+    def _sweep(self, now: float) -> None:
+        self._swept = now
+        stale = [
+            k for k, (period, hits) in self._hits.items() if not hits or hits[-1] < now - period
+        ]
+        for key in stale:
+            del self._hits[key]
+
+    async def reset(self) -> None:
+        self._hits.clear()
+
+
 class RateLimits:
     def __init__(self, settings: Settings) -> None:
-        storage: Storage
         self._pool: ConnectionPool | None = None
+        self.storage: RedisStorage | MemoryWindows
+        self.limiter: MovingWindowRateLimiter | None = None
         if settings.redis_url:
             self._pool = ConnectionPool.from_url(settings.redis_url)
-            storage = RedisStorage(
+            self.storage = RedisStorage(
                 "async+" + settings.redis_url,
                 implementation="redispy",
                 key_prefix="mandi:rl",
                 connection_pool=self._pool,  # type: ignore[arg-type]
             )
+            self.limiter = MovingWindowRateLimiter(self.storage)
         else:
-            storage = MemoryStorage()
-        self.storage = storage
-        self.limiter = MovingWindowRateLimiter(storage)
+            self.storage = MemoryWindows()
         self.ip = Budget.parse(settings.rate_limit_ip)
         self.principal = Budget.parse(settings.rate_limit_principal)
         self.auth = Budget.parse(settings.rate_limit_auth)
@@ -81,6 +131,11 @@ class RateLimits:
     async def spend(self, budget: Budget, *key: str) -> int:
         """Count one request against ``budget`` for ``key``; seconds to wait when over (else 0)."""
         wait = 0
+        if isinstance(self.storage, MemoryWindows):
+            for item in budget.items:
+                wait = max(wait, self.storage.hit(item, *key))
+            return wait
+        assert self.limiter is not None
         for item in budget.items:
             if not await self.limiter.hit(item, *key):
                 stats = await self.limiter.get_window_stats(item, *key)

@@ -110,3 +110,28 @@ async def test_processes_share_budgets_through_redis(backend):
     for app in apps:
         await app.state.rate_limits.close()
     assert codes == [200, 200, 200, 200, 429]
+
+
+def test_memory_windows_count_a_moving_window(monkeypatch):
+    """In memory, a budget is a moving window as ``limits`` counts one: a refused hit is not
+    counted, the wait is until the oldest allowed hit leaves, and idle keys are swept."""
+    from api import rate_limits
+
+    now = [1000.0]
+    monkeypatch.setattr(rate_limits.time, "monotonic", lambda: now[0])
+    windows = rate_limits.MemoryWindows()
+    (item,) = parse_many("3/minute")
+    for at in (0.0, 10.0, 20.0):
+        now[0] = 1000.0 + at
+        assert windows.hit(item, "ip", "a") == 0
+    now[0] = 1030.0
+    assert windows.hit(item, "ip", "a") == 30  # the hit at 1000 leaves the window at 1060
+    assert windows.hit(item, "ip", "b") == 0  # another key has its own window
+    now[0] = 1059.5
+    assert windows.hit(item, "ip", "a") == 1  # at least one second
+    now[0] = 1060.5
+    assert windows.hit(item, "ip", "a") == 0  # the refused hits were not counted
+    assert windows.hit(item, "ip", "a") == 10  # full again until the hit at 1010 leaves
+    now[0] = 1200.0
+    windows.hit(item, "ip", "c")  # past SWEEP_EVERY: keys with no hit left in their window go
+    assert set(windows._hits) == {item.key_for("ip", "c")}
