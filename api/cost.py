@@ -9,11 +9,18 @@ enforced when the list is written (an order has at most 100 lines), so such a li
 whole, never cut, and the cost is an upper bound of the work, not a guess. An operation costing more
 than ``MAX_COST`` is refused before any resolver runs, with an error naming its cost and the
 limit; every answer reports the cost in ``extensions.cost``.
+
+The cost of a document is kept (``CostCache``) by its text, its operation name and the shape of
+the variables the walk reads (the walk's path never depends on values, so which variables it reads
+is fixed by the document): a ``first`` or ``ids`` variable enters the key as the value it is read
+as (an int, a list's length, or only its type), so a cached cost is the cost of these variables;
+every request is still compared with the limit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections import OrderedDict
+from collections.abc import Hashable, Iterator, Mapping
 from typing import Any
 
 from graphql import (
@@ -40,6 +47,7 @@ from graphql import (
 from graphql.execution import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
 
+from api.document_cache import CACHE_ENTRIES, MAX_CACHED_CHARS
 from api.error_codes import Code
 from domain.accounts.sessions import MAX_LIVE_SESSIONS
 from domain.inventory.services import MAX_WAREHOUSES
@@ -90,6 +98,11 @@ class _Walk:
         self.schema = schema
         self.fragments = fragments
         self.variables = variables
+        self.read: set[str] = set()  # the variables the walk read
+
+    def _variable(self, name: str, default: Any = None) -> Any:
+        self.read.add(name)
+        return self.variables.get(name, default)
 
     def _fields(
         self, selections: SelectionSetNode, parent: GraphQLCompositeType, seen: frozenset[str]
@@ -117,7 +130,7 @@ class _Walk:
             if argument.name.value != "first":
                 continue
             if isinstance(argument.value, VariableNode):
-                value = self.variables.get(argument.value.name.value, value)
+                value = self._variable(argument.value.name.value, value)
             elif isinstance(argument.value, IntValueNode):
                 value = int(argument.value.value)
         if value is None:
@@ -132,7 +145,7 @@ class _Walk:
             if argument.name.value != "ids":
                 continue
             if isinstance(argument.value, VariableNode):
-                value = self.variables.get(argument.value.name.value)
+                value = self._variable(argument.value.name.value)
                 count = len(value) if isinstance(value, list) else 1
             elif isinstance(argument.value, ListValueNode):
                 count = len(argument.value.values)
@@ -173,13 +186,13 @@ class _Walk:
         return total
 
 
-def operation_cost(
+def _operation(
     schema: GraphQLSchema,
     document: Any,
     variables: Mapping[str, Any] | None,
     operation_name: str | None,
-) -> int:
-    """The cost of the operation ``operation_name`` (or the only one) of ``document``."""
+) -> tuple[int, frozenset[str]]:
+    """The cost of the operation, and the names of the variables it depends on."""
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
@@ -187,12 +200,86 @@ def operation_cost(
     if operation_name is not None:
         operations = [o for o in operations if o.name and o.name.value == operation_name]
     if len(operations) != 1:
-        return 0  # graphql-core refuses the request itself
+        return 0, frozenset()  # graphql-core refuses the request itself
     operation = operations[0]
     root = schema.get_root_type(operation.operation)
     if root is None:
-        return 0
-    return _Walk(schema, fragments, variables or {}).cost(operation.selection_set, root)
+        return 0, frozenset()
+    walk = _Walk(schema, fragments, variables or {})
+    return walk.cost(operation.selection_set, root), frozenset(walk.read)
+
+
+def operation_cost(
+    schema: GraphQLSchema,
+    document: Any,
+    variables: Mapping[str, Any] | None,
+    operation_name: str | None,
+) -> int:
+    """The cost of the operation ``operation_name`` (or the only one) of ``document``."""
+    return _operation(schema, document, variables, operation_name)[0]
+
+
+def _shape(value: Any) -> Hashable:
+    """What the walk reads of a variable's value: a list's length (``ids``: that many; ``first``:
+    the worst case), an int or bool as itself, anything else only by its type (``first``: null
+    is the default page, the rest the worst case; ``ids``: one)."""
+    if isinstance(value, list):
+        return ("list", len(value))
+    if isinstance(value, int):
+        return (type(value).__name__, value)
+    return (type(value).__name__,)
+
+
+_ABSENT = ("absent",)
+
+
+class CostCache:
+    """Costs by (document text, operation name) and the shapes of the variables it reads; only
+    documents the parse cache keeps (``api.document_cache``), at most ``entries`` of them and
+    ``shapes`` variable shapes each."""
+
+    def __init__(self, entries: int = CACHE_ENTRIES, shapes: int = 32) -> None:
+        self.entries = entries
+        self.shapes = shapes
+        self._documents: OrderedDict[
+            tuple[GraphQLSchema, str, str | None], tuple[tuple[str, ...], dict[Hashable, int]]
+        ] = OrderedDict()
+
+    def cost(
+        self,
+        schema: GraphQLSchema,
+        query: str | None,
+        document: Any,
+        variables: Mapping[str, Any] | None,
+        operation_name: str | None,
+    ) -> int:
+        if query is None or len(query) > MAX_CACHED_CHARS:
+            return operation_cost(schema, document, variables, operation_name)
+        values = variables or {}
+        key = (schema, query, operation_name)
+        known = self._documents.get(key)
+        if known is not None:
+            names, costs = known
+            shape = tuple(_shape(values[n]) if n in values else _ABSENT for n in names)
+            cost = costs.get(shape)
+            if cost is not None:
+                self._documents.move_to_end(key)
+                return cost
+        cost, read = _operation(schema, document, values, operation_name)
+        names = tuple(sorted(read))
+        if known is None or known[0] != names:
+            known = self._documents[key] = (names, {})
+            while len(self._documents) > self.entries:
+                self._documents.popitem(last=False)
+        costs = known[1]
+        if len(costs) >= self.shapes:
+            costs.clear()
+        costs[tuple(_shape(values[n]) if n in values else _ABSENT for n in names)] = cost
+        self._documents.move_to_end(key)
+        return cost
+
+
+COSTS = CostCache()
 
 
 class CostLimit(SchemaExtension):
@@ -208,8 +295,9 @@ class CostLimit(SchemaExtension):
         settings = getattr(context.context, "settings", None)
         self.limit = getattr(settings, "max_query_cost", MAX_COST)
         if context.graphql_document is not None:
-            self.cost = operation_cost(
+            self.cost = COSTS.cost(
                 context.schema._schema,
+                context.query,
                 context.graphql_document,
                 context.variables,
                 context.operation_name,

@@ -220,3 +220,39 @@ async def test_health_is_not_subject_to_graphql_limits():
     transport = httpx.ASGITransport(app=create_app(manage_db=False))
     async with httpx.AsyncClient(transport=transport, base_url="http://mandi.test") as client:
         assert (await client.get("/healthz")).status_code == 200
+
+
+async def test_a_cached_cost_is_still_the_cost_of_each_requests_variables(team):
+    """The cost cache keys a document by the variables its cost reads: the same document is
+    refused with variables over the limit after it passed with others, and passes again."""
+    app = create_app(Settings(max_query_cost=60), manage_db=False)
+    document = f"query Cached{uuid.uuid4().hex}($n: Int, $ids: [ID!]!) {{ "
+    document += "products(first: $n) { nodes { id } } nodes(ids: $ids) { id } }"
+    async with await signed_in(app, team.users["viewer"]) as viewer:
+        costs = []
+        for n, ids in ((10, ["a"]), (40, ["a"]), (10, ["a"] * 50), (10, ["a", "b"]), (10, ["a"])):
+            body = await gql(viewer, document, n=n, ids=ids)
+            if "errors" in body and error_codes(body) == ["COST_LIMIT_EXCEEDED"]:
+                costs.append(("refused", body["errors"][0]["extensions"]["cost"]))
+            else:
+                costs.append(("ran", body["extensions"]["cost"]["requested"]))
+    # products: n x (1 + node); nodes: one per id
+    assert costs == [("ran", 21), ("refused", 81), ("refused", 70), ("ran", 22), ("ran", 21)]
+
+
+def test_the_cost_cache_reads_only_the_shape_of_the_variables():
+    cache = api.cost.CostCache()
+    document = "query($n: Int, $other: String) { products(first: $n) { nodes { id } } }"
+    parsed = parse(document)
+
+    def cost(**variables):
+        return cache.cost(schema._schema, document, parsed, variables, None)
+
+    assert cost(n=5, other="x") == cost(n=5, other="y") == 10
+    assert cost() == 20 * 2  # absent: the argument's default page
+    assert cost(n=None) == 20 * 2  # null: the default page
+    assert cost(n=True) == cost(n="5") == cost(n=[1]) == 100 * 2  # the worst case
+    assert cost(n=3) == 6
+    ((names, shapes),) = cache._documents.values()
+    assert len(shapes) == 7  # 5, absent, null, true, "5", [1], 3: "other" is not in the key
+    assert names == ("n",)  # only what the cost reads enters the key
