@@ -67,6 +67,14 @@ class RequestContext:
     def session_id(self) -> int | None:
         return self.session.id if self.session else None
 
+    def release(self) -> None:
+        """After the response is built: drop the request's per-object bookkeeping. The context
+        sits in reference cycles (Strawberry's execution context, resolver infos, loader tasks),
+        so without this every row the guard saw would wait for the cycle collector, which then
+        traverses them all (measured on W1: 800 more objects of cyclic garbage a request)."""
+        self.guard.release()
+        self.audit.discard()
+
     def become(self, principal: Principal, session: LiveSession | WebSession | None) -> None:
         """Switch identity mid-request (after signing in or out); decisions start afresh, and
         what is noted from now on names the new actor (earlier notes keep theirs)."""

@@ -209,7 +209,10 @@ class MandiGraphQL(GraphQL):
         )
         if not query:
             raise Refused(Code.BAD_REQUEST, "the request has no query")
-        result = await self.execute(request, params, query, context)
+        try:
+            result = await self.execute(request, params, query, context)
+        finally:
+            context.release()
         if register and not _failed_before_execution(result):
             await self.persisted.register(register, query)
         return self.respond(result, sub_response, media_type)

@@ -48,6 +48,11 @@ class Guard:
         self.seen[id(obj)] = (obj, found)  # holding obj keeps its id from being reused
         return found
 
+    def release(self) -> None:
+        """Forget the objects this request saw (after its response is built)."""
+        self.seen.clear()
+        self._described.clear()
+
     def describe(self, obj: Any, model: type | None = None) -> dict[str, Any]:
         """How the audit log names ``obj`` (once per object: each personal field is noted)."""
         entry = self._described.get(id(obj))

@@ -154,6 +154,12 @@ class AuditBuffer:
         note.fields.update(fields)
         return note
 
+    def discard(self) -> None:
+        """Drop what is still buffered (the request is over: what had to be written was)."""
+        self._notes.clear()
+        self._kept.clear()
+        self._reads.clear()
+
     def __len__(self) -> int:
         return len(self._notes) + len(self._kept)
 
