@@ -89,7 +89,7 @@ class AuditBuffer:
         if held is not None and held[0] is obj:
             held[1].update(fields)
             return
-        note = self._note("read", **describe(obj, model), fields=fields)
+        note = self.note("read", **describe(obj, model), fields=fields)
         self._reads[id(obj)] = (obj, note.fields)
 
     def note(
@@ -105,36 +105,9 @@ class AuditBuffer:
         justification: str | None = None,
         security: bool = False,
         detail: dict[str, Any] | None = None,
-    ) -> None:
-        """Note an access; ``security`` marks an authentication event, written even when the
-        request's writes roll back."""
-        self._note(
-            action,
-            resource_type,
-            resource_id,
-            fields=fields,
-            subject=subject,
-            organization_id=organization_id,
-            outcome=outcome,
-            justification=justification,
-            security=security,
-            detail=detail,
-        )
-
-    def _note(
-        self,
-        action: str,
-        resource_type: str,
-        resource_id: Any = None,
-        *,
-        fields: tuple[str, ...] | list[str] = (),
-        subject: str | None = None,
-        organization_id: int | None = None,
-        outcome: Outcome = Outcome.ALLOWED,
-        justification: str | None = None,
-        security: bool = False,
-        detail: dict[str, Any] | None = None,
     ) -> _Note:
+        """Note an access (returned: the note it joined); ``security`` marks an authentication
+        event, written even when the request's writes roll back."""
         per_request = resource_type in PER_REQUEST and action == "read" and resource_id is not None
         rid = None if resource_id is None or per_request else str(resource_id)
         actor = self.actor

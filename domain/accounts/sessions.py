@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from domain.accounts import access
 from domain.accounts.models import User, UserStatus, WebSession
@@ -71,19 +72,15 @@ class LiveSession:
     reauthenticated_at: datetime | None
 
 
-_RESOLVE: dict[bool, str] = {}
-
-
+@cache  # one statement text per dialect
 def _resolve_sql(postgres: bool) -> str:
-    if postgres not in _RESOLVE:
-        n = access.mark(postgres)
-        _RESOLVE[postgres] = (
-            "SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at,"  # noqa: S608
-            f" s.reauthenticated_at, u.status, {access.columns(postgres, 's.user_id', n(2))}"
-            " FROM web_session s JOIN user_account u ON u.id = s.user_id"
-            f" WHERE s.token_hash = {n(1)} AND s.revoked_at IS NULL"
-        )
-    return _RESOLVE[postgres]
+    n = access.mark(postgres)
+    return (
+        "SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at,"  # noqa: S608
+        f" s.reauthenticated_at, u.status, {access.columns(postgres, 's.user_id', n(2))}"
+        " FROM web_session s JOIN user_account u ON u.id = s.user_id"
+        f" WHERE s.token_hash = {n(1)} AND s.revoked_at IS NULL"
+    )
 
 
 async def resolve_session(token: str) -> tuple[LiveSession, access.UserAccess] | None:

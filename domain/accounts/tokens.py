@@ -12,6 +12,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import cast
 
 from domain import validation as v
@@ -75,21 +76,17 @@ async def issue(
     return IssuedToken(token=token, secret=f"{TOKEN_PREFIX}{prefix}_{secret}")
 
 
-_RESOLVE: dict[bool, str] = {}
-
-
+@cache  # one statement text per dialect
 def _resolve_sql(postgres: bool) -> str:
-    if postgres not in _RESOLVE:
-        n = access.mark(postgres)
-        _RESOLVE[postgres] = (
-            "SELECT t.id, t.organization_id, t.created_by_id, t.secret_hash, t.scopes,"  # noqa: S608
-            " t.expires_at, t.last_used_at, t.revoked_at, u.status,"
-            " (SELECT m.role FROM membership m WHERE m.user_id = t.created_by_id"
-            " AND m.organization_id = t.organization_id) AS creator_role"
-            " FROM partner_token t JOIN user_account u ON u.id = t.created_by_id"
-            f" WHERE t.prefix = {n(1)}"
-        )
-    return _RESOLVE[postgres]
+    n = access.mark(postgres)
+    return (
+        "SELECT t.id, t.organization_id, t.created_by_id, t.secret_hash, t.scopes,"  # noqa: S608
+        " t.expires_at, t.last_used_at, t.revoked_at, u.status,"
+        " (SELECT m.role FROM membership m WHERE m.user_id = t.created_by_id"
+        " AND m.organization_id = t.organization_id) AS creator_role"
+        " FROM partner_token t JOIN user_account u ON u.id = t.created_by_id"
+        f" WHERE t.prefix = {n(1)}"
+    )
 
 
 async def resolve(raw: str) -> TokenIdentity | None:
