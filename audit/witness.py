@@ -45,6 +45,8 @@ class Witness(Protocol):
     def publish(self, point: WitnessedCheckpoint) -> None: ...
     def points(self) -> list[WitnessedCheckpoint]: ...
     def last_seq(self) -> int: ...
+    def known_seq(self) -> int: ...
+    def holds(self, seq: int) -> bool: ...
 
 
 class WitnessConflict(RuntimeError):
@@ -53,10 +55,17 @@ class WitnessConflict(RuntimeError):
 
 
 class DirectoryWitness:
-    """One read-only file per checkpoint, created with O_EXCL (never replaced)."""
+    """One read-only file per checkpoint, created with O_EXCL (never replaced).
+
+    ``last_seq`` lists the directory, which grows by one file a checkpoint (a year of 60 s
+    checkpoints is half a million files), so the server does not ask it per checkpoint: it keeps
+    ``known``, the highest checkpoint it listed or wrote, a lower bound when other processes
+    publish too (``publish_pending`` finds their files and skips them).
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.known: int | None = None
 
     def _file(self, seq: int) -> Path:
         return self.path / f"{seq:016d}.json"
@@ -75,6 +84,10 @@ class DirectoryWitness:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        self.known = max(self.known or 0, point.seq)
+
+    def holds(self, seq: int) -> bool:
+        return self._file(seq).exists()
 
     @staticmethod
     def _read(path: Path) -> WitnessedCheckpoint | None:
@@ -93,22 +106,44 @@ class DirectoryWitness:
         return sorted((p for p in found if p is not None), key=lambda p: p.seq)
 
     def last_seq(self) -> int:
-        if not self.path.is_dir():
-            return 0
-        names = [p.stem for p in self.path.glob("*.json")]
-        return max((int(n) for n in names if n.isdigit()), default=0)
+        """The highest checkpoint the directory holds (lists it)."""
+        try:
+            with os.scandir(self.path) as entries:
+                names = [e.name[:-5] for e in entries if e.name.endswith(".json")]
+        except FileNotFoundError:
+            names = []
+        found = max((int(n) for n in names if n.isdigit()), default=0)
+        self.known = max(self.known or 0, found)
+        return found
+
+    def known_seq(self) -> int:
+        """A checkpoint the witness holds and every earlier one it will ever get: listed once,
+        then kept up to date by this process's own publishing."""
+        return self.known if self.known is not None else self.last_seq()
+
+
+_CONFIGURED: dict[Path, DirectoryWitness] = {}
 
 
 def configured() -> DirectoryWitness:
-    return DirectoryWitness(Path(os.environ.get("MANDI_AUDIT_WITNESS") or DEFAULT_DIRECTORY))
+    """The process's witness (one object per directory, so what it knows is kept)."""
+    path = Path(os.environ.get("MANDI_AUDIT_WITNESS") or DEFAULT_DIRECTORY)
+    found = _CONFIGURED.get(path)
+    if found is None:
+        found = _CONFIGURED[path] = DirectoryWitness(path)
+    return found
 
 
 async def publish_pending(witness: Witness | None = None) -> int:
     """Witness every committed checkpoint the witness lacks (in order); returns how many."""
     witness = witness or configured()
-    last = witness.last_seq()
+    last = await asyncio.to_thread(witness.known_seq)
     pending = await AuditCheckpoint.filter(seq__gt=last).order_by("seq").values()
+    published = 0
     for row in pending:
+        if await asyncio.to_thread(witness.holds, row["seq"]):  # another process was first
+            last = row["seq"]
+            continue
         if not signing.verify(row["seq"], row["head_hash"], row["signature"]):
             log.error("checkpoint at entry %s is not signed by this key: not witnessed", row["seq"])
             continue
@@ -120,19 +155,19 @@ async def publish_pending(witness: Witness | None = None) -> int:
                 .order_by("seq")
                 .values_list("hash", flat=True),
             )
-        witness.publish(
-            WitnessedCheckpoint(
-                seq=row["seq"],
-                head_hash=row["head_hash"],
-                key_id=row["key_id"],
-                signature=row["signature"],
-                created_at=row["created_at"].isoformat(),
-                after=last,
-                locator=[h[:LOCATOR_CHARS] for h in hashes],
-            )
+        point = WitnessedCheckpoint(
+            seq=row["seq"],
+            head_hash=row["head_hash"],
+            key_id=row["key_id"],
+            signature=row["signature"],
+            created_at=row["created_at"].isoformat(),
+            after=last,
+            locator=[h[:LOCATOR_CHARS] for h in hashes],
         )
+        await asyncio.to_thread(witness.publish, point)  # fsync: not on the event loop
         last = row["seq"]
-    return len(pending)
+        published += 1
+    return published
 
 
 async def publish_logged() -> None:

@@ -39,6 +39,7 @@ STATE = ROOT / "var" / "bench"
 RESULTS = ROOT / "bench" / "RESULTS.md"
 LUA = ROOT / "bench" / "wrk" / "post.lua"
 PG = os.environ.get("MANDI_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+BENCH_RATE = "1000000/minute"
 MANDI_PORT, BASELINE_PORT = 8110, 8111
 
 
@@ -73,7 +74,17 @@ def _witness(name: str) -> Path:
 def env_for(url: str, **extra: str) -> dict[str, str]:
     # Each database has its own audit witness: a reseeded chain is not the one witnessed before.
     witness = str(_witness(url.rsplit("/", 1)[-1]))
-    return {**os.environ, **keys(), "DATABASE_URL": url, "MANDI_AUDIT_WITNESS": witness, **extra}
+    # The rate limits still count every request, with a budget no round reaches (the default
+    # 600 a minute per principal answers 429 to most of a wrk round longer than 30 s).
+    limits = {"MANDI_RATE_LIMIT_IP": BENCH_RATE, "MANDI_RATE_LIMIT_PRINCIPAL": BENCH_RATE}
+    return {
+        **os.environ,
+        **keys(),
+        **limits,
+        "DATABASE_URL": url,
+        "MANDI_AUDIT_WITNESS": witness,
+        **extra,
+    }
 
 
 # --- the database ------------------------------------------------------------------------------

@@ -152,3 +152,30 @@ async def test_the_server_witnesses_the_newest_entries_within_its_interval(backe
     assert witness.configured().last_seq() >= head
     assert await AuditCheckpoint.filter(seq__gte=head).exists()
     assert (await verify_database()).ok
+
+
+async def test_a_checkpoint_another_process_witnessed_is_skipped_and_chained_after(
+    backend, tmp_path
+):
+    """The server lists the witness once and then keeps what it knows: a checkpoint another
+    process witnessed in the meantime is found (not written again, no conflict) and the next
+    one this process writes names it as the one before."""
+    await _entries(2)
+    await checkpoint_now()
+    mine = witness.DirectoryWitness(tmp_path / "shared")
+    theirs = witness.DirectoryWitness(tmp_path / "shared")
+    await witness.publish_pending(mine)
+    first = mine.known_seq()
+    await _entries(2)
+    await checkpoint_now()
+    assert await witness.publish_pending(theirs) == 1  # the other process is first
+    second = theirs.last_seq()
+    assert second > first and mine.known_seq() == first  # this process has not looked again
+    await _entries(2)
+    await checkpoint_now()
+    assert await witness.publish_pending(mine) == 1  # only the newest: theirs is skipped
+    points = {p.seq: p for p in mine.points()}
+    newest = max(points)
+    assert points[newest].after == second
+    assert len(points[newest].locator) == newest - second
+    assert mine.known_seq() == newest
