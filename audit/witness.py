@@ -84,10 +84,18 @@ class DirectoryWitness:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        self.known = max(self.known or 0, point.seq)
+        self._learn(point.seq)
 
     def holds(self, seq: int) -> bool:
-        return self._file(seq).exists()
+        """Whether checkpoint ``seq`` is witnessed (a file another process may have written);
+        one that is, is known from then on, so it is not looked for again."""
+        found = self._file(seq).exists()
+        if found:
+            self._learn(seq)
+        return found
+
+    def _learn(self, seq: int) -> None:
+        self.known = max(self.known or 0, seq)
 
     @staticmethod
     def _read(path: Path) -> WitnessedCheckpoint | None:
@@ -113,12 +121,12 @@ class DirectoryWitness:
         except FileNotFoundError:
             names = []
         found = max((int(n) for n in names if n.isdigit()), default=0)
-        self.known = max(self.known or 0, found)
+        self._learn(found)
         return found
 
     def known_seq(self) -> int:
-        """A checkpoint the witness holds and every earlier one it will ever get: listed once,
-        then kept up to date by this process's own publishing."""
+        """The highest checkpoint this object knows the witness holds: the directory is listed
+        the first time only, then what it writes or finds keeps the number current."""
         return self.known if self.known is not None else self.last_seq()
 
 
