@@ -5,6 +5,7 @@ written even when the request's transaction rolls back."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -111,7 +112,10 @@ class AuditBuffer:
         per_request = resource_type in PER_REQUEST and action == "read" and resource_id is not None
         rid = None if resource_id is None or per_request else str(resource_id)
         actor = self.actor
-        key = (actor, action, resource_type, rid, outcome, justification)
+        # Notes merge only when all but their fields agree: two organizations' (or two
+        # minutes') refusal summaries from one address are two entries, not one.
+        facts = None if detail is None else json.dumps(detail, sort_keys=True, default=str)
+        key = (actor, action, resource_type, rid, outcome, justification, organization_id, facts)
         notes = self._kept if security else self._notes
         note = notes.get(key)
         if note is None:

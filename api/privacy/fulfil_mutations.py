@@ -15,6 +15,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from api.access import allows, authorize, get_readable
+from api.accounts.user_mutations import note_revoked_tokens
 from api.context import RequestContext
 from api.errors import MutationError
 from api.payloads import payload
@@ -24,6 +25,7 @@ from api.privacy.request_types import PrivacyRequest
 from audit.models import Outcome
 from domain.errors import DomainError
 from domain.privacy import request_models as models
+from domain.privacy.erasure import Ended
 from domain.privacy.fulfilment import Fulfilment, fulfil
 
 
@@ -43,6 +45,35 @@ class PrivacyRequestFulfilPayload:
     errors: list[MutationError]
 
 
+def note_ended(ctx: RequestContext, request: models.PrivacyRequest, ended: Ended) -> None:
+    """What an erased account lost, each in its organization's log (its owners see why a
+    token stopped working, or a member left): the tokens, memberships and platform roles."""
+    user_id = request.subject_id
+    if user_id is None or request.subject_kind != "user":
+        return
+    note_revoked_tokens(ctx, user_id, ended.tokens, reason="erasure")
+    justification = f"erasure (privacy request {request.id})"
+    for membership_id, organization_id, role in ended.memberships:
+        ctx.audit.note(
+            "role.revoke",
+            "Membership",
+            membership_id,
+            fields=[role],
+            subject=f"user:{user_id}",
+            organization_id=organization_id,
+            justification=justification,
+        )
+    for grant_id, role in ended.platform_roles:
+        ctx.audit.note(
+            "platform_role.revoke",
+            "PlatformRoleGrant",
+            grant_id,
+            fields=[role],
+            subject=f"user:{user_id}",
+            justification=justification,
+        )
+
+
 @strawberry.type
 class FulfilMutations:
     @strawberry.mutation(description="Do what a privacy request asks, and close it.")
@@ -58,6 +89,8 @@ class FulfilMutations:
             note(ctx, "fulfil", request, why=refused.message, outcome=Outcome.DENIED)
             raise
         note(ctx, "fulfil", done.request)
+        if done.ended is not None:
+            note_ended(ctx, done.request, done.ended)
         shown = done.download_path and allows(ctx, "receive_export", request)
         return {
             "request": done.request,

@@ -15,6 +15,7 @@ from strawberry.types import Info
 from api import ids
 from api.access import authorize, get_readable, record_missing, record_refusal
 from api.accounts.types import OrgRole, PlatformRole
+from api.accounts.user_mutations import note_revoked_tokens
 from api.context import RequestContext
 from api.errors import MutationError
 from api.payloads import payload
@@ -157,11 +158,12 @@ class RoleMutations:
         user, current = await _member(ctx, org, input)
         _may(ctx, "delete", current, user, "userId")
         try:
-            await roles.remove_org_role(membership=current)
+            revoked = await roles.remove_org_role(membership=current)
         except roles.LastOwner:
             record_refusal(ctx, "delete", current)
             raise
         _note(ctx, "role.revoke", "Membership", current.id, current.role, user.id, org.id)
+        note_revoked_tokens(ctx, user.id, revoked, reason="organizationRoleRevoke")
         return current
 
     @strawberry.mutation(description="Give a user a platform role; never yourself.")

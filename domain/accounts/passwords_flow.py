@@ -15,12 +15,13 @@ from datetime import UTC, datetime, timedelta
 from tortoise.transactions import in_transaction
 
 from domain import secretbox
-from domain.accounts.auth_models import EmailOutbox, PartnerToken, PasswordReset
+from domain.accounts.auth_models import EmailOutbox, PasswordReset
 from domain.accounts.login import account_address
 from domain.accounts.models import User, UserStatus
 from domain.accounts.password_policy import check_password
 from domain.accounts.passwords import hash_password
 from domain.accounts.sessions import revoke_user_sessions, token_hash
+from domain.accounts.tokens import revoke_created_by
 from domain.crypto.fields import lookup
 from domain.errors import ValidationFailed
 
@@ -39,17 +40,6 @@ def outbox_context(user_id: int) -> str:
     return f"outbox:{user_id}"
 
 
-async def _revoke_partner_tokens(user_id: int) -> list[tuple[int, int]]:
-    """Revoke the user's live partner tokens; their (id, organization id), for the audit log."""
-    live = PartnerToken.filter(created_by_id=user_id, revoked_at=None)
-    revoked = [tuple(row) for row in await live.values_list("id", "organization_id")]
-    if revoked:
-        await PartnerToken.filter(id__in=[i for i, _ in revoked], revoked_at=None).update(
-            revoked_at=datetime.now(UTC)
-        )
-    return revoked
-
-
 async def change_password(
     *, user: User, new_password: str, keep_session_id: int | None
 ) -> list[tuple[int, int]]:
@@ -62,7 +52,7 @@ async def change_password(
             password_hash=new_hash, password_changed_at=datetime.now(UTC)
         )
         await revoke_user_sessions(user_id=user.id, except_id=keep_session_id)
-        return await _revoke_partner_tokens(user.id)
+        return await revoke_created_by(user.id)
 
 
 async def mails_sent_lately(user_id: int, templates: tuple[str, ...]) -> int:
@@ -131,7 +121,7 @@ async def complete_reset(*, token: str, new_password: str) -> tuple[User, list[t
             raise ValidationFailed("this reset link was already used", code="INVALID_TOKEN")
         await User.filter(id=user.id).update(password_hash=new_hash, password_changed_at=now)
         await revoke_user_sessions(user_id=user.id)
-        revoked = await _revoke_partner_tokens(user.id)
+        revoked = await revoke_created_by(user.id)
     return user, revoked
 
 

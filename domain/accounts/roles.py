@@ -12,6 +12,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from domain.accounts.models import Membership, OrgRole, PlatformRole, PlatformRoleGrant, User
+from domain.accounts.tokens import revoke_created_by
 from domain.crypto.fields import lookup
 from domain.errors import Conflict, NotFound, ValidationFailed
 
@@ -76,14 +77,19 @@ async def set_org_role(*, organization_id: int, user: User, role: OrgRole) -> Me
         return current
 
 
-async def remove_org_role(*, membership: Membership) -> None:
-    """Take the user's role (and so their membership). Refuses for the last owner."""
+async def remove_org_role(*, membership: Membership) -> list[tuple[int, int]]:
+    """Take the user's role (and so their membership), and revoke the partner tokens they made
+    for the organization (returned as (id, organization id) for the audit log). Refuses for the
+    last owner."""
     async with in_transaction():
         if membership.role == OrgRole.OWNER and not await _other_owners(
             membership.organization_id, membership.user_id
         ):
             raise LastOwner(field="userId")
         await Membership.filter(id=membership.id).delete()
+        return await revoke_created_by(
+            membership.user_id, organization_id=membership.organization_id
+        )
 
 
 async def grant_platform_role(

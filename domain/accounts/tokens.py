@@ -139,6 +139,23 @@ async def refused_token_organization(raw: str) -> int | None:
     return cast(list[int], found)[0] if found else None  # flat: not tuples
 
 
+async def revoke_created_by(
+    user_id: int, *, organization_id: int | None = None
+) -> list[tuple[int, int]]:
+    """Revoke the live partner tokens ``user_id`` created (in one organization, or in all);
+    their (id, organization id), for the audit log. A revoked token stays revoked: taking the
+    creator's role, then giving it back, does not bring their old tokens back to life."""
+    live = PartnerToken.filter(created_by_id=user_id, revoked_at=None)
+    if organization_id is not None:
+        live = live.filter(organization_id=organization_id)
+    revoked = [(int(i), int(o)) for i, o in await live.values_list("id", "organization_id")]
+    if revoked:
+        await PartnerToken.filter(id__in=[i for i, _ in revoked], revoked_at=None).update(
+            revoked_at=datetime.now(UTC)
+        )
+    return revoked
+
+
 async def revoke(*, token: PartnerToken) -> PartnerToken:
     if token.revoked_at is None:
         token.revoked_at = datetime.now(UTC)

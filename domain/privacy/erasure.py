@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from domain.accounts.auth_models import PartnerToken
 from domain.accounts.models import Membership, OrgRole, PlatformRoleGrant, User, UserStatus
+from domain.accounts.tokens import revoke_created_by
 from domain.crypto.at_rest import sealed_fields
 from domain.crypto.fields import BlindIndexField, Cleartext, lookup
 from domain.errors import Conflict
@@ -228,23 +229,41 @@ async def _retain_orders(kind: str, subject_id: int, request: PrivacyRequest) ->
     return [(placed_at + GST_RECORDS).isoformat() for _, placed_at, _ in orders]
 
 
-async def _revoke(kind: str, subject_id: int) -> list[str]:
+@dataclass
+class Ended:
+    """What erasure took from an account, for the audit log of each organization concerned:
+    partner tokens (id, organization id), memberships (id, organization id, role) and platform
+    roles (id, role)."""
+
+    tokens: list[tuple[int, int]] = field(default_factory=list)
+    memberships: list[tuple[int, int, str]] = field(default_factory=list)
+    platform_roles: list[tuple[int, str]] = field(default_factory=list)
+
+
+async def _revoke(kind: str, subject_id: int, ended: Ended) -> list[str]:
     current = now()
     revoked = []
     if kind == "user":
         await User.filter(id=subject_id).update(
             status=UserStatus.ERASED, mfa_enabled_at=None, mfa_last_step=None
         )
-        tokens = await PartnerToken.filter(created_by_id=subject_id, revoked_at=None).update(
-            revoked_at=current
-        )
+        ended.tokens = await revoke_created_by(subject_id)
+        memberships = Membership.filter(user_id=subject_id)
+        ended.memberships = [
+            (int(i), int(o), str(r))
+            for i, o, r in await memberships.values_list("id", "organization_id", "role")
+        ]
         await Membership.filter(user_id=subject_id).delete()
+        platform = PlatformRoleGrant.filter(user_id=subject_id)
+        ended.platform_roles = [
+            (int(i), str(r)) for i, r in await platform.values_list("id", "role")
+        ]
         await PlatformRoleGrant.filter(user_id=subject_id).delete()
         revoked += [
             "sessions",
             "sign-in challenges and reset links",
             "MFA and recovery codes",
-            f"partner tokens ({tokens})",
+            f"partner tokens ({len(ended.tokens)})",
             "memberships and platform roles",
         ]
     grants = await AccessGrant.filter(
@@ -254,9 +273,10 @@ async def _revoke(kind: str, subject_id: int) -> list[str]:
     return revoked
 
 
-async def erase(*, request: PrivacyRequest) -> dict[str, Any]:
-    """Erase the request's person; returns the receipt. CONFLICT when a legal hold (or an order
-    still to be delivered, or an organization they alone own) vetoes it."""
+async def erase(*, request: PrivacyRequest) -> tuple[dict[str, Any], Ended]:
+    """Erase the request's person; returns the receipt and what the account lost (for the
+    audit log). CONFLICT when a legal hold (or an order still to be delivered, or an
+    organization they alone own) vetoes it."""
     kind = str(request.subject_kind)
     subject_id = request.subject_id
     assert subject_id is not None, "only a minor-data report has no subject; fulfil refuses it"
@@ -275,14 +295,15 @@ async def erase(*, request: PrivacyRequest) -> dict[str, Any]:
         for holding in holdings(kind, subject_id):
             if holding.personal:
                 await _erase_holding(holding, tag, receipt)
-        receipt["revoked"] = await _revoke(kind, subject_id)
+        ended = Ended()
+        receipt["revoked"] = await _revoke(kind, subject_id, ended)
         if retain_until:
             receipt["retain_until"] = max(retain_until)
         shredded = await shred_subject_key(kind, subject_id)
         receipt["subject_key"] = (
             "this build has no per-subject keys" if shredded is None else f"destroyed ({shredded})"
         )
-    return receipt
+    return receipt, ended
 
 
 async def contact_of(kind: GrantSubject, subject_id: int) -> str | None:

@@ -22,6 +22,7 @@ class Fulfilment:
     request: PrivacyRequest
     download_path: str | None = None  # the one-time export link (access, portability)
     receipt: dict[str, Any] = field(default_factory=dict)  # what erasure erased and kept
+    ended: erasure.Ended | None = None  # what erasure took from an account (for the log)
 
 
 async def _export(request: PrivacyRequest, actor_id: int | None) -> Fulfilment:
@@ -59,13 +60,13 @@ async def _restrict(request: PrivacyRequest, actor_id: int | None) -> Fulfilment
 async def _erase(request: PrivacyRequest, actor_id: int | None) -> Fulfilment:
     assert request.subject_id is not None, "only a minor-data report has none; fulfil refuses it"
     address = await erasure.contact_of(GrantSubject(request.subject_kind), request.subject_id)
-    receipt = await erasure.erase(request=request)
+    receipt, ended = await erasure.erase(request=request)
     request.receipt = receipt
     await request.save(update_fields=["receipt"])
     await complete(
         request=request, actor_id=actor_id, note="erased", deliver_to=address, receipt=receipt
     )
-    return Fulfilment(request, receipt=receipt)
+    return Fulfilment(request, receipt=receipt, ended=ended)
 
 
 async def fulfil(*, request: PrivacyRequest, actor_id: int | None) -> Fulfilment:

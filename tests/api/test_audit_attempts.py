@@ -11,7 +11,7 @@ import pytest
 import audit.recorder
 from audit.models import AuditEntry
 from domain.accounts.auth_models import PartnerToken
-from domain.accounts.models import WebSession
+from domain.accounts.models import OrgRole, WebSession
 from domain.accounts.sessions import now
 from tests.support import (
     bearer_client,
@@ -21,6 +21,7 @@ from tests.support import (
     gql,
     gql_data,
     issue_token,
+    make_team,
     make_user,
     signed_in,
 )
@@ -195,3 +196,36 @@ async def test_sign_in_first_is_a_recorded_refusal_summarised_per_address(app):
     await refusals.flush(before=refusals._minute())
     summary = (await _after(entry.seq, action="authentication.required.repeated"))[0]
     assert summary.detail == {"count": 2, "minute": "2030-03-17T17:46Z"}
+
+
+async def test_summaries_of_two_organizations_and_two_minutes_stay_apart(app):
+    """Repeated refusals of tokens naming two organizations, over two minutes, from one address:
+    one summary per organization and minute, each with its own count."""
+    refusals = app.state.refusals
+    moment = [1_900_000_020.0]
+    refusals.clock = lambda: moment[0]
+    teams = [await make_team(app, (OrgRole.OWNER,)) for _ in range(2)]
+    refused = [(await issue_token(team, "owner", ["catalog:read"]))[:-4] + "nope" for team in teams]
+    start = await _head()
+    for minute, repeats in enumerate(((3, 2), (4, 5))):
+        moment[0] = 1_900_000_020.0 + 60 * minute
+        for secret, times in zip(refused, repeats, strict=True):
+            for _ in range(times):
+                async with bearer_client(app, secret) as partner:
+                    assert (
+                        await partner.post("/graphql", json={"query": PRODUCTS})
+                    ).status_code == 401
+    await refusals.close()
+    summaries = await _after(start, action="token.rejected.repeated")
+    found = sorted((e.organization_id, e.detail["minute"], e.detail["count"]) for e in summaries)
+    orgs = [team.org.id for team in teams]
+    assert found == sorted(
+        [
+            (orgs[0], "2030-03-17T17:47Z", 2),  # the first of each minute is an entry of its own
+            (orgs[1], "2030-03-17T17:47Z", 1),
+            (orgs[0], "2030-03-17T17:48Z", 3),
+            (orgs[1], "2030-03-17T17:48Z", 4),
+        ]
+    )
+    for team in teams:
+        await team.close()

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import pytest
 
+from audit.models import AuditEntry
 from domain.accounts import roles
 from domain.accounts.models import Membership, OrgRole, PlatformRole, PlatformRoleGrant
 from domain.errors import Conflict
-from tests.support import gid, gql, gql_data, make_platform_user, make_team, make_user, signed_in
+from tests.support import (
+    bearer_client,
+    gid,
+    gql,
+    gql_data,
+    issue_token,
+    make_platform_user,
+    make_team,
+    make_user,
+    signed_in,
+)
 
 GRANT = """mutation($input: OrganizationRoleGrantInput!) {
   organizationRoleGrant(input: $input) { member { role userId } errors { code field } } }"""
@@ -84,6 +95,31 @@ async def test_revoking_removes_the_membership_and_the_access(app, team):
         team.clients["staff"], "query($id: ID!) { organization(id: $id) { id } }", id=team.org_id
     )
     assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_a_removed_members_tokens_stay_revoked_when_the_role_is_given_back(app, team):
+    manager = team.users["manager"]
+    secret = await issue_token(team, "manager", ["catalog:read"])
+    products = {"query": "{ products(first: 1) { totalCount } }"}
+    async with bearer_client(app, secret) as partner:
+        assert (await partner.post("/graphql", json=products)).status_code == 200
+        start = await AuditEntry.all().order_by("-seq").first()
+        body = await gql_data(
+            team.clients["admin"],
+            REVOKE,
+            input={"organizationId": team.org_id, "userId": gid("User", manager.id)},
+        )
+        assert body["organizationRoleRevoke"]["errors"] == []
+        assert (await partner.post("/graphql", json=products)).status_code == 401
+        result = await _grant(
+            team.clients["admin"], team, "manager", userId=gid("User", manager.id)
+        )
+        assert result["errors"] == [] and await _role(team, manager) == "manager"
+        assert (await partner.post("/graphql", json=products)).status_code == 401
+    [entry] = await AuditEntry.filter(seq__gt=start.seq, action="token.revoke")
+    assert (entry.organization_id, entry.subject) == (team.org.id, f"user:{manager.id}")
+    assert entry.detail == {"reason": "organizationRoleRevoke"}
+    assert entry.actor_id == team.users["admin"].id
 
 
 async def test_members_list_roles_of_their_organization(team):

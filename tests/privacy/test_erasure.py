@@ -5,9 +5,11 @@ from __future__ import annotations
 from dateutil.relativedelta import relativedelta
 
 from api import ids
+from audit.models import AuditEntry
 from audit.verify import verify_database
 from domain import secretbox
-from domain.accounts.models import PlatformRole, User, WebSession
+from domain.accounts.auth_models import PartnerToken
+from domain.accounts.models import Membership, PlatformRole, User, WebSession
 from domain.orders.models import Customer, Order, OrderStatus
 from domain.privacy.erasure import TREATMENT
 from domain.privacy.models import PrivacyNotice
@@ -24,7 +26,15 @@ from tests.privacy.helpers import (
     seed_buyer_everywhere,
     seed_user_everywhere,
 )
-from tests.support import error_codes, gid, gql, gql_data, make_platform_user
+from tests.support import (
+    bearer_client,
+    error_codes,
+    gid,
+    gql,
+    gql_data,
+    issue_token,
+    make_platform_user,
+)
 
 FULFIL_RECEIPT = """mutation($id: ID!) { privacyRequestFulfil(id: $id) {
   receipt request { id status receipt } errors { code field message } } }"""
@@ -86,6 +96,37 @@ async def test_a_user_erases_themselves_and_only_the_receipts_kept_fields_remain
     mailed = {**receipt, "subject": f"user:{person.id}", "request_id": raw_request}
     assert notice.facts["receipt"] == mailed
     assert secretbox.decrypt(notice.deliver_to_encrypted, context=DELIVER_TO_CONTEXT) == user.email
+
+
+async def test_erasing_an_account_tells_each_organization_what_it_lost(app, team):
+    """The tokens and the membership an erased account held end with an entry each in their
+    organization's log (its owners see why a token stopped working and a member left)."""
+    person, client = team.users["manager"], team.clients["manager"]
+    secret = await issue_token(team, "manager", ["catalog:read"])
+    token = await PartnerToken.get(prefix=secret.removeprefix("mandi_pt_").split("_")[0])
+    membership = await Membership.get(user_id=person.id, organization_id=team.org.id)
+    filed = (await gql_data(client, FILE, input={"type": "ERASURE"}))["privacyRequestCreate"]
+    start = (await AuditEntry.all().order_by("-seq").first()).seq
+    done = await gql_data(client, FULFIL_RECEIPT, id=filed["request"]["id"])
+    assert done["privacyRequestFulfil"]["errors"] == []
+    assert "partner tokens (1)" in done["privacyRequestFulfil"]["receipt"]["revoked"]
+    entries = await AuditEntry.filter(seq__gt=start).order_by("seq")
+    ended = {(e.action, e.resource_id): e for e in entries if e.action != "privacy_request.fulfil"}
+    revoked = ended[("token.revoke", str(token.id))]
+    assert (revoked.organization_id, revoked.detail) == (team.org.id, {"reason": "erasure"})
+    left = ended[("role.revoke", str(membership.id))]
+    assert (left.organization_id, left.subject, left.fields_accessed) == (
+        team.org.id,
+        f"user:{person.id}",
+        ["manager"],
+    )
+    assert left.justification.startswith("erasure (privacy request ")
+    assert {key[0] for key in ended} == {"token.revoke", "role.revoke"}
+    async with bearer_client(app, secret) as partner:
+        response = await partner.post(
+            "/graphql", json={"query": "{ products(first: 1) { totalCount } }"}
+        )
+        assert response.status_code == 401
 
 
 async def test_the_receipt_lists_as_kept_only_fields_that_held_a_value(app, team):
