@@ -148,6 +148,11 @@ def chain_hashes(prev_hash: str, columns: Mapping[str, Sequence[Any]]) -> list[s
 
 
 def _encode_column(column: Sequence[Any]) -> list[str]:
+    first = column[0] if column else None
+    if type(first) in _EXACT and column.count(first) == len(column):
+        kinds = set(map(type, column))  # 1 == True: one value, but not one encoding
+        if len(kinds) == 1:
+            return [_EXACT[type(first)](first)] * len(column)  # a value the entries share
     try:
         return list(map(encode_basestring, column))  # any str as the encoder writes it; else raises
     except TypeError:

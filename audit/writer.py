@@ -9,6 +9,7 @@ chain silently: its insert would fail.
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -33,13 +34,47 @@ _PG_TYPES = {
 }
 _JSON = ("fields_accessed", OPTIONAL)
 _LINKS = ("prev_hash", "hash")
-_PG_INSERT = (
-    f"INSERT INTO audit_entry ({', '.join(STORED)}) SELECT "
-    + ", ".join(f"{c}::jsonb" if c in _JSON else c for c in STORED)
-    + " FROM unnest("
-    + ", ".join(f"${i + 1}::{_PG_TYPES.get(c, 'text')}[]" for i, c in enumerate(STORED))
-    + f") AS t({', '.join(STORED)})"
-)
+
+
+@functools.cache
+def _pg_insert(shared: frozenset[str]) -> str:
+    """The insert, with the columns in ``shared`` (one value for every entry: a request's entries
+    share their moment, actor, network identity and outcome) sent once instead of as arrays.
+    A few variants a process, each prepared once per connection."""
+    arrays = [c for c in STORED if c not in shared]
+    mark = {c: f"${i + 1}" for i, c in enumerate([*arrays, *[c for c in STORED if c in shared]])}
+
+    def value(c: str) -> str:
+        typed = f"{mark[c]}::{_PG_TYPES.get(c, 'text')}" if c in shared else f"t.{c}"
+        return f"{typed}::jsonb" if c in _JSON else typed
+
+    return (
+        f"INSERT INTO audit_entry ({', '.join(STORED)}) SELECT "
+        + ", ".join(value(c) for c in STORED)
+        + " FROM unnest("
+        + ", ".join(f"{mark[c]}::{_PG_TYPES.get(c, 'text')}[]" for c in arrays)
+        + f") AS t({', '.join(arrays)})"
+    )
+
+
+_PG_INSERT = _pg_insert(frozenset())  # every column an array (the probe's statement)
+
+
+def _pg_values(columns: dict[str, list[Any]]) -> tuple[str, list[Any]]:
+    """The insert for these columns and its parameters: arrays, then the shared values."""
+    shared = frozenset(
+        name
+        for name, column in columns.items()
+        if name not in _LINKS and name != "seq" and _one_value(column)
+    )
+    arrays = [columns[c] for c in STORED if c not in shared]
+    return _pg_insert(shared), [*arrays, *[columns[c][0] for c in STORED if c in shared]]
+
+
+def _one_value(column: list[Any]) -> bool:
+    """Whether every value of the column is the same value of the same type."""
+    first = column[0]
+    return column.count(first) == len(column) and len(set(map(type, column))) == 1
 
 
 def _sqlite_values(rows: int) -> str:
@@ -107,10 +142,10 @@ async def append(entries: list[dict[str, Any]]) -> int:
         columns["hash"] = hashes
         for name in _JSON:
             columns[name] = _json_column(columns[name])
-        stored = [columns[name] for name in STORED]
         if dialect == "postgres":
-            await conn.execute_query(_PG_INSERT, stored)
+            await conn.execute_query(*_pg_values(columns))
         else:
+            stored = [columns[name] for name in STORED]
             sql = f"INSERT INTO audit_entry ({', '.join(STORED)}) VALUES {_sqlite_values(count)}"
             values = [value for row in zip(*stored, strict=True) for value in row]
             await conn.execute_query(sql, values)
