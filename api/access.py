@@ -130,7 +130,10 @@ def record_write(
 
 
 def record_missing(ctx: RequestContext, model: type, field: str) -> NotFound:
-    """Note a look-up by name or id that found nothing; returns the NotFound to raise."""
+    """Note a look-up by name or id that found nothing; returns the NotFound to raise. Signed
+    out, it raises UNAUTHENTICATED instead, as a look-up of a well-formed id does (the refusal
+    log records "sign in first" once per address and minute)."""
+    ctx.require_user()
     ctx.audit.note("read", model.__name__, outcome=Outcome.DENIED)
     return NotFound(model.__name__, field=field)
 

@@ -335,3 +335,22 @@ async def _orgs_owned_by(user_id: int) -> list[int]:
     return await Membership.filter(user_id=user_id, role=OrgRole.OWNER).values_list(
         "organization_id", flat=True
     )
+
+
+async def test_signed_out_look_ups_are_sign_in_first_whatever_the_id(app, anon):
+    """A malformed id, an id of no type, a well-formed one: signed out, each is UNAUTHENTICATED
+    (one "sign in first" refusal through the refusal log), never a NOT_FOUND with an entry per
+    request that anyone could write by the thousand."""
+    start = await _head()
+    looks = [
+        ("query($id: ID!) { order(id: $id) { id } }", "garbage"),
+        ("query($id: ID!) { order(id: $id) { id } }", gid("Order", 1)),
+        ("query($id: ID!) { node(id: $id) { id } }", "zzz"),
+        ("query($id: ID!) { customer(id: $id) { id } }", gid("Order", -1)),
+    ]
+    for query, given in looks:
+        assert error_codes(await gql(anon, query, id=given)) == ["UNAUTHENTICATED"], (query, given)
+    body = await gql(anon, "query($ids: [ID!]!) { nodes(ids: $ids) { id } }", ids=["x", "y"])
+    assert set(error_codes(body)) == {"UNAUTHENTICATED"}
+    entries = await AuditEntry.filter(seq__gt=start).order_by("seq")
+    assert [(e.action, e.actor_type) for e in entries] == [("authentication.required", "anonymous")]
