@@ -95,4 +95,5 @@ class Listing(Model):
 
     class Meta:
         table = "listing"
-        unique_together = (("connection", "external_id"),)
+        # One listing a product on a connection: two publish jobs at once cannot make two.
+        unique_together = (("connection", "external_id"), ("connection", "product"))

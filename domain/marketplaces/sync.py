@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from tortoise.exceptions import IntegrityError
 from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
 
@@ -95,15 +96,20 @@ async def publish_listing(ctx: JobContext) -> dict[str, Any]:
         "currency": draft.currency,
         "status": ListingStatus.ACTIVE,
     }
-    if listing:
-        await Listing.filter(id=listing.id).update(**values)
+    if listing is None:
+        try:
+            async with in_transaction():  # a savepoint: the runner's transaction survives
+                listing = await Listing.create(
+                    organization_id=product.organization_id,
+                    product_id=product.id,
+                    connection_id=ctx.connection.id,
+                    **values,
+                )
+        except IntegrityError:  # another job listed it meanwhile: that listing is updated
+            listing = await Listing.get(connection_id=ctx.connection.id, product_id=product.id)
+            await Listing.filter(id=listing.id).update(**values)
     else:
-        listing = await Listing.create(
-            organization_id=product.organization_id,
-            product_id=product.id,
-            connection_id=ctx.connection.id,
-            **values,
-        )
+        await Listing.filter(id=listing.id).update(**values)
     return {"listing_id": listing.id, "external_id": published.external_id[:64]}
 
 

@@ -303,3 +303,21 @@ async def test_a_report_of_more_figures_than_a_report_has_fails_its_pull():
 
     with pytest.raises(remote.Malformed):
         await sync.pull_report(SimpleNamespace(connector=Connector()))  # type: ignore[arg-type]
+
+
+async def test_a_product_has_one_listing_per_connection(team, fakes):
+    """Two publish jobs at once cannot list one product twice on one connection: the database
+    refuses the twin (publish_listing then updates the listing the other job made)."""
+    from tortoise.exceptions import IntegrityError
+
+    product, _, connection, _ = await _listed(team, fakes)
+    row = await Listing.get(connection_id=pk(connection), product_id=product.id)
+    with pytest.raises(IntegrityError):
+        await Listing.create(
+            organization_id=team.org.id,
+            product_id=product.id,
+            connection_id=row.connection_id,
+            external_id="ANOTHER-ID",
+            price=row.price,
+        )
+    assert await Listing.filter(product_id=product.id).count() == 1
