@@ -18,6 +18,7 @@ import os
 import platform
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -40,7 +41,20 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 LUA = ROOT / "bench" / "wrk" / "post.lua"
 PG = os.environ.get("MANDI_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 BENCH_RATE = "1000000/minute"
-MANDI_PORT, BASELINE_PORT = 8110, 8111
+
+
+def _free_port() -> int:
+    """A port nothing listens on now, so two benchmarks at once never load each other's
+    servers (``MANDI_BENCH_PORT`` / ``MANDI_BENCH_BASELINE_PORT`` choose one)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+MANDI_PORT = int(os.environ.get("MANDI_BENCH_PORT") or _free_port())
+BASELINE_PORT = int(os.environ.get("MANDI_BENCH_BASELINE_PORT") or _free_port())
+while BASELINE_PORT == MANDI_PORT:
+    BASELINE_PORT = _free_port()
 
 
 def say(text: str) -> None:
