@@ -134,13 +134,21 @@ class GpcSignal(SchemaExtension):
 
     async def on_execute(self) -> AsyncIterator[None]:
         ctx = self.execution_context.context
-        principal = ctx.principal
-        if (
-            principal.kind == "user"
-            and ctx.session is not None
-            and ctx.request.headers.get("sec-gpc", "").strip() == "1"
-        ):
-            event = await consent.honour_gpc(user_id=principal.user_id, ip=ctx.client_ip)
-            if event is not None:
-                _note(ctx, "consent.gpc_opt_out", event)
+        if ctx.request.headers.get("sec-gpc", "").strip() != "1":
+            yield
+            return
+        honoured = await self._honour(ctx)
         yield
+        if not honoured:  # signed in by this very request (sessionCreate): honoured now
+            await self._honour(ctx)
+
+    @staticmethod
+    async def _honour(ctx: RequestContext) -> bool:
+        """Record the opt-out for a signed-in person; False when no one is signed in."""
+        principal = ctx.principal
+        if principal.kind != "user" or ctx.session is None:
+            return False
+        event = await consent.honour_gpc(user_id=principal.user_id, ip=ctx.client_ip)
+        if event is not None:
+            _note(ctx, "consent.gpc_opt_out", event)
+        return True

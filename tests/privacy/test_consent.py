@@ -79,6 +79,7 @@ async def test_ccpa_opt_out_and_the_gpc_signal_of_a_signed_in_person(app, team, 
     )
 
     await anon.post("/graphql", json={"query": "{ __typename }"}, headers={"Sec-GPC": "1"})
+    assert not await AuditEntry.filter(action="consent.gpc_opt_out", actor_type="anonymous")
     issued = await tokens.issue(
         organization_id=team.org.id,
         creator=team.users["owner"],
@@ -165,3 +166,23 @@ async def test_no_price_or_feature_depends_on_privacy_choices(app, team):
 
     await a.aclose()
     await b.aclose()
+
+
+async def test_the_gpc_signal_of_a_sign_in_is_honoured_by_that_request(anon):
+    """A browser sending Sec-GPC signs in: the opt-out is recorded by the sign-in itself, not
+    only by the next request (which might never come)."""
+    person = await make_user(password="a long passphrase of mine")
+    response = await anon.post(
+        "/graphql",
+        json={
+            "query": """mutation($u: String!, $p: String!) { sessionCreate(input:
+              {username: $u, password: $p}) { user { username } errors { code } } }""",
+            "variables": {"u": person.username, "p": "a long passphrase of mine"},
+        },
+        headers={"Sec-GPC": "1"},
+    )
+    assert response.json()["data"]["sessionCreate"]["errors"] == []
+    events = await ConsentEvent.filter(user_id=person.id)
+    assert [(e.purpose, e.granted, e.method) for e in events] == [("sale_or_sharing", False, "gpc")]
+    [entry] = await AuditEntry.filter(action="consent.gpc_opt_out", subject=f"user:{person.id}")
+    assert (entry.actor_type, entry.actor_id) == ("user", person.id)
