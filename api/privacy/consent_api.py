@@ -145,10 +145,10 @@ class GpcSignal(SchemaExtension):
     @staticmethod
     async def _honour(ctx: RequestContext) -> bool:
         """Record the opt-out for a signed-in person; False when no one is signed in."""
-        principal = ctx.principal
-        if principal.kind != "user" or ctx.session is None:
+        user_id = ctx.principal.user_id
+        if ctx.principal.kind != "user" or ctx.session is None or user_id is None:
             return False
-        event = await consent.honour_gpc(user_id=principal.user_id, ip=ctx.client_ip)
+        event = await consent.honour_gpc(user_id=user_id, ip=ctx.client_ip)
         if event is not None:
             _note(ctx, "consent.gpc_opt_out", event)
         return True
