@@ -44,6 +44,9 @@ AUTH_FIELDS = frozenset(
         "passwordChange",
         "mfaEnrollConfirm",
         "mfaDisable",
+        # Open to anyone and answering alike whether the account exists: a form to flood or
+        # to probe with, so it spends the sign-in budget too.
+        "minorDataReport",
     }
 )
 

@@ -70,6 +70,16 @@ async def test_reset_requests_and_sign_ups_share_the_sign_in_budget(backend):
         assert (await client.post("/graphql", json={"query": sign_up})).status_code == 429
 
 
+async def test_minor_data_reports_spend_the_sign_in_budget(backend):
+    app = create_app(Settings(rate_limit_auth="2/minute"), manage_db=False)
+    report = 'mutation { minorDataReport(input: {username: "nobody-such"}) { ok } }'
+    async with _client(app) as client:
+        for _ in range(2):
+            assert (await client.post("/graphql", json={"query": report})).status_code == 200
+        refused = await client.post("/graphql", json={"query": report})
+        assert refused.status_code == 429 and error_codes(refused.json()) == ["RATE_LIMITED"]
+
+
 async def test_one_address_over_its_budget_gets_429(backend):
     app = create_app(Settings(rate_limit_ip="5/minute"), manage_db=False)
     async with _client(app) as client:
