@@ -123,11 +123,15 @@ class RequestContext:
     def _refused(self, why: str) -> None:
         """A refusal before any object is named (which operation: the entry's request id)."""
         user = self.principal.user_id
+        # A token belongs to one organization: its owners see what it was refused.
+        token = self.principal.kind == "token"
+        token_org = next(iter(self.principal.org_roles), None) if token else None
         self.audit.note(
             why,
             "WebSession" if self.session else "PartnerToken",
             self.session.id if self.session else self.principal.token_id,
             subject=f"user:{user}" if user else None,
+            organization_id=token_org,
             outcome=Outcome.DENIED,
         )
 

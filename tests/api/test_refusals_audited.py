@@ -277,6 +277,7 @@ async def test_a_stale_session_and_a_token_refused_before_any_object_are_recorde
     assert body["organizationRoleGrant"]["errors"][0]["code"] == "FORBIDDEN"
     [entry] = await _denied_since(start, action="session_required")
     assert entry.actor_type == "token" and entry.resource_id == str(issued.token.id)
+    assert entry.organization_id == team.org.id  # in the token's organization's log
 
 
 async def test_a_list_of_another_organization_is_empty_and_recorded(app, team):
