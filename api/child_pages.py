@@ -16,6 +16,7 @@ from tortoise.models import Model
 
 from api import ids
 from api.pagination import Connection, Edge, PageInfo, after_key, cursor, page_size
+from domain.accounts import access
 
 PageKey = tuple[int, int | None, str | None]  # (parent id, first, after)
 
@@ -38,15 +39,12 @@ async def _pages(
     model: type[Model], parent_field: str, parents: set[int], first: int | None, after: str | None
 ) -> dict[int, Connection]:
     size = page_size(first)
-    rows = model.filter(**{f"{parent_field}__in": parents})
     older = None
     if after:
         older = after_key(after, ids.largest_pk(model.__name__))
-        rows = rows.filter(id__lt=older)
     keys: dict[int, list[int]] = defaultdict(list)
-    for pk, parent in await rows.order_by("-id").values_list("id", parent_field):
-        if len(keys[parent]) <= size:  # one more than the page: is there a next page?
-            keys[parent].append(pk)
+    for pk, parent in await _newest_keys(model, parent_field, parents, size + 1, older):
+        keys[parent].append(pk)  # one more than the page: is there a next page?
     wanted = [pk for found in keys.values() for pk in found[:size]]
     by_pk: dict[int, Any] = {}
     if wanted:
@@ -67,3 +65,26 @@ async def _pages(
             _query=own,
         )
     return pages
+
+
+async def _newest_keys(
+    model: type[Model], parent_field: str, parents: set[int], most: int, older: int | None
+) -> list[tuple[int, int]]:
+    """(id, parent) of each parent's ``most`` newest rows (below ``older``), newest first: cut
+    per parent in the database, so a parent with a million rows costs a page, not a million."""
+    conn, postgres = access.connection()
+    mark = access.mark(postgres)
+    parent_ids = sorted(parents)
+    values: list[Any] = [*parent_ids, most]
+    where = f"{parent_field} IN ({', '.join(mark(i + 1) for i in range(len(parent_ids)))})"
+    if older is not None:
+        values.append(older)
+        where += f" AND id < {mark(len(values))}"
+    table = model._meta.db_table
+    _, rows = await conn.execute_query(
+        f"SELECT id, {parent_field} FROM (SELECT id, {parent_field}, ROW_NUMBER() OVER "  # noqa: S608 -- names from the models, values as parameters
+        f"(PARTITION BY {parent_field} ORDER BY id DESC) AS n FROM {table} WHERE {where}) AS t "
+        f"WHERE n <= {mark(len(parent_ids) + 1)} ORDER BY id DESC",
+        values,
+    )
+    return [(int(row[0]), int(row[1])) for row in rows]
