@@ -113,9 +113,12 @@ class AuditBuffer:
         rid = None if resource_id is None or per_request else str(resource_id)
         actor = self.actor
         # Notes merge only when all but their fields agree: two organizations' (or two
-        # minutes') refusal summaries from one address are two entries, not one.
+        # minutes') refusal summaries from one address, or two searches of the log by two
+        # subjects in one request, are two entries, not one.
         facts = None if detail is None else json.dumps(detail, sort_keys=True, default=str)
-        key = (actor, action, resource_type, rid, outcome, justification, organization_id, facts)
+        # A per-request note names its many objects in ``detail``: one note whoever they are.
+        whose = (None, None) if per_request else (organization_id, subject)
+        key = (actor, action, resource_type, rid, outcome, justification, *whose, facts)
         notes = self._kept if security else self._notes
         note = notes.get(key)
         if note is None:

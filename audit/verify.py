@@ -244,6 +244,28 @@ def _parse(line: str) -> dict[str, Any]:
     return record
 
 
+def _records(path: str, report: Report) -> list[dict[str, Any]]:
+    """The export's records, one JSON object a line; a file that cannot be read, or a line that
+    is no record, is a problem of the report (never a traceback)."""
+    records = []
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    record = _parse(line)
+                    if not isinstance(record, dict):
+                        raise TypeError("not an object")
+                except (ValueError, TypeError, AttributeError) as error:
+                    report.problems.append(f"line {number}: not an export record ({error})")
+                    return []
+                records.append(record)
+    except (OSError, UnicodeDecodeError) as error:
+        report.problems.append(f"cannot read {path}: {error}")
+    return records
+
+
 def _counted(entries: Iterable[Checked], progress: Progress | None) -> Iterator[Checked]:
     if progress is None:
         yield from entries
@@ -269,8 +291,9 @@ def verify_file(
     walker: _Walker | None = None
     checkpoints: list[dict[str, Any]] = []
     header: dict[str, Any] = {}
-    with open(path, encoding="utf-8") as handle:
-        records = [_parse(line) for line in handle if line.strip()]
+    records = _records(path, report)
+    if not report.ok:
+        return report
     for record in records:
         if record.get("type") == "header":
             header = record
@@ -279,9 +302,13 @@ def verify_file(
     keep = {c["seq"] for c in checkpoints}
     entries = [record for record in records if record.get("type") == "entry"]
     if entries:
-        walker = _Walker(report, expected_seq=entries[0]["seq"], prev=entries[0]["prev_hash"])
-        tick = (lambda n: progress(n, len(entries))) if progress is not None else None
-        if not walker.walk(_counted(_checked(entries), tick), keep=keep):
+        try:
+            walker = _Walker(report, expected_seq=entries[0]["seq"], prev=entries[0]["prev_hash"])
+            tick = (lambda n: progress(n, len(entries))) if progress is not None else None
+            if not walker.walk(_counted(_checked(entries), tick), keep=keep):
+                return report
+        except (KeyError, TypeError, ValueError) as error:  # an entry missing or mistyping a field
+            report.problems.append(f"an entry is malformed ({type(error).__name__}: {error})")
             return report
     if header and report.ok and header.get("entries") != report.entries:
         report.problems.append(

@@ -46,10 +46,12 @@ class TokenMutations:
         self, info: Info, input: PartnerTokenCreateInput
     ) -> dict[str, object]:
         ctx = info.context
-        ctx.require_step_up()
+        session = ctx.require_step_up()
         org = await get_readable(ctx, Organization, input.organization_id, field="organizationId")
         authorize(ctx, "manage_tokens", org)
         issued = await tokens.issue(
+            expected_role=ctx.principal.role_in(org.id),
+            session_id=session.id,
             organization_id=org.id,
             creator=await User.get(id=ctx.principal.user_id),
             name=input.name,

@@ -137,11 +137,14 @@ class RoleMutations:
         planned = Membership(organization_id=org.id, user_id=user.id, role=input.role)
         _may(ctx, "create", planned, user, "role")
         try:
-            member = await roles.set_org_role(organization_id=org.id, user=user, role=input.role)
+            member, stale = await roles.set_org_role(
+                organization_id=org.id, user=user, role=input.role
+            )
         except roles.LastOwner:
             record_refusal(ctx, "delete", current)
             raise
         _note(ctx, "role.grant", "Membership", member.id, input.role, user.id, org.id)
+        note_revoked_tokens(ctx, user.id, stale, reason="organizationRoleGrant")
         return member
 
     @strawberry.mutation(

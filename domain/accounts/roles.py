@@ -54,27 +54,33 @@ async def _other_owners(organization_id: int, user_id: int) -> int:
     return sum(1 for owner in owners if owner.user_id != user_id)
 
 
-async def set_org_role(*, organization_id: int, user: User, role: OrgRole) -> Membership:
-    """Make ``user`` hold ``role`` in the organization (joining it if needed).
+async def set_org_role(
+    *, organization_id: int, user: User, role: OrgRole
+) -> tuple[Membership, list[tuple[int, int]]]:
+    """Make ``user`` hold ``role`` in the organization (joining it if needed); returns the
+    membership and the tokens revoked (id, organization id), for the audit log.
 
-    Refuses (CONFLICT) to turn the last owner into anything else.
+    Joining revokes any live token the user made in an earlier membership of the organization
+    (one a removal did not see, or made before removals revoked tokens): a role given back
+    never revives it. Refuses (CONFLICT) to turn the last owner into anything else.
     """
     async with in_transaction():
         current = await membership_of(organization_id=organization_id, user_id=user.id)
         if current is None:
             try:
-                return await Membership.create(
+                joined = await Membership.create(
                     organization_id=organization_id, user=user, role=role
                 )
             except IntegrityError:
                 raise Conflict("this user just joined; try again", field="userId") from None
+            return joined, await revoke_created_by(user.id, organization_id=organization_id)
         if current.role == role:
-            return current
+            return current, []
         if current.role == OrgRole.OWNER and not await _other_owners(organization_id, user.id):
             raise LastOwner(field="role")
         current.role = role
         await current.save(update_fields=["role"])
-        return current
+        return current, []
 
 
 async def remove_org_role(*, membership: Membership) -> list[tuple[int, int]]:

@@ -15,11 +15,13 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import cast
 
+from tortoise.transactions import in_transaction
+
 from domain import validation as v
 from domain.accounts import access
 from domain.accounts.auth_models import PartnerToken
-from domain.accounts.models import OrgRole, User, UserStatus
-from domain.errors import ValidationFailed
+from domain.accounts.models import Membership, OrgRole, User, UserStatus, WebSession
+from domain.errors import Conflict, ValidationFailed
 
 TOKEN_PREFIX = "mandi_pt_"  # noqa: S105 - a public marker, not a secret
 MAX_DAYS = 365
@@ -55,7 +57,14 @@ async def issue(
     scopes: list[str],
     known_scopes: set[str],
     days: int,
+    expected_role: OrgRole | None = None,
+    session_id: int | None = None,
 ) -> IssuedToken:
+    """A new token of ``creator`` for the organization. With ``expected_role`` (the role the
+    caller was authorized with) and ``session_id``, the creator's membership and account rows
+    are locked while the token is inserted, and the token is refused (CONFLICT) if the role
+    changed or the session ended meanwhile: a role revoked, or a password changed, at the same
+    moment cannot leave behind a token its revocation did not see."""
     name = v.text(name, field="name", max_length=100)
     unknown = sorted(set(scopes) - known_scopes)
     if unknown or not scopes:
@@ -64,16 +73,38 @@ async def issue(
         raise ValidationFailed(f"expiry must be 1 to {MAX_DAYS} days", field="expiresInDays")
     prefix = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
-    token = await PartnerToken.create(
-        organization_id=organization_id,
-        created_by=creator,
-        name=name,
-        prefix=prefix,
-        secret_hash=_hash(secret),
-        scopes=sorted(set(scopes)),
-        expires_at=datetime.now(UTC) + timedelta(days=days),
-    )
+    async with in_transaction():
+        if expected_role is not None or session_id is not None:
+            await _still_entitled(organization_id, creator.id, expected_role, session_id)
+        token = await PartnerToken.create(
+            organization_id=organization_id,
+            created_by=creator,
+            name=name,
+            prefix=prefix,
+            secret_hash=_hash(secret),
+            scopes=sorted(set(scopes)),
+            expires_at=datetime.now(UTC) + timedelta(days=days),
+        )
     return IssuedToken(token=token, secret=f"{TOKEN_PREFIX}{prefix}_{secret}")
+
+
+async def _still_entitled(
+    organization_id: int, user_id: int, role: OrgRole | None, session_id: int | None
+) -> None:
+    """Lock the creator's membership, then their account (the rows a role change and a password
+    change write first), and refuse if what the caller was authorized with has gone."""
+    membership = (
+        await Membership.filter(organization_id=organization_id, user_id=user_id)
+        .select_for_update()
+        .first()
+    )
+    if role is not None and (membership is None or membership.role != role):
+        raise Conflict("your role in this organization just changed; try again", field=None)
+    await User.filter(id=user_id).select_for_update().first()
+    if session_id is not None:
+        live = WebSession.filter(id=session_id, revoked_at=None, expires_at__gt=datetime.now(UTC))
+        if not await live.exists():
+            raise Conflict("this session just ended; sign in again", field=None)
 
 
 @cache  # one statement text per dialect

@@ -60,3 +60,36 @@ async def test_verify_export_and_verify_offline(backend, tmp_path):
     tampered.write_text("\n".join(line.replace('"allowed"', '"denied"', 1) for line in lines))
     code, out = await mandi(backend, "audit", "verify", "--file", str(tampered))
     assert code == 1 and "TAMPERED: entry" in out, out
+
+
+async def test_verifying_a_file_that_is_no_export_says_so_without_a_traceback(backend, tmp_path):
+    await record(SYSTEM, "test.cli", "Nothing")
+    path = tmp_path / "audit.jsonl"
+    now = datetime.now(UTC)
+    since, until = (now - timedelta(hours=1)).isoformat(), (now + timedelta(hours=1)).isoformat()
+    code, _ = await mandi(
+        backend, "audit", "export", "--since", since, "--until", until, "--out", str(path)
+    )
+    assert code == 0
+    lines = path.read_text().splitlines()
+    entry = next(
+        i for i, line in enumerate(lines) if '"type": "entry"' in line or '"entry"' in line
+    )
+    broken = {
+        "missing.jsonl": None,
+        "not-json.jsonl": [*lines[:entry], "{not json", *lines[entry:]],
+        "bad-moment.jsonl": [
+            *lines[:entry],
+            lines[entry].replace('"occurred_at": "', '"occurred_at": 12345, "x": "', 1),
+            *lines[entry + 1 :],
+        ],
+        "no-seq.jsonl": [*lines[:entry], lines[entry].replace('"seq"', '"qes"', 1)],
+    }
+    for name, content in broken.items():
+        target = tmp_path / name
+        if content is not None:
+            target.write_text("\n".join(content))
+        code, out = await mandi(backend, "audit", "verify", "--file", str(target))
+        assert code == 1, (name, out)
+        assert "Traceback" not in out and "TAMPERED:" in out, (name, out)
+        assert "chain does NOT verify" in out, (name, out)

@@ -141,3 +141,28 @@ async def test_a_person_sees_who_accessed_their_data(team):
     }
     assert all("session" not in e["action"] for e in log), "own actions are not listed"
     assert ids.encode("Organization", team.org.id)
+
+
+async def test_two_searches_in_one_request_are_two_entries(app, team):
+    """Two subjects searched in one request (aliases) each leave their own audit.read, so each
+    person's access log shows the search of their data."""
+    from audit.models import AuditEntry
+    from tests.support import seed_order, seed_product
+
+    await seed_product(team.org.id, "T-1")
+    first = await seed_order(team.org.id, [("T-1", 1, "1.00")])
+    second = await seed_order(team.org.id, [("T-1", 1, "1.00")])
+    subjects = [gid("Customer", first.customer_id), gid("Customer", second.customer_id)]
+    officer_user, officer = await make_platform_user(app, PlatformRole.PRIVACY_OFFICER)
+    async with officer:
+        await gql_data(
+            officer,
+            """query($x: ID!, $y: ID!) { a: auditEntries(filter: {subject: $x}) { totalCount }
+              b: auditEntries(filter: {subject: $y}) { totalCount } }""",
+            x=subjects[0],
+            y=subjects[1],
+        )
+    reads = await AuditEntry.filter(action="audit.read", actor_id=officer_user.id)
+    assert sorted(e.subject for e in reads) == sorted(
+        [f"customer:{first.customer_id}", f"customer:{second.customer_id}"]
+    )

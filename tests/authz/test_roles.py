@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from audit.models import AuditEntry
@@ -190,3 +192,50 @@ async def test_a_granted_role_counts_from_the_next_request(app, team):
     data = await gql_data(client, query, id=team.org_id)
     assert data["organization"]["legalName"] == team.org.legal_name
     await client.aclose()
+
+
+async def test_a_token_left_from_an_earlier_membership_is_revoked_when_the_user_joins_again(
+    app, team
+):
+    """A token its creator's removal did not revoke (made meanwhile, or before removals revoked
+    tokens) never comes back to life: joining again revokes it."""
+    manager = team.users["manager"]
+    secret = await issue_token(team, "manager", ["catalog:read"])
+    await Membership.filter(organization_id=team.org.id, user_id=manager.id).delete()
+    start = await AuditEntry.all().order_by("-seq").first()
+    result = await _grant(team.clients["admin"], team, "manager", userId=gid("User", manager.id))
+    assert result["errors"] == []
+    async with bearer_client(app, secret) as partner:
+        products = {"query": "{ products(first: 1) { totalCount } }"}
+        assert (await partner.post("/graphql", json=products)).status_code == 401
+    [entry] = await AuditEntry.filter(seq__gt=start.seq, action="token.revoke")
+    assert entry.detail == {"reason": "organizationRoleGrant"}
+
+
+async def test_a_token_is_refused_when_the_role_or_session_it_was_asked_with_is_gone(team):
+    from domain.accounts import tokens
+    from domain.accounts.models import WebSession
+
+    admin = team.users["admin"]
+    ask = dict(
+        organization_id=team.org.id,
+        creator=admin,
+        name="race",
+        scopes=["catalog:read"],
+        known_scopes={"catalog:read"},
+        days=1,
+    )
+    with pytest.raises(Conflict):  # demoted (or removed) while the request ran
+        await tokens.issue(**ask, expected_role=OrgRole.OWNER)
+    session = await WebSession.filter(user_id=admin.id).first()
+    await WebSession.filter(id=session.id).update(revoked_at=datetime.now(UTC))
+    with pytest.raises(Conflict):  # signed out (a password change) while the request ran
+        await tokens.issue(**ask, expected_role=OrgRole.ADMIN, session_id=session.id)
+    from domain.accounts.auth_models import PartnerToken
+
+    assert not await PartnerToken.filter(created_by_id=admin.id).exists()
+    from domain.accounts.sessions import create_session
+
+    live = await create_session(user=admin, ip="127.0.0.1", user_agent="pytest")
+    issued = await tokens.issue(**ask, expected_role=OrgRole.ADMIN, session_id=live.session.id)
+    assert issued.token.created_by_id == admin.id
