@@ -46,13 +46,24 @@ class PrivacyRequestFulfilPayload:
 
 
 def note_ended(ctx: RequestContext, request: models.PrivacyRequest, ended: Ended) -> None:
-    """What an erased account lost, each in its organization's log (its owners see why a
-    token stopped working, or a member left): the tokens, memberships and platform roles."""
+    """What erasure ended, each in its organization's log (its owners see why a token stopped
+    working, or a member left): support's access grants on the person, and an account's
+    tokens, memberships and platform roles."""
+    justification = f"erasure (privacy request {request.id})"
+    subject = f"{request.subject_kind}:{request.subject_id}"
+    for grant_id, organization_id in ended.access_grants:  # support's grants on the person
+        ctx.audit.note(
+            "access_grant.revoke",
+            "AccessGrant",
+            grant_id,
+            subject=subject,
+            organization_id=organization_id,
+            justification=justification,
+        )
     user_id = request.subject_id
     if user_id is None or request.subject_kind != "user":
         return
     note_revoked_tokens(ctx, user_id, ended.tokens, reason="erasure")
-    justification = f"erasure (privacy request {request.id})"
     for membership_id, organization_id, role in ended.memberships:
         ctx.audit.note(
             "role.revoke",

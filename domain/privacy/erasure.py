@@ -238,6 +238,7 @@ class Ended:
     tokens: list[tuple[int, int]] = field(default_factory=list)
     memberships: list[tuple[int, int, str]] = field(default_factory=list)
     platform_roles: list[tuple[int, str]] = field(default_factory=list)
+    access_grants: list[tuple[int, int | None]] = field(default_factory=list)  # (id, org)
 
 
 async def _revoke(kind: str, subject_id: int, ended: Ended) -> list[str]:
@@ -266,10 +267,15 @@ async def _revoke(kind: str, subject_id: int, ended: Ended) -> list[str]:
             f"partner tokens ({len(ended.tokens)})",
             "memberships and platform roles",
         ]
-    grants = await AccessGrant.filter(
-        subject_kind=kind, subject_id=subject_id, revoked_at=None
-    ).update(revoked_at=current)
-    revoked.append(f"support access grants ({grants})")
+    open_grants = AccessGrant.filter(subject_kind=kind, subject_id=subject_id, revoked_at=None)
+    ended.access_grants = [
+        (int(i), o) for i, o in await open_grants.values_list("id", "organization_id")
+    ]
+    if ended.access_grants:
+        await AccessGrant.filter(id__in=[i for i, _ in ended.access_grants]).update(
+            revoked_at=current
+        )
+    revoked.append(f"support access grants ({len(ended.access_grants)})")
     return revoked
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from dateutil.relativedelta import relativedelta
 
 from api import ids
@@ -12,7 +14,7 @@ from domain.accounts.auth_models import PartnerToken
 from domain.accounts.models import Membership, PlatformRole, User, WebSession
 from domain.orders.models import Customer, Order, OrderStatus
 from domain.privacy.erasure import TREATMENT
-from domain.privacy.models import PrivacyNotice
+from domain.privacy.models import AccessGrant, PrivacyNotice
 from domain.privacy.notices import DELIVER_TO_CONTEXT
 from domain.privacy.request_models import ExportFile, RetainedRecord
 from tests.privacy.helpers import (
@@ -105,6 +107,15 @@ async def test_erasing_an_account_tells_each_organization_what_it_lost(app, team
     secret = await issue_token(team, "manager", ["catalog:read"])
     token = await PartnerToken.get(prefix=secret.removeprefix("mandi_pt_").split("_")[0])
     membership = await Membership.get(user_id=person.id, organization_id=team.org.id)
+    support, _ = await make_platform_user(app, PlatformRole.SUPPORT_AGENT)
+    grant = await AccessGrant.create(
+        grantee=support,
+        subject_kind="user",
+        subject_id=person.id,
+        organization_id=team.org.id,
+        justification="ticket 12",
+        expires_at=datetime.now(UTC) + timedelta(hours=1),
+    )
     filed = (await gql_data(client, FILE, input={"type": "ERASURE"}))["privacyRequestCreate"]
     start = (await AuditEntry.all().order_by("-seq").first()).seq
     done = await gql_data(client, FULFIL_RECEIPT, id=filed["request"]["id"])
@@ -121,7 +132,10 @@ async def test_erasing_an_account_tells_each_organization_what_it_lost(app, team
         ["manager"],
     )
     assert left.justification.startswith("erasure (privacy request ")
-    assert {key[0] for key in ended} == {"token.revoke", "role.revoke"}
+    closed = ended[("access_grant.revoke", str(grant.id))]
+    assert (closed.organization_id, closed.subject) == (team.org.id, f"user:{person.id}")
+    assert (await AccessGrant.get(id=grant.id)).revoked_at is not None
+    assert {key[0] for key in ended} == {"token.revoke", "role.revoke", "access_grant.revoke"}
     async with bearer_client(app, secret) as partner:
         response = await partner.post(
             "/graphql", json={"query": "{ products(first: 1) { totalCount } }"}
