@@ -139,6 +139,8 @@ def prepare_database(volume: str, reseed: bool) -> tuple[str, float | None]:
     reseed = reseed and volume not in _RESEEDED  # --reseed seeds each volume once per run
     if not reseed and asyncio.run(_seeded_volume(url)) == volume:
         say(f"reusing {name} (seeded earlier; --reseed to start afresh)")
+        # migrations added since it was seeded (a seeded database is otherwise refused)
+        subprocess.run([sys.executable, "-m", "api.cli", "migrate"], env=env_for(url), check=True)
         return url, _RESEEDED.get(volume)
     say(f"creating {name}, migrating, seeding {volume}: {VOLUMES[volume]}")
     asyncio.run(_recreate(name))
