@@ -23,8 +23,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     commands = audit.add_subparsers(dest="audit_command", required=True)
     verify = commands.add_parser("verify", help="check the hash chain and signed checkpoints")
     verify.add_argument("--file", help="verify an export offline instead of the database")
-    verify.add_argument("--public-key", help="the trusted checkpoint key (default: this host's)")
-    verify.add_argument("--head", help="SEQ:HASH of a head kept elsewhere; detects truncation")
+    verify.add_argument(
+        "--public-key",
+        type=_public_key,
+        help="the trusted checkpoint key (default: this host's)",
+    )
+    verify.add_argument(
+        "--head",
+        type=_head,
+        help="SEQ:HASH of a head kept elsewhere; detects truncation and a rewritten past",
+    )
     verify.add_argument(
         "--witness", help="a copy of the witness directory (default: MANDI_AUDIT_WITNESS)"
     )
@@ -52,10 +60,20 @@ def _print(report: Report) -> int:
     return 0 if report.ok else 1
 
 
-def _head(text: str | None) -> tuple[int, str] | None:
-    if not text:
-        return None
+def _public_key(text: str) -> str:
+    """The key's text, once it reads as a key (else a usage error, not a failed check)."""
+    try:
+        signing.public_key(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
+def _head(text: str) -> tuple[int, str]:
+    """``SEQ:HASH`` (a sha256 in hex), or a usage error."""
     seq, _, head_hash = text.partition(":")
+    if not seq.isdigit() or len(head_hash) != 64 or set(head_hash) - set("0123456789abcdef"):
+        raise argparse.ArgumentTypeError("expected SEQ:HASH, the hash 64 hex digits")
     return int(seq), head_hash
 
 
@@ -83,7 +101,7 @@ async def run(args: argparse.Namespace) -> int:
         with progress.bar(total=await head_seq(), desc="verify", unit="entry") as bar:
             report = await verify_database(
                 public_key=args.public_key,
-                expected_head=_head(args.head),
+                expected_head=args.head,
                 witness=witness,
                 progress=bar.update,
             )

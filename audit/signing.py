@@ -5,6 +5,7 @@ file is created at ``var/audit-signing.key``. The public key verifies exports of
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import os
 from functools import lru_cache
@@ -63,10 +64,20 @@ def sign(seq: int, head_hash: str) -> str:
     return _b64(private_key().sign(_message(seq, head_hash)))
 
 
-def verify(seq: int, head_hash: str, signature: str, public_text: str | None = None) -> bool:
-    key = Ed25519PublicKey.from_public_bytes(_unb64(public_text or public_key_text()))
+def public_key(text: str) -> Ed25519PublicKey:
+    """A public key from its text (ValueError when it is none)."""
     try:
+        return Ed25519PublicKey.from_public_bytes(_unb64(text))
+    except (TypeError, ValueError, binascii.Error) as error:
+        raise ValueError("not an Ed25519 public key (32 bytes, base64)") from error
+
+
+def verify(seq: int, head_hash: str, signature: str, public_text: str | None = None) -> bool:
+    """Whether ``signature`` signs the checkpoint; False for anything malformed (a key, a
+    signature or a value of the wrong type in an export)."""
+    try:
+        key = public_key(public_text or public_key_text())
         key.verify(_unb64(signature), _message(seq, head_hash))
-    except (InvalidSignature, ValueError):
+    except (InvalidSignature, ValueError, TypeError, AttributeError, binascii.Error):
         return False
     return True

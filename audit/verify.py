@@ -116,12 +116,18 @@ def _check_checkpoints(
             )
 
 
-def _check_head(report: Report, expected_head: tuple[int, str] | None) -> None:
+def _check_head(
+    report: Report, expected_head: tuple[int, str] | None, hashes: dict[int, str]
+) -> None:
+    """A head kept from earlier (``--head SEQ:HASH``): the log must still hold it, with that
+    hash (entries after it may have been added since)."""
     if expected_head is None or not report.ok:
         return
-    seq = expected_head[0]
+    seq, head_hash = expected_head
     if report.head_seq < seq:
         report.problems.append(f"entries {report.head_seq + 1}..{seq} are missing (head was {seq})")
+    elif seq > 0 and hashes.get(seq) != head_hash:
+        report.problems.append(f"entry {seq}: its hash differs from the head kept earlier")
 
 
 async def head_seq() -> int:
@@ -173,13 +179,14 @@ async def verify_database(
         witnessed = []
     walker = _Walker(report)
     stored = {c["seq"] for c in checkpoints}
-    await _walk(walker, stored | {w.seq for w in witnessed}, progress)
+    kept_head = {expected_head[0]} if expected_head is not None else set()
+    await _walk(walker, stored | {w.seq for w in witnessed} | kept_head, progress)
     if not report.ok:
         return report
     await _check_witness(report, witnessed, walker.hashes, stored, public_key)
     _check_checkpoints(report, checkpoints, walker.hashes, public_key)
     _check_boundaries(report, sorted(stored))
-    _check_head(report, expected_head)
+    _check_head(report, expected_head, walker.hashes)
     return report
 
 
@@ -257,8 +264,9 @@ def _records(path: str, report: Report) -> list[dict[str, Any]]:
                     record = _parse(line)
                     if not isinstance(record, dict):
                         raise TypeError("not an object")
-                except (ValueError, TypeError, AttributeError) as error:
-                    report.problems.append(f"line {number}: not an export record ({error})")
+                except (ValueError, TypeError, AttributeError, KeyError, RecursionError) as error:
+                    why = f"{type(error).__name__}: {error}"[:200]
+                    report.problems.append(f"line {number}: not an export record ({why})")
                     return []
                 records.append(record)
     except (OSError, UnicodeDecodeError) as error:
@@ -288,12 +296,28 @@ def verify_file(
     checkpoint it carries is signed and matches. ``progress(walked, total)`` is told of every
     batch of entries walked."""
     report = Report()
+    records = _records(path, report)
+    if report.ok and not any(record.get("type") == "header" for record in records):
+        report.problems.append("no header line: not a Mandi export, or its header was removed")
+    if not report.ok:
+        return report
+    try:
+        return _verify_records(report, records, public_key, progress)
+    except (KeyError, TypeError, ValueError, AttributeError, RecursionError) as error:
+        # a checkpoint or an entry missing or mistyping a field
+        report.problems.append(f"a record is malformed ({type(error).__name__}: {error})"[:300])
+        return report
+
+
+def _verify_records(
+    report: Report,
+    records: list[dict[str, Any]],
+    public_key: str | None,
+    progress: Callable[[int, int], object] | None,
+) -> Report:
     walker: _Walker | None = None
     checkpoints: list[dict[str, Any]] = []
     header: dict[str, Any] = {}
-    records = _records(path, report)
-    if not report.ok:
-        return report
     for record in records:
         if record.get("type") == "header":
             header = record
@@ -302,13 +326,9 @@ def verify_file(
     keep = {c["seq"] for c in checkpoints}
     entries = [record for record in records if record.get("type") == "entry"]
     if entries:
-        try:
-            walker = _Walker(report, expected_seq=entries[0]["seq"], prev=entries[0]["prev_hash"])
-            tick = (lambda n: progress(n, len(entries))) if progress is not None else None
-            if not walker.walk(_counted(_checked(entries), tick), keep=keep):
-                return report
-        except (KeyError, TypeError, ValueError) as error:  # an entry missing or mistyping a field
-            report.problems.append(f"an entry is malformed ({type(error).__name__}: {error})")
+        walker = _Walker(report, expected_seq=entries[0]["seq"], prev=entries[0]["prev_hash"])
+        tick = (lambda n: progress(n, len(entries))) if progress is not None else None
+        if not walker.walk(_counted(_checked(entries), tick), keep=keep):
             return report
     if header and report.ok and header.get("entries") != report.entries:
         report.problems.append(

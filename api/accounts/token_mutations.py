@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from api.access import authorize, get_readable
+from api.access import authorize, get_readable, record_refusal
 from api.accounts.types import PartnerToken
 from api.errors import MutationError
 from api.payloads import payload
@@ -13,6 +13,8 @@ from authz.scopes import SCOPES
 from domain.accounts import tokens
 from domain.accounts.auth_models import PartnerToken as PartnerTokenModel
 from domain.accounts.models import Organization, User
+from domain.accounts.sessions import LiveSession
+from domain.errors import Conflict
 
 
 @strawberry.input
@@ -49,16 +51,20 @@ class TokenMutations:
         session = ctx.require_step_up()
         org = await get_readable(ctx, Organization, input.organization_id, field="organizationId")
         authorize(ctx, "manage_tokens", org)
-        issued = await tokens.issue(
-            expected_role=ctx.principal.role_in(org.id),
-            session_id=session.id,
-            organization_id=org.id,
-            creator=await User.get(id=ctx.principal.user_id),
-            name=input.name,
-            scopes=input.scopes[:50],
-            known_scopes=set(SCOPES),
-            days=input.expires_in_days,
-        )
+        try:
+            issued = await tokens.issue(
+                expected_role=ctx.principal.role_in(org.id),
+                session=session if isinstance(session, LiveSession) else None,
+                organization_id=org.id,
+                creator=await User.get(id=ctx.principal.user_id),
+                name=input.name,
+                scopes=input.scopes[:50],
+                known_scopes=set(SCOPES),
+                days=input.expires_in_days,
+            )
+        except Conflict:  # the role or session it was authorized with ended meanwhile
+            record_refusal(ctx, "manage_tokens", org)
+            raise
         token = issued.token
         ctx.audit.note(
             "token.create",

@@ -92,6 +92,9 @@ async def remove_org_role(*, membership: Membership) -> list[tuple[int, int]]:
             membership.organization_id, membership.user_id
         ):
             raise LastOwner(field="userId")
+        # Locked and counted: of two removals at once, the second finds no membership left.
+        if await Membership.filter(id=membership.id).select_for_update().first() is None:
+            raise NotFound("Membership", field="userId")
         await Membership.filter(id=membership.id).delete()
         return await revoke_created_by(
             membership.user_id, organization_id=membership.organization_id

@@ -70,6 +70,8 @@ class LiveSession:
     user_id: int
     created_at: datetime | None
     reauthenticated_at: datetime | None
+    # the account's password change as this request found it (a later one ends what it started)
+    password_changed_at: datetime | None = None
 
 
 @cache  # one statement text per dialect
@@ -77,7 +79,8 @@ def _resolve_sql(postgres: bool) -> str:
     n = access.mark(postgres)
     return (
         "SELECT s.id, s.user_id, s.created_at, s.last_seen_at, s.expires_at,"  # noqa: S608
-        f" s.reauthenticated_at, u.status, {access.columns(postgres, 's.user_id', n(2))}"
+        f" s.reauthenticated_at, u.status, u.password_changed_at,"
+        f" {access.columns(postgres, 's.user_id', n(2))}"
         " FROM web_session s JOIN user_account u ON u.id = s.user_id"
         f" WHERE s.token_hash = {n(1)} AND s.revoked_at IS NULL"
     )
@@ -105,6 +108,7 @@ async def resolve_session(token: str) -> tuple[LiveSession, access.UserAccess] |
         user_id=row["user_id"],
         created_at=access.maybe_moment(row["created_at"]),
         reauthenticated_at=access.maybe_moment(row["reauthenticated_at"]),
+        password_changed_at=access.maybe_moment(row["password_changed_at"]),
     )
     return session, access.parse(row)
 

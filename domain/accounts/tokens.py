@@ -21,6 +21,7 @@ from domain import validation as v
 from domain.accounts import access
 from domain.accounts.auth_models import PartnerToken
 from domain.accounts.models import Membership, OrgRole, User, UserStatus, WebSession
+from domain.accounts.sessions import LiveSession
 from domain.errors import Conflict, ValidationFailed
 
 TOKEN_PREFIX = "mandi_pt_"  # noqa: S105 - a public marker, not a secret
@@ -58,13 +59,15 @@ async def issue(
     known_scopes: set[str],
     days: int,
     expected_role: OrgRole | None = None,
-    session_id: int | None = None,
+    session: LiveSession | None = None,
 ) -> IssuedToken:
-    """A new token of ``creator`` for the organization. With ``expected_role`` (the role the
-    caller was authorized with) and ``session_id``, the creator's membership and account rows
-    are locked while the token is inserted, and the token is refused (CONFLICT) if the role
-    changed or the session ended meanwhile: a role revoked, or a password changed, at the same
-    moment cannot leave behind a token its revocation did not see."""
+    """A new token of ``creator`` for the organization.
+
+    With ``expected_role`` (the role the caller was authorized with) and ``session`` (as the
+    request found it), the creator's membership and account rows are locked while the token
+    is inserted, and the token is refused (CONFLICT) if the role changed, the session ended or
+    the password changed meanwhile: a role revoked, or a password changed, at the same moment
+    cannot leave behind a token its revocation did not see."""
     name = v.text(name, field="name", max_length=100)
     unknown = sorted(set(scopes) - known_scopes)
     if unknown or not scopes:
@@ -74,8 +77,8 @@ async def issue(
     prefix = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
     async with in_transaction():
-        if expected_role is not None or session_id is not None:
-            await _still_entitled(organization_id, creator.id, expected_role, session_id)
+        if expected_role is not None or session is not None:
+            await _still_entitled(organization_id, creator.id, expected_role, session)
         token = await PartnerToken.create(
             organization_id=organization_id,
             created_by=creator,
@@ -89,7 +92,10 @@ async def issue(
 
 
 async def _still_entitled(
-    organization_id: int, user_id: int, role: OrgRole | None, session_id: int | None
+    organization_id: int,
+    user_id: int,
+    role: OrgRole | None,
+    session: LiveSession | None,
 ) -> None:
     """Lock the creator's membership, then their account (the rows a role change and a password
     change write first), and refuse if what the caller was authorized with has gone."""
@@ -100,11 +106,14 @@ async def _still_entitled(
     )
     if role is not None and (membership is None or membership.role != role):
         raise Conflict("your role in this organization just changed; try again", field=None)
-    await User.filter(id=user_id).select_for_update().first()
-    if session_id is not None:
-        live = WebSession.filter(id=session_id, revoked_at=None, expires_at__gt=datetime.now(UTC))
-        if not await live.exists():
-            raise Conflict("this session just ended; sign in again", field=None)
+    account = await User.filter(id=user_id).select_for_update().first()
+    if session is None:
+        return
+    if account is None or account.password_changed_at != session.password_changed_at:
+        raise Conflict("your password just changed; try again", field=None)
+    live = WebSession.filter(id=session.id, revoked_at=None, expires_at__gt=datetime.now(UTC))
+    if not await live.exists():
+        raise Conflict("this session just ended; sign in again", field=None)
 
 
 @cache  # one statement text per dialect
@@ -179,11 +188,15 @@ async def revoke_created_by(
     live = PartnerToken.filter(created_by_id=user_id, revoked_at=None)
     if organization_id is not None:
         live = live.filter(organization_id=organization_id)
-    revoked = [(int(i), int(o)) for i, o in await live.values_list("id", "organization_id")]
-    if revoked:
-        await PartnerToken.filter(id__in=[i for i, _ in revoked], revoked_at=None).update(
-            revoked_at=datetime.now(UTC)
-        )
+    async with in_transaction():
+        # Locked, so a revocation running at the same moment waits, then finds them revoked:
+        # each token gets exactly one token.revoke entry, from the one that revoked it.
+        found = await live.select_for_update()  # rows: tortoise drops FOR UPDATE from values
+        revoked = [(int(token.id), int(token.organization_id)) for token in found]
+        if revoked:
+            await PartnerToken.filter(id__in=[i for i, _ in revoked]).update(
+                revoked_at=datetime.now(UTC)
+            )
     return revoked
 
 

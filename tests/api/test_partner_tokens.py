@@ -153,3 +153,27 @@ async def test_revoking_a_token_records_who_revoked_which_token_never_the_secret
     secret = made["secret"].split("_")[-1]
     row = {k: v for k, v in vars(entry).items() if not k.startswith("_")}
     assert secret not in repr(row) and stored.secret_hash not in repr(row)
+
+
+async def test_a_token_refused_because_the_role_changed_meanwhile_is_a_denied_entry(
+    team, monkeypatch
+):
+    """The creator's role or session ended between the decision and the insert (a removal or
+    a password change at the same moment): CONFLICT, no token, and a denied entry."""
+    from domain.accounts import tokens
+    from domain.errors import Conflict
+
+    async def gone(*_args):
+        raise Conflict("your role in this organization just changed; try again", field=None)
+
+    monkeypatch.setattr(tokens, "_still_entitled", gone)
+    start = (await AuditEntry.all().order_by("-seq").first()).seq
+    payload = await _create(team, role="admin")
+    assert payload["errors"] == [{"code": "CONFLICT", "field": None}] and payload["token"] is None
+    assert not await PartnerToken.filter(created_by_id=team.users["admin"].id).exists()
+    [entry] = await AuditEntry.filter(seq__gt=start, outcome="denied")
+    assert (entry.action, entry.resource_type, entry.actor_id) == (
+        "manage_tokens",
+        "Organization",
+        team.users["admin"].id,
+    )

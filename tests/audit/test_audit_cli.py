@@ -84,7 +84,18 @@ async def test_verifying_a_file_that_is_no_export_says_so_without_a_traceback(ba
             *lines[entry + 1 :],
         ],
         "no-seq.jsonl": [*lines[:entry], lines[entry].replace('"seq"', '"qes"', 1)],
+        "no-moment.jsonl": [*lines[:entry], lines[entry].replace('"occurred_at"', '"x"', 1)],
+        "empty.jsonl": [],
+        "no-header.jsonl": [line for line in lines if '"header"' not in line],
+        "deep.jsonl": ["[" * 100_000],
     }
+    checkpoint = next((i for i, line in enumerate(lines) if '"checkpoint"' in line), None)
+    if checkpoint is not None:  # an export within a checkpoint's reach carries it
+        broken["bad-checkpoint.jsonl"] = [
+            *lines[:checkpoint],
+            lines[checkpoint].replace('"seq": ', '"seq": "1', 1),
+            *lines[checkpoint + 1 :],
+        ]
     for name, content in broken.items():
         target = tmp_path / name
         if content is not None:
@@ -93,3 +104,9 @@ async def test_verifying_a_file_that_is_no_export_says_so_without_a_traceback(ba
         assert code == 1, (name, out)
         assert "Traceback" not in out and "TAMPERED:" in out, (name, out)
         assert "chain does NOT verify" in out, (name, out)
+
+
+async def test_verify_refuses_a_malformed_head_or_key_as_usage(backend):
+    for flag in ("--head=garbage", "--head=5:abc", "--public-key=zz"):
+        code, out = await mandi(backend, "audit", "verify", flag)
+        assert code == 2 and "Traceback" not in out, (flag, out)

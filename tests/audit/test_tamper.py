@@ -64,6 +64,33 @@ async def test_removing_the_newest_entries_shows_against_a_kept_head(entries):
     ]
 
 
+async def test_a_rewritten_newest_entry_shows_against_a_kept_head(entries):
+    """The newest entries, past the last checkpoint, rewritten with their hashes recomputed:
+    only a head kept elsewhere (``mandi audit verify --head SEQ:HASH``) can tell."""
+    head = await AuditEntry.get(seq=entries[-1])
+    kept = (head.seq, head.hash)
+    assert (await verify_database(expected_head=kept)).ok
+    fields = {name: getattr(head, name) for name in head._meta.fields_map}
+    rewritten = {**fields, "outcome": "denied" if head.outcome == "allowed" else "allowed"}
+    new_hash = entry_hash(head.prev_hash, rewritten)
+    conn = connections.get("default")
+    async with triggers_dropped():
+        await conn.execute_query(
+            f"UPDATE audit_entry SET outcome = {mark(1)}, hash = {mark(2)} WHERE seq = {mark(3)}",
+            [rewritten["outcome"], new_hash, head.seq],
+        )
+        unpinned, pinned = await verify_database(), await verify_database(expected_head=kept)
+        await conn.execute_query(
+            f"UPDATE audit_entry SET outcome = {mark(1)}, hash = {mark(2)} WHERE seq = {mark(3)}",
+            [head.outcome, head.hash, head.seq],
+        )
+    from audit.models import AuditCheckpoint
+
+    if not await AuditCheckpoint.filter(seq=head.seq).exists():  # a 1000th entry is signed
+        assert unpinned.ok  # nothing signed covers it yet
+    assert pinned.problems == [f"entry {head.seq}: its hash differs from the head kept earlier"]
+
+
 async def _exported(tmp_path, entries) -> list[dict]:
     await checkpoint_now()
     path = tmp_path / "export.jsonl"

@@ -213,8 +213,11 @@ async def test_a_token_left_from_an_earlier_membership_is_revoked_when_the_user_
 
 
 async def test_a_token_is_refused_when_the_role_or_session_it_was_asked_with_is_gone(team):
+    """What partnerTokenCreate was authorized with, checked again with the rows locked."""
     from domain.accounts import tokens
-    from domain.accounts.models import WebSession
+    from domain.accounts.auth_models import PartnerToken
+    from domain.accounts.models import User, WebSession
+    from domain.accounts.sessions import create_session, resolve_session
 
     admin = team.users["admin"]
     ask = dict(
@@ -225,17 +228,23 @@ async def test_a_token_is_refused_when_the_role_or_session_it_was_asked_with_is_
         known_scopes={"catalog:read"},
         days=1,
     )
+
+    async def live_session():
+        new = await create_session(user=admin, ip="127.0.0.1", user_agent="pytest")
+        found = await resolve_session(new.token)
+        assert found is not None
+        return found[0]
+
     with pytest.raises(Conflict):  # demoted (or removed) while the request ran
         await tokens.issue(**ask, expected_role=OrgRole.OWNER)
-    session = await WebSession.filter(user_id=admin.id).first()
-    await WebSession.filter(id=session.id).update(revoked_at=datetime.now(UTC))
-    with pytest.raises(Conflict):  # signed out (a password change) while the request ran
-        await tokens.issue(**ask, expected_role=OrgRole.ADMIN, session_id=session.id)
-    from domain.accounts.auth_models import PartnerToken
-
+    ended = await live_session()
+    await WebSession.filter(id=ended.id).update(revoked_at=datetime.now(UTC))
+    with pytest.raises(Conflict):  # signed out (another session changed the password)
+        await tokens.issue(**ask, expected_role=OrgRole.ADMIN, session=ended)
+    changed = await live_session()
+    await User.filter(id=admin.id).update(password_changed_at=datetime.now(UTC))
+    with pytest.raises(Conflict):  # this very session changed the password meanwhile
+        await tokens.issue(**ask, expected_role=OrgRole.ADMIN, session=changed)
     assert not await PartnerToken.filter(created_by_id=admin.id).exists()
-    from domain.accounts.sessions import create_session
-
-    live = await create_session(user=admin, ip="127.0.0.1", user_agent="pytest")
-    issued = await tokens.issue(**ask, expected_role=OrgRole.ADMIN, session_id=live.session.id)
+    issued = await tokens.issue(**ask, expected_role=OrgRole.ADMIN, session=await live_session())
     assert issued.token.created_by_id == admin.id
