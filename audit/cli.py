@@ -34,7 +34,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="SEQ:HASH of a head kept elsewhere; detects truncation and a rewritten past",
     )
     verify.add_argument(
-        "--witness", help="a copy of the witness directory (default: MANDI_AUDIT_WITNESS)"
+        "--witness",
+        type=_directory,
+        help="a copy of the witness directory (default: MANDI_AUDIT_WITNESS)",
     )
     out = commands.add_parser("export", help="write a time range as JSON Lines")
     out.add_argument("--since", required=True, type=_when, help="ISO date or time (UTC)")
@@ -58,6 +60,13 @@ def _print(report: Report) -> int:
         print(f"TAMPERED: {problem}", file=sys.stderr)
     print("chain verifies" if report.ok else "chain does NOT verify")
     return 0 if report.ok else 1
+
+
+def _directory(text: str) -> str:
+    """A directory that exists: a mistyped copy of the witness would check nothing."""
+    if not Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is no directory")
+    return text
 
 
 def _public_key(text: str) -> str:

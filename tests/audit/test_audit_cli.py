@@ -107,6 +107,6 @@ async def test_verifying_a_file_that_is_no_export_says_so_without_a_traceback(ba
 
 
 async def test_verify_refuses_a_malformed_head_or_key_as_usage(backend):
-    for flag in ("--head=garbage", "--head=5:abc", "--public-key=zz"):
+    for flag in ("--head=garbage", "--head=5:abc", "--public-key=zz", "--witness=/nonexistent"):
         code, out = await mandi(backend, "audit", "verify", flag)
         assert code == 2 and "Traceback" not in out, (flag, out)
