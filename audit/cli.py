@@ -58,6 +58,11 @@ def _print(report: Report) -> int:
     )
     for problem in report.problems:
         print(f"TAMPERED: {problem}", file=sys.stderr)
+    if report.unsigned:
+        print(
+            f"note: the newest {report.unsigned} entries come after the last checkpoint in the "
+            "file: they chain, but no signature covers them"
+        )
     print("chain verifies" if report.ok else "chain does NOT verify")
     return 0 if report.ok else 1
 
@@ -89,6 +94,9 @@ def _head(text: str) -> tuple[int, str]:
 def run_offline(args: argparse.Namespace) -> int | None:
     """Commands that need no database; None when the command needs one."""
     if args.audit_command == "verify" and args.file:
+        if args.head or args.witness:
+            print("error: --head and --witness check the database, not --file", file=sys.stderr)
+            return 2
         if not args.public_key:
             print("note: trusting the key named in the export; pass --public-key to pin it")
         with progress.bar(total=None, desc="verify", unit="entry") as bar:
@@ -114,6 +122,9 @@ async def run(args: argparse.Namespace) -> int:
                 witness=witness,
                 progress=bar.update,
             )
+        if witness is not None and report.checkpoints and not report.witnessed:
+            # a copy that holds nothing (a wrong directory) would check nothing
+            report.problems.append(f"witness: {args.witness} holds no witnessed checkpoint")
         await record(SYSTEM, "audit.verify", "AuditEntry", outcome=_outcome(report))
         return _print(report)
     if args.audit_command == "export":

@@ -40,6 +40,7 @@ class Report:
     head_seq: int = 0
     head_hash: str = GENESIS
     problems: list[str] = field(default_factory=list)
+    unsigned: int = 0  # an export's newest entries past its newest checkpoint
 
     @property
     def ok(self) -> bool:
@@ -334,6 +335,23 @@ def _verify_records(
         report.problems.append(
             f"export says {header.get('entries')} entries, holds {report.entries}"
         )
+    if header and report.ok and entries:
+        span = (entries[0]["seq"], entries[-1]["seq"])
+        if (header.get("first_seq"), header.get("last_seq")) != span:
+            report.problems.append(
+                f"export says entries {header.get('first_seq')}..{header.get('last_seq')}, "
+                f"holds {span[0]}..{span[1]}"
+            )
+    if report.ok and entries and not checkpoints:
+        # The chain only links the entries to each other: without a signed checkpoint among
+        # them, a rewritten file would verify too.
+        report.problems.append(
+            "no signed checkpoint covers these entries, so nothing here is authenticated "
+            "(run `mandi audit checkpoint`, then export again)"
+        )
+    if checkpoints and entries:
+        newest = max(c["seq"] for c in checkpoints)
+        report.unsigned = max(0, entries[-1]["seq"] - newest)
     _check_checkpoints(
         report, checkpoints, walker.hashes if walker else {}, public_key or header.get("public_key")
     )

@@ -22,7 +22,7 @@ from api.payloads import payload
 from api.roles.types import OrganizationMember, PlatformRoleAssignment
 from domain.accounts import roles
 from domain.accounts.models import Membership, Organization, PlatformRoleGrant, User
-from domain.errors import NotFound
+from domain.errors import Conflict, NotFound
 
 _ABOVE_OWN = "you may give or take only roles up to your own"
 _OWN_ROLES = "nobody changes their own roles"
@@ -143,6 +143,9 @@ class RoleMutations:
         except roles.LastOwner:
             record_refusal(ctx, "delete", current)
             raise
+        except Conflict:  # the user joined at the same moment, through another request
+            record_refusal(ctx, "create", planned)
+            raise
         _note(ctx, "role.grant", "Membership", member.id, input.role, user.id, org.id)
         note_revoked_tokens(ctx, user.id, stale, reason="organizationRoleGrant")
         return member
@@ -163,6 +166,9 @@ class RoleMutations:
         try:
             revoked = await roles.remove_org_role(membership=current)
         except roles.LastOwner:
+            record_refusal(ctx, "delete", current)
+            raise
+        except NotFound:  # removed at the same moment, through another request
             record_refusal(ctx, "delete", current)
             raise
         _note(ctx, "role.revoke", "Membership", current.id, current.role, user.id, org.id)

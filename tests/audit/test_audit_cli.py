@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 from datetime import UTC, datetime, timedelta
@@ -110,3 +111,40 @@ async def test_verify_refuses_a_malformed_head_or_key_as_usage(backend):
     for flag in ("--head=garbage", "--head=5:abc", "--public-key=zz", "--witness=/nonexistent"):
         code, out = await mandi(backend, "audit", "verify", flag)
         assert code == 2 and "Traceback" not in out, (flag, out)
+
+
+async def test_an_export_stripped_of_its_checkpoints_or_cut_does_not_verify(backend, tmp_path):
+    """Without a signed checkpoint nothing in a file is authenticated (a rewritten file would
+    chain as well); a file cut at either end no longer matches its header."""
+    await record(SYSTEM, "test.cli", "Nothing")
+    await record(SYSTEM, "test.cli", "Nothing")
+    code, _ = await mandi(backend, "audit", "checkpoint")
+    path = tmp_path / "audit.jsonl"
+    now = datetime.now(UTC)
+    since, until = (now - timedelta(hours=1)).isoformat(), (now + timedelta(hours=1)).isoformat()
+    code, _ = await mandi(
+        backend, "audit", "export", "--since", since, "--until", until, "--out", str(path)
+    )
+    assert code == 0
+    code, out = await mandi(backend, "audit", "verify", "--file", str(path))
+    assert code == 0 and "chain verifies" in out, out
+    lines = path.read_text().splitlines()
+    stripped = tmp_path / "stripped.jsonl"
+    stripped.write_text("\n".join(line for line in lines if '"checkpoint"' not in line))
+    code, out = await mandi(backend, "audit", "verify", "--file", str(stripped))
+    assert code == 1 and "no signed checkpoint" in out, out
+    header, *rest = lines
+    entries = [line for line in rest if '"entry"' in line]
+    cut = tmp_path / "cut.jsonl"
+    shorter = json.loads(header) | {"entries": len(entries) - 1}
+    cut.write_text("\n".join([json.dumps(shorter), *rest[1:]]))
+    code, out = await mandi(backend, "audit", "verify", "--file", str(cut))
+    assert code == 1 and "export says entries" in out, out
+    code, out = await mandi(
+        backend, "audit", "verify", "--file", str(path), "--head", f"1:{'a' * 64}"
+    )
+    assert code == 2, out
+    empty = tmp_path / "no-witness"
+    empty.mkdir()
+    code, out = await mandi(backend, "audit", "verify", "--witness", str(empty))
+    assert code == 1 and "holds no witnessed checkpoint" in out, out

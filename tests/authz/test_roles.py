@@ -248,3 +248,35 @@ async def test_a_token_is_refused_when_the_role_or_session_it_was_asked_with_is_
     assert not await PartnerToken.filter(created_by_id=admin.id).exists()
     issued = await tokens.issue(**ask, expected_role=OrgRole.ADMIN, session=await live_session())
     assert issued.token.created_by_id == admin.id
+
+
+async def test_a_role_change_lost_to_a_concurrent_one_is_a_denied_entry(team, monkeypatch):
+    """Two removals (or two grants) of one membership at once: the loser's NOT_FOUND (or
+    CONFLICT) is a refusal like any other, with its denied entry."""
+    from domain.errors import NotFound
+
+    staff = team.users["staff"]
+
+    async def already_gone(*, membership):
+        raise NotFound("Membership", field="userId")
+
+    async def just_joined(**_kwargs):
+        raise Conflict("this user just joined; try again", field="userId")
+
+    monkeypatch.setattr(roles, "remove_org_role", already_gone)
+    monkeypatch.setattr(roles, "set_org_role", just_joined)
+    start = (await AuditEntry.all().order_by("-seq").first()).seq
+    body = await gql_data(
+        team.clients["admin"],
+        REVOKE,
+        input={"organizationId": team.org_id, "userId": gid("User", staff.id)},
+    )
+    assert body["organizationRoleRevoke"]["errors"] == [{"code": "NOT_FOUND", "field": "userId"}]
+    newcomer = await make_user()
+    result = await _grant(team.clients["admin"], team, "viewer", userId=gid("User", newcomer.id))
+    assert result["errors"] == [{"code": "CONFLICT", "field": "userId"}]
+    denied = await AuditEntry.filter(seq__gt=start, outcome="denied").order_by("seq")
+    assert [(e.action, e.resource_type) for e in denied] == [
+        ("delete", "Membership"),
+        ("create", "Membership"),
+    ]
