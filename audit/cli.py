@@ -86,7 +86,8 @@ def _public_key(text: str) -> str:
 def _head(text: str) -> tuple[int, str]:
     """``SEQ:HASH`` (a sha256 in hex), or a usage error."""
     seq, _, head_hash = text.partition(":")
-    if not seq.isdigit() or len(head_hash) != 64 or set(head_hash) - set("0123456789abcdef"):
+    digits = seq.isascii() and seq.isdigit()
+    if not digits or len(head_hash) != 64 or set(head_hash) - set("0123456789abcdef"):
         raise argparse.ArgumentTypeError("expected SEQ:HASH, the hash 64 hex digits")
     return int(seq), head_hash
 

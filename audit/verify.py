@@ -319,11 +319,15 @@ def _verify_records(
     walker: _Walker | None = None
     checkpoints: list[dict[str, Any]] = []
     header: dict[str, Any] = {}
-    for record in records:
-        if record.get("type") == "header":
+    for number, record in enumerate(records, 1):
+        kind = record.get("type")
+        if kind == "header":
             header = record
-        elif record.get("type") == "checkpoint":
+        elif kind == "checkpoint":
             checkpoints.append(record)
+        elif kind != "entry":  # a renamed checkpoint would otherwise just disappear
+            report.problems.append(f"record {number}: unknown type {str(kind)[:40]!r}")
+            return report
     keep = {c["seq"] for c in checkpoints}
     entries = [record for record in records if record.get("type") == "entry"]
     if entries:

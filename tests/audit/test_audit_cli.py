@@ -89,6 +89,7 @@ async def test_verifying_a_file_that_is_no_export_says_so_without_a_traceback(ba
         "empty.jsonl": [],
         "no-header.jsonl": [line for line in lines if '"header"' not in line],
         "deep.jsonl": ["[" * 100_000],
+        "renamed.jsonl": [line.replace('"type": "entry"', '"type": "Entry"') for line in lines],
     }
     checkpoint = next((i for i, line in enumerate(lines) if '"checkpoint"' in line), None)
     if checkpoint is not None:  # an export within a checkpoint's reach carries it
@@ -108,7 +109,8 @@ async def test_verifying_a_file_that_is_no_export_says_so_without_a_traceback(ba
 
 
 async def test_verify_refuses_a_malformed_head_or_key_as_usage(backend):
-    for flag in ("--head=garbage", "--head=5:abc", "--public-key=zz", "--witness=/nonexistent"):
+    flags = ("--head=garbage", "--head=5:abc", f"--head=\u0663:{'a' * 64}", "--public-key=zz")
+    for flag in (*flags, "--witness=/nonexistent"):
         code, out = await mandi(backend, "audit", "verify", flag)
         assert code == 2 and "Traceback" not in out, (flag, out)
 
