@@ -152,6 +152,7 @@ def test_progress_bars_go_to_stderr_when_asked(env, tmp_path):
     assert "entries: 3 " in verified.stdout and verified.stdout.endswith("chain verifies\n")
     assert "| 3/3 [" in _bar(verified.stderr, "verify")
 
+    _ok(env, "audit", "checkpoint")  # an export needs a signed checkpoint to verify
     out = tmp_path / "log.jsonl"
     exported = _ok(
         env, "--progress", "audit", "export", "--since", "2020-01-01", "--until", "2100-01-01",
