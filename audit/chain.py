@@ -147,12 +147,16 @@ def chain_hashes(prev_hash: str, columns: Mapping[str, Sequence[Any]]) -> list[s
     return found
 
 
+def one_value(column: Sequence[Any]) -> bool:
+    """Whether every value of a (non-empty) column is the same value of the same type
+    (``1 == True``: one value, but not one encoding)."""
+    first = column[0]
+    return column.count(first) == len(column) and len(set(map(type, column))) == 1
+
+
 def _encode_column(column: Sequence[Any]) -> list[str]:
-    first = column[0] if column else None
-    if type(first) in _EXACT and column.count(first) == len(column):
-        kinds = set(map(type, column))  # 1 == True: one value, but not one encoding
-        if len(kinds) == 1:
-            return [_EXACT[type(first)](first)] * len(column)  # a value the entries share
+    if column and type(column[0]) in _EXACT and one_value(column):
+        return [_EXACT[type(column[0])](column[0])] * len(column)  # a value the entries share
     try:
         return list(map(encode_basestring, column))  # any str as the encoder writes it; else raises
     except TypeError:

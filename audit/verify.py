@@ -298,8 +298,6 @@ def verify_file(
     batch of entries walked."""
     report = Report()
     records = _records(path, report)
-    if report.ok and not any(record.get("type") == "header" for record in records):
-        report.problems.append("no header line: not a Mandi export, or its header was removed")
     if not report.ok:
         return report
     try:
@@ -328,6 +326,9 @@ def _verify_records(
         elif kind != "entry":  # a renamed checkpoint would otherwise just disappear
             report.problems.append(f"record {number}: unknown type {str(kind)[:40]!r}")
             return report
+    if not header:
+        report.problems.append("no header line: not a Mandi export, or its header was removed")
+        return report
     keep = {c["seq"] for c in checkpoints}
     entries = [record for record in records if record.get("type") == "entry"]
     if entries:
@@ -335,11 +336,11 @@ def _verify_records(
         tick = (lambda n: progress(n, len(entries))) if progress is not None else None
         if not walker.walk(_counted(_checked(entries), tick), keep=keep):
             return report
-    if header and report.ok and header.get("entries") != report.entries:
+    if report.ok and header.get("entries") != report.entries:
         report.problems.append(
             f"export says {header.get('entries')} entries, holds {report.entries}"
         )
-    if header and report.ok and entries:
+    if report.ok and entries:
         span = (entries[0]["seq"], entries[-1]["seq"])
         if (header.get("first_seq"), header.get("last_seq")) != span:
             report.problems.append(

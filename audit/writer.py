@@ -17,7 +17,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from audit import signing
-from audit.chain import GENESIS, OPTIONAL, STORED, chain_hashes
+from audit.chain import GENESIS, OPTIONAL, STORED, chain_hashes, one_value
 from audit.witness import publish_pending
 
 LOCK_KEY = 7_274_640_001
@@ -65,16 +65,10 @@ def _pg_values(columns: dict[str, list[Any]]) -> tuple[str, list[Any]]:
     shared = frozenset(
         name
         for name, column in columns.items()
-        if name not in _LINKS and name != "seq" and _one_value(column)
+        if name not in _LINKS and name != "seq" and one_value(column)
     )
     arrays = [columns[c] for c in STORED if c not in shared]
     return _pg_insert(shared), [*arrays, *[columns[c][0] for c in STORED if c in shared]]
-
-
-def _one_value(column: list[Any]) -> bool:
-    """Whether every value of the column is the same value of the same type."""
-    first = column[0]
-    return column.count(first) == len(column) and len(set(map(type, column))) == 1
 
 
 def _sqlite_values(rows: int) -> str:

@@ -22,6 +22,7 @@ from api.payloads import payload
 from api.privacy import receipts
 from api.privacy.request_mutations import note
 from api.privacy.request_types import PrivacyRequest
+from api.roles.mutations import note_role_change
 from audit.models import Outcome
 from domain.errors import DomainError
 from domain.privacy import request_models as models
@@ -65,24 +66,15 @@ def note_ended(ctx: RequestContext, request: models.PrivacyRequest, ended: Ended
         return
     note_revoked_tokens(ctx, user_id, ended.tokens, reason="erasure")
     for membership_id, organization_id, role in ended.memberships:
-        ctx.audit.note(
-            "role.revoke",
-            "Membership",
-            membership_id,
-            fields=[role],
-            subject=f"user:{user_id}",
-            organization_id=organization_id,
-            justification=justification,
-        )
+        note_role_change(
+            ctx, "role.revoke", "Membership", membership_id, role, user_id, organization_id,
+            justification,
+        )  # fmt: skip
     for grant_id, role in ended.platform_roles:
-        ctx.audit.note(
-            "platform_role.revoke",
-            "PlatformRoleGrant",
-            grant_id,
-            fields=[role],
-            subject=f"user:{user_id}",
+        note_role_change(
+            ctx, "platform_role.revoke", "PlatformRoleGrant", grant_id, role, user_id,
             justification=justification,
-        )
+        )  # fmt: skip
 
 
 @strawberry.type

@@ -62,7 +62,7 @@ class PlatformRolePayload:
     errors: list[MutationError]
 
 
-def _note(
+def note_role_change(
     ctx: RequestContext,
     action: str,
     resource_type: str,
@@ -70,8 +70,10 @@ def _note(
     role: object,
     user_id: int,
     organization_id: int | None = None,
+    justification: str | None = None,
 ) -> None:
-    """An authorization change for the audit log: which role, whose, where."""
+    """An authorization change for the audit log: which role, whose, where (and why, when it
+    was not the actor's own choice, e.g. an erasure)."""
     ctx.audit.note(
         action,
         resource_type,
@@ -79,6 +81,7 @@ def _note(
         fields=[str(getattr(role, "value", role))],
         subject=f"user:{user_id}",
         organization_id=organization_id,
+        justification=justification,
     )
 
 
@@ -146,7 +149,7 @@ class RoleMutations:
         except Conflict:  # the user joined at the same moment, through another request
             record_refusal(ctx, "create", planned)
             raise
-        _note(ctx, "role.grant", "Membership", member.id, input.role, user.id, org.id)
+        note_role_change(ctx, "role.grant", "Membership", member.id, input.role, user.id, org.id)
         note_revoked_tokens(ctx, user.id, stale, reason="organizationRoleGrant")
         return member
 
@@ -171,7 +174,9 @@ class RoleMutations:
         except NotFound:  # removed at the same moment, through another request
             record_refusal(ctx, "delete", current)
             raise
-        _note(ctx, "role.revoke", "Membership", current.id, current.role, user.id, org.id)
+        note_role_change(
+            ctx, "role.revoke", "Membership", current.id, current.role, user.id, org.id
+        )
         note_revoked_tokens(ctx, user.id, revoked, reason="organizationRoleRevoke")
         return current
 
@@ -186,7 +191,9 @@ class RoleMutations:
         assignment = await roles.grant_platform_role(
             user=user, role=input.role, granted_by_id=ctx.principal.user_id
         )
-        _note(ctx, "platform_role.grant", "PlatformRoleGrant", assignment.id, input.role, user.id)
+        note_role_change(
+            ctx, "platform_role.grant", "PlatformRoleGrant", assignment.id, input.role, user.id
+        )
         return assignment
 
     @strawberry.mutation(description="Take a user's platform role; never your own.")
@@ -201,5 +208,7 @@ class RoleMutations:
             raise NotFound("PlatformRoleGrant", field="role")
         _may(ctx, "delete", grant, user, "userId")
         await roles.revoke_platform_role(grant=grant)
-        _note(ctx, "platform_role.revoke", "PlatformRoleGrant", grant.id, input.role, user.id)
+        note_role_change(
+            ctx, "platform_role.revoke", "PlatformRoleGrant", grant.id, input.role, user.id
+        )
         return grant

@@ -254,12 +254,12 @@ async def _revoke(kind: str, subject_id: int, ended: Ended) -> list[str]:
             (int(i), int(o), str(r))
             for i, o, r in await memberships.values_list("id", "organization_id", "role")
         ]
-        await Membership.filter(user_id=subject_id).delete()
+        await memberships.delete()
         platform = PlatformRoleGrant.filter(user_id=subject_id)
         ended.platform_roles = [
             (int(i), str(r)) for i, r in await platform.values_list("id", "role")
         ]
-        await PlatformRoleGrant.filter(user_id=subject_id).delete()
+        await platform.delete()
         revoked += [
             "sessions",
             "sign-in challenges and reset links",
