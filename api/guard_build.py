@@ -1,15 +1,17 @@
-"""The guard, compiled into the schema once at start-up from ``api/type_map.py``.
+"""The guard's plan, built into the schema once at start-up from ``api/type_map.py``.
 
-``install_guard`` walks every field of every object type and wraps the resolvers that need a
-decision; every other field keeps its own resolver and pays nothing:
+``plan_schema`` gives every field of every object type its rule, and ``install_guard`` hands
+the plan to the executor (``api/guarded_executor.py``), which applies it where each object is
+completed; a plain field keeps its own resolver and pays nothing:
 
 - a **personal** field (a personal column of the type's model, or a computed field reading one)
-  checks the field rule on its parent: allowed, the read is noted for the audit; denied,
+  is checked against its object's decision: allowed, the read is noted for the audit; denied,
   ``null`` with FORBIDDEN at its path and a denied entry;
 - an **object** field (returning objects of a model-backed type, or of an interface such as
-  ``Node`` whose every implementation is one) decides each object it returns, as a row of its
-  model: one that may not be read is "not found" (dropped from a list, or an error at its index
-  when the list's items complete one by one, as ``nodes(ids:)``'s do) and a denied entry.
+  ``Node`` whose every implementation is one) has each object it returns decided, as a row of
+  its type's model: one that may not be read is "not found" (dropped from a list, or an error at
+  its index when the list's items complete one by one, as ``nodes(ids:)``'s do) and a denied
+  entry.
 
 So no model-backed object reaches a client without its decision, and no personal value without
 its field check and audit note. The schema refuses to build, naming the type or field, when a
@@ -19,9 +21,8 @@ an object field, nor a computed field that names the columns it reads.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from inspect import isawaitable
 from typing import Any
 
 from graphql import (
@@ -36,8 +37,7 @@ from graphql import (
 )
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
-from api.errors import ForbiddenError, NotFoundError
-from audit.models import Outcome
+from api.guarded_executor import install_gates
 from authz.resources import INPUTS, THROUGH_PARENT
 from domain.personal import declaration
 
@@ -71,9 +71,6 @@ class FieldRule:
     model: type | None = None
     fields: tuple[str, ...] = ()
     why: str = ""
-
-
-Resolver = Callable[..., Any]
 
 
 def _definition(gql_type: GraphQLObjectType) -> Any:
@@ -192,93 +189,21 @@ def _rule(
 def install_guard(
     schema: GraphQLSchema, types: Mapping[type, Shows | Holds]
 ) -> dict[tuple[str, str], FieldRule]:
-    """Wrap the resolvers of personal and object fields; returns the plan it applied."""
+    """Give the executor its gates (``api/guarded_executor.py``); returns the plan they apply.
+
+    Objects are decided where graphql-core completes them, so an object field needs no wrapper
+    of its own, and a personal field only its entry in its type's gate."""
     plan = plan_schema(schema, types)
-    for (type_name, field_name), rule in plan.items():
-        if rule.kind == "plain":
+    models: dict[str, type] = {}
+    personal: dict[str, dict[str, tuple[str, ...]]] = {}
+    for name, gql_type in schema.type_map.items():
+        if name.startswith("__") or not isinstance(gql_type, GraphQLObjectType):
             continue
-        gql_type = schema.type_map[type_name]
-        assert isinstance(gql_type, GraphQLObjectType)
-        gql_field = gql_type.fields[field_name]
-        definition = gql_field.extensions[GraphQLCoreConverter.DEFINITION_BACKREF]
+        shown = _model_of(schema, types, name)
+        if isinstance(shown, Shows):
+            models[name] = shown.model
+    for (type_name, field_name), rule in plan.items():
         if rule.kind == "personal":
-            gql_field.resolve = _personal(gql_field.resolve, rule.model, rule.fields)
-        else:
-            is_list = _list_depth(gql_field.type) == 1
-            gql_field.resolve = _objects(
-                gql_field.resolve, rule.model, is_list, definition.is_async
-            )
+            personal.setdefault(type_name, {})[field_name] = rule.fields
+    install_gates(schema, models, personal)
     return plan
-
-
-def _personal(resolve: Resolver, model: Any, fields: tuple[str, ...]) -> Resolver:
-    only = fields[0] if len(fields) == 1 else None
-
-    def guarded(root: Any, info: Any, **kwargs: Any) -> Any:
-        context = info.context
-        guard = context.guard
-        decision = guard.decision(root, model)  # made when the object was returned: a look-up
-        if only is not None:
-            allowed = decision.may_read(only)
-        else:
-            allowed = all(decision.may_read(name) for name in fields)
-        if not allowed:
-            context.audit.note(
-                "read", **guard.describe(root, model), fields=fields, outcome=Outcome.DENIED
-            )
-            raise ForbiddenError(f"not allowed to read {info.field_name}")
-        context.audit.read(root, fields, guard.describe, model)
-        return resolve(root, info, **kwargs)
-
-    return guarded
-
-
-def _objects(resolve: Resolver, model: Any, is_list: bool, is_async: bool) -> Resolver:
-    def readable(context: Any, obj: Any) -> bool:
-        guard = context.guard
-        if guard.decision(obj, model).readable:
-            return True
-        context.audit.note("read", **guard.describe(obj, model), outcome=Outcome.DENIED)
-        return False
-
-    def name(obj: Any) -> str:
-        return (model or type(obj)).__name__
-
-    async def one_later(item: Any, context: Any) -> Any:
-        # An item of its own (nodes(ids:)): an unreadable one is an error at its index.
-        obj = await item
-        if obj is None or readable(context, obj):
-            return obj
-        raise NotFoundError(name(obj))
-
-    def check(value: Any, info: Any) -> Any:
-        if value is None:
-            return None
-        context = info.context
-        if is_list:
-            return [
-                one_later(obj, context) if isawaitable(obj) else obj
-                for obj in value
-                if obj is None or isawaitable(obj) or readable(context, obj)
-            ]
-        if readable(context, value):
-            return value
-        raise NotFoundError(name(value))
-
-    if is_async:
-
-        async def guarded_async(root: Any, info: Any, **kwargs: Any) -> Any:
-            return check(await resolve(root, info, **kwargs), info)
-
-        return guarded_async
-
-    async def later(value: Any, info: Any) -> Any:
-        return check(await value, info)
-
-    def guarded(root: Any, info: Any, **kwargs: Any) -> Any:
-        value = resolve(root, info, **kwargs)
-        if isawaitable(value):  # a plain resolver that returns a loader's future
-            return later(value, info)
-        return check(value, info)
-
-    return guarded

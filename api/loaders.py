@@ -40,16 +40,16 @@ class Loaders:
 
     def __init__(self, factories: dict[str, Callable[[], DataLoader]]) -> None:
         self._factories = factories
-        self._made: dict[str, DataLoader] = {}
 
     def __getattr__(self, name: str) -> DataLoader:
+        # Only the first use of a name comes here: the loader is then an attribute of its own,
+        # found by a plain look-up (every object of a page asks for its loader).
         try:
             factory = self._factories[name]
         except KeyError:
             raise AttributeError(name) from None
-        loader = self._made.get(name)
-        if loader is None:
-            loader = self._made[name] = factory()
+        loader = factory()
+        setattr(self, name, loader)
         return loader
 
 

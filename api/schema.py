@@ -32,10 +32,11 @@ from api.cost import CostLimit
 from api.describe import describe
 from api.descriptions import CATALOGUE
 from api.document_cache import SmallDocumentParserCache, SmallDocumentValidationCache
-from api.error_phases import ErrorPhases, PhasedExecutor
+from api.error_phases import ErrorPhases
 from api.errors import with_code
 from api.exposure import IntrospectionSwitch, hide_suggestions
 from api.guard_build import install_guard
+from api.guarded_executor import GuardedExecutor
 from api.input_text import RefuseNulText
 from api.inventory.mutations import InventoryMutations
 from api.inventory.queries import InventoryQueries
@@ -168,7 +169,7 @@ def build_schema() -> MandiSchema:
     return MandiSchema(
         query=Query,
         mutation=Mutation,
-        execution_context_class=PhasedExecutor,
+        execution_context_class=GuardedExecutor,
         extensions=[
             ErrorPhases,
             IntrospectionSwitch,
