@@ -93,9 +93,11 @@ class Decisions:
     def on(self, obj: Any, model: type | None = None) -> Decision:
         """May the principal read ``obj`` (a row of ``model``, by default its own type), and
         which of its guarded fields."""
-        key = decision_key(self.principal, obj, model)
-        if key is None:
+        model = model or type(obj)
+        inputs = INPUTS.get(model)  # decision_key, inline: it runs for every object returned
+        if inputs is None:
             return NO_FIELDS  # no resource of its own: see THROUGH_PARENT
+        key = (model, inputs.key(self.principal, obj))
         found = self._reads.get(key)
         if found is None:
             found = self._reads[key] = self._decide(key)
