@@ -2,8 +2,8 @@
 
 Decisions are made per object (all its fields at once) on its decision inputs and shared by
 objects with the same inputs (authz/decisions.py); after the first field of an object, each
-step is a dictionary look-up. The resolvers that ask it are compiled into the schema by
-``api/guard_build.py``.
+step is a dictionary look-up. The executor asks it for every object it completes
+(``api/guarded_executor.py``).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Every object type with an id implements ``Node``; its id is the opaque global id
 ("Type:pk", the type being the model's name). ``node`` reads the type from the id and looks the
 object up exactly as the type's own root look-up does (``api.access.get_readable``: filtered in
 the database, a miss or an object you may not read is NOT_FOUND and a denied audit entry), and
-the guard decides the object it returns like any other (``api/guard_build.py``).
+the guard decides the object it returns like any other (``api/guarded_executor.py``).
 
 Strawberry's ``relay.Node`` does not fit: its ids are "GraphQLTypeName:pk" in padded standard
 base64, which would change every id Mandi ever issued (and the model and the GraphQL type differ
@@ -49,7 +49,7 @@ class Node:
     @classmethod
     def is_type_of(cls, obj: Any, info: Info) -> bool:
         # Resolvers return model rows, not instances of the GraphQL types; the guard decides
-        # every object before it is completed, so this check adds nothing (as before Node).
+        # every object as it is completed (api/guarded_executor.py): this check adds nothing.
         return True
 
 
