@@ -59,7 +59,7 @@ class AuditEntry(AppendOnly):
     # The actor's network identity is personal data of the actor; entries keep it (security
     # logging) but never a value of the data they accessed.
     personal_data = PersonalData(
-        subject=Subject(SubjectKind.USER, via="actor_id"),
+        subject=Subject(SubjectKind.USER, via="actor_id", when={"actor_type": "user"}),
         fields={"ip": Category.DEVICE_IP, "user_agent": Category.DEVICE_USER_AGENT},
         unsealed=dict.fromkeys(
             ("ip", "user_agent"),

@@ -34,8 +34,9 @@ class Actor:
 
 SYSTEM = Actor(type="system")
 
-# Reads of these are noted once per request (one entry listing the ids read in ``detail``), not
-# once per object: reading a page of the log would otherwise write a page of entries.
+# Reads of these are noted once per request and data subject (one entry listing the ids read in
+# ``detail``), not once per object: reading a page of the log would otherwise write a page of
+# entries.
 PER_REQUEST = frozenset({"AuditEntry"})
 
 
@@ -91,7 +92,8 @@ class AuditBuffer:
             held[1].update(fields)
             return
         note = self.note("read", **describe(obj, model), fields=fields)
-        self._reads[id(obj)] = (obj, note.fields)
+        if note.ids is None:  # a per-request note's fields are those of each of its ids
+            self._reads[id(obj)] = (obj, note.fields)
 
     def note(
         self,
@@ -116,8 +118,12 @@ class AuditBuffer:
         # minutes') refusal summaries from one address, or two searches of the log by two
         # subjects in one request, are two entries, not one.
         facts = None if detail is None else json.dumps(detail, sort_keys=True, default=str)
-        # A per-request note names its many objects in ``detail``: one note whoever they are.
-        whose = (None, None) if per_request else (organization_id, subject)
+        # A per-request note names its many objects in ``detail``: one note for the objects of
+        # one data subject whose same fields were read (so the person finds it in their access
+        # log, and no entry claims a field of an object that was not read).
+        whose = (
+            (None, subject, tuple(sorted(fields))) if per_request else (organization_id, subject)
+        )
         key = (actor, action, resource_type, rid, outcome, justification, *whose, facts)
         notes = self._kept if security else self._notes
         note = notes.get(key)
@@ -127,7 +133,7 @@ class AuditBuffer:
             )
             note.detail = detail
             if per_request:
-                note.subject = note.organization_id = None  # many entries: named in ``detail``
+                note.organization_id = None  # many entries: named in ``detail``
                 note.ids = set()
         if note.ids is not None and resource_id is not None:
             note.ids.add(int(resource_id))

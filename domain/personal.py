@@ -49,8 +49,15 @@ class Subject:
     kind: SubjectKind
     via: str = "id"
     kind_via: str | None = None
+    # Only rows with these values are about a person (an audit entry's network details are its
+    # actor's only when the actor is a person, not a token or the system).
+    when: Mapping[str, Any] = field(default_factory=dict)
 
     def subject_id(self, obj: Any) -> Any:
+        for name, value in self.when.items():
+            found = getattr(obj, name)
+            if getattr(found, "value", found) != value:
+                return None
         return getattr(obj, self.via)
 
     def kind_of(self, obj: Any) -> str:

@@ -109,6 +109,16 @@ def _implies(conditions: dict[str, object], name: str, value: str, *, field: str
         )
 
 
+def _searched(conditions: dict[str, object]) -> str | None:
+    """The person a search is about: its data subject, or else the person whose actions it
+    lists (what one person did is their personal data too)."""
+    subject = conditions.get("subject")
+    if subject is None and conditions.get("actor_type") == "user":
+        actor_id = conditions.get("actor_id")
+        subject = f"user:{actor_id}" if actor_id is not None else None
+    return subject  # type: ignore[return-value]
+
+
 @strawberry.type
 class AuditQueries:
     @strawberry.field(
@@ -147,7 +157,7 @@ class AuditQueries:
             "audit.read",
             "AuditEntry",
             fields=asked,
-            subject=conditions.get("subject"),
+            subject=_searched(conditions),
             organization_id=organization_id,
             detail={"role": role} if role else None,
         )

@@ -20,10 +20,6 @@ from domain import db
 from domain.crypto.fields import BlindIndexField, RowUidField
 from domain.personal import Category, declaration
 
-# A declared subject attribute that names someone else unless a second column agrees: an audit
-# entry's actor_id is a user's id only when its actor_type says so.
-SUBJECT_CONDITIONS: Mapping[str, Mapping[str, Any]] = {"AuditEntry": {"actor_type": "user"}}
-
 
 @dataclass(frozen=True)
 class Holding:
@@ -48,7 +44,7 @@ def holdings(kind: str, subject_id: int) -> Iterator[Holding]:
         subject = decl.subject if decl is not None else None
         columns = _columns(model)
         if decl is not None and subject is not None and decl.is_personal and subject.holds(kind):
-            where: dict[str, Any] = {subject.via: subject_id, **SUBJECT_CONDITIONS.get(name, {})}
+            where: dict[str, Any] = {subject.via: subject_id, **subject.when}
             if subject.kind_via is not None:
                 where[subject.kind_via] = kind
             yield Holding(name, model, where, decl.fields)
