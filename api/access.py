@@ -7,7 +7,7 @@ no resolver can refuse without a trace, and none asks the decision objects itsel
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from strawberry.utils.str_converters import to_camel_case
@@ -63,6 +63,18 @@ async def get_readable(
     A miss is a denied entry whether the object exists elsewhere or not at all: both cost the
     same two look-ups and answer alike, so the response cannot tell them apart.
     """
+    return await _look_up(ctx, model, global_id, field=field, id_type=id_type)
+
+
+async def _look_up(
+    ctx: RequestContext,
+    model: type[M],
+    global_id: str,
+    *,
+    field: str,
+    id_type: str | None = None,
+    listed: Callable[[M], Model] | None = None,
+) -> M:
     try:
         pk = ids.decode(global_id, id_type or model.__name__, field=field)
     except NotFound:
@@ -71,10 +83,32 @@ async def get_readable(
     obj = await readable(ctx, model).filter(pk=pk).first()
     if obj is None:
         row = await model.filter(pk=pk).first()
+        if row is not None and listed is not None and allows(ctx, "read", listed(row)):
+            return row
         named = ctx.guard.describe(row) if row is not None else {"resource_type": model.__name__}
         ctx.audit.note("read", **{**named, "resource_id": pk}, outcome=Outcome.DENIED)
         raise NotFound(model.__name__, field=field)
     return obj
+
+
+async def get_subject(
+    ctx: RequestContext,
+    model: type[M],
+    global_id: str,
+    *,
+    field: str,
+    listed: Callable[[M], Model],
+) -> M:
+    """The person (a User or Customer) a list is filtered by: ``get_readable``'s look-up, so a
+    malformed id, an id of another type, one that does not exist and one of a person the
+    principal may not read are all NOT_FOUND with one denied entry, alike in the response.
+
+    One exception: a person the principal may not read is still found when the principal may
+    read the list's rows about them, ``listed(person)`` (a stand-in row naming the person, e.g. a
+    privacy officer's view of any buyer's restrictions). The person found is for filtering only:
+    never return it.
+    """
+    return await _look_up(ctx, model, global_id, field=field, listed=listed)
 
 
 def allows(ctx: RequestContext, action: str, obj: Any) -> bool:

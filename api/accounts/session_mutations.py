@@ -20,6 +20,7 @@ from domain.accounts.models import User as UserModel
 from domain.accounts.models import WebSession
 from domain.crypto.fields import lookup
 from domain.db_faults import is_redis_unavailable
+from domain.errors import NotFound
 
 log = logging.getLogger("mandi.auth")
 _BAD_LOGIN = "username or password is wrong"
@@ -214,7 +215,11 @@ class SessionMutations:
             ctx.become(ANONYMOUS, None)
             return True
         ctx.require_session()
-        session_id = ids.decode(id, "Session")
+        try:
+            session_id = ids.decode(id, "Session")
+        except NotFound:  # an id no session could have: refused and noted like someone else's
+            ctx.audit.note("session.revoke", "WebSession", outcome=Outcome.DENIED)
+            raise
         owned = await WebSession.filter(id=session_id, user_id=ctx.principal.user_id).exists()
         if owned:
             await sessions.revoke_session(session_id=session_id)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from api import ids
-from api.access import get_readable, readable
+from api.access import get_readable, get_subject, readable
 from api.marketplaces.sync_types import Disclosure, SyncJob
 from api.marketplaces.types import Listing, MarketplaceConnection
 from api.pagination import Connection, paginate
 from domain.marketplaces import disclosure_models, models, sync_models
+from domain.orders.models import Customer
 
 
 @strawberry.type
@@ -65,6 +65,15 @@ class MarketplaceQueries:
     ) -> Connection[Disclosure] | None:
         query = readable(info.context, disclosure_models.Disclosure, organization_id)
         if customer_id is not None:
-            subject = ids.decode(customer_id, "Customer", field="customerId")
-            query = query.filter(subject_kind="customer", subject_id=subject)
+            customer = await get_subject(
+                info.context, Customer, customer_id, field="customerId", listed=_disclosed
+            )
+            query = query.filter(subject_kind="customer", subject_id=customer.id)
         return await paginate(query, first=first, after=after)
+
+
+def _disclosed(customer: Customer) -> disclosure_models.Disclosure:
+    """A share of ``customer``'s data, as the policy decides on one (who may read the log)."""
+    return disclosure_models.Disclosure(
+        organization_id=customer.organization_id, subject_kind="customer", subject_id=customer.id
+    )

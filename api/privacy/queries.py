@@ -9,10 +9,11 @@ import strawberry
 from strawberry.types import Info
 from tortoise.expressions import Q
 
-from api import ids
-from api.access import readable
+from api.access import get_subject, readable
 from api.pagination import Connection, paginate
-from api.privacy.types import SUBJECT_TYPES, AccessGrant, AccessGrantSubject, ProcessingRestriction
+from api.privacy.types import AccessGrant, AccessGrantSubject, ProcessingRestriction
+from domain.accounts.models import User
+from domain.orders.models import Customer
 from domain.privacy import models
 
 
@@ -47,9 +48,31 @@ class PrivacyQueries:
         query = readable(info.context, models.ProcessingRestriction)
         if subject_id is not None:
             kind = models.GrantSubject(subject_kind or models.GrantSubject.USER)
-            pk = ids.decode(subject_id, SUBJECT_TYPES[kind], field="subjectId")
-            query = query.filter(subject_kind=kind, subject_id=pk)
+            person: User | Customer = await get_subject(
+                info.context,
+                _SUBJECT_MODELS[kind],
+                subject_id,
+                field="subjectId",
+                listed=lambda found: _restriction_of(kind, found),
+            )
+            query = query.filter(subject_kind=kind, subject_id=person.id)
         if active_only:
             current = datetime.now(UTC)
             query = query.filter(Q(lifts_at=None) | Q(lifts_at__gt=current))
         return await paginate(query, first=first, after=after)
+
+
+_SUBJECT_MODELS: dict[models.GrantSubject, type[User] | type[Customer]] = {
+    models.GrantSubject.USER: User,
+    models.GrantSubject.CUSTOMER: Customer,
+}
+
+
+def _restriction_of(
+    kind: models.GrantSubject, person: User | Customer
+) -> models.ProcessingRestriction:
+    """A restriction on ``person``, as the policy decides on one (who may read theirs)."""
+    organization_id = person.organization_id if isinstance(person, Customer) else None
+    return models.ProcessingRestriction(
+        subject_kind=kind, subject_id=person.id, organization_id=organization_id
+    )

@@ -86,8 +86,8 @@ def note_role_change(
 
 
 async def _target(ctx: RequestContext, user_id: str | None, username: str | None) -> User:
-    pk = ids.decode(user_id, "User", field="userId") if user_id is not None else None
-    try:
+    try:  # a malformed id is a miss like one that names no user, noted too
+        pk = ids.decode(user_id, "User", field="userId") if user_id is not None else None
         return await roles.find_user(user_id=pk, username=username)
     except NotFound as missing:
         raise record_missing(ctx, User, missing.field or "userId") from None
