@@ -11,8 +11,19 @@ import api.cost
 import api.document_cache
 from api.app import create_app
 from api.schema import schema
+from audit.models import AuditEntry
+from domain.accounts.models import OrgRole
 from domain.settings import Settings
-from tests.support import error_codes, gql, gql_data, signed_in
+from tests.support import (
+    error_codes,
+    gid,
+    gql,
+    gql_data,
+    make_team,
+    seed_order,
+    seed_product,
+    signed_in,
+)
 
 ATTACK = (
     "orders(first: 100) { edges { node { lines { product { stock { warehouse { name } } } } } } }"
@@ -44,6 +55,49 @@ async def test_thirty_aliases_of_a_cheap_query_add_up(team):
     aliases = " ".join(f"a{n}: {one}" for n in range(30))
     body = await gql(team.clients["viewer"], f"{{ {aliases} }}")
     assert error_codes(body) == ["COST_LIMIT_EXCEEDED"]
+
+
+NODES_ALIASED = (
+    "query($i: [ID!]!) { " + " ".join(f"a{n}: nodes(ids: $i) {{ id }}" for n in range(30)) + " }"
+)
+
+
+async def test_thirty_aliases_of_a_hundred_node_ids_are_refused_before_any_look_up(app, team):
+    """Each id is a look-up (two statements and a denied entry when missed), not one object of a
+    page: 3,000 of them in one request are over the limit, and none runs."""
+    other = await make_team(app, roles=(OrgRole.OWNER,))
+    await seed_product(other.org.id, "SKU-1")
+    theirs = await seed_order(other.org.id, [("SKU-1", 1, "10.00")])
+    ids = [gid("Order", theirs.id)] + [gid("Order", 10**9 + n) for n in range(99)]
+    stats = create_app(Settings(expose_stats=True), manage_db=False)
+    last = await AuditEntry.all().order_by("-seq").first()
+    async with await signed_in(stats, team.users["manager"]) as manager:
+        response = await manager.post(
+            "/graphql", json={"query": NODES_ALIASED, "variables": {"i": ids}}
+        )
+        trivial = await manager.post("/graphql", json={"query": "{ __typename }"})
+    body = response.json()
+    assert body["data"] is None
+    assert error_codes(body) == ["COST_LIMIT_EXCEEDED"]
+    assert body["errors"][0]["extensions"]["cost"] == 30 * 100 * api.cost.LOOKUP_COST
+    # No resolver ran: only the sign-in's statements, and no denied entry.
+    assert response.headers["x-mandi-sql"] == trivial.headers["x-mandi-sql"]
+    denied = AuditEntry.filter(seq__gt=last.seq if last else 0, outcome="denied")
+    assert await denied.count() == 0
+    await other.close()
+
+
+async def test_look_ups_by_id_cost_a_look_up_each_and_a_page_of_them_stays_cheap(team):
+    """node(id:), the types' own look-ups and each id of nodes(ids:) cost LOOKUP_COST; 100 ids
+    are well under the limit."""
+    each = api.cost.LOOKUP_COST
+    one = await gql(team.clients["viewer"], '{ node(id: "x") { id } order(id: "y") { id } }')
+    assert one["extensions"]["cost"]["requested"] == 2 * each
+    ids = ["x"] * 100
+    body = await gql(team.clients["viewer"], "query($i: [ID!]!) { nodes(ids: $i) { id } }", i=ids)
+    assert body["extensions"]["cost"]["requested"] == 100 * each <= api.cost.MAX_COST // 5
+    # The 30 aliases of 100 ids each could never pass, whatever the limit's margin.
+    assert 30 * 100 * each > api.cost.MAX_COST
 
 
 async def test_cost_follows_first_from_variables_and_fragments(team):
@@ -91,11 +145,11 @@ def test_child_connections_cost_their_first():
           history(first: $n) { totalCount pageInfo { hasNextPage } nodes { toStatus } }
           customer { addresses { edges { node { city } } } } } }"""
     )
-    # order 1 + history n x (1 + pageInfo 1 + nodes 1)
+    # order (a look-up) + history n x (1 + pageInfo 1 + nodes 1)
     # + customer 1 + addresses 20 x (1 + edges (1 + node 1))
     for n, history in ((3, 3 * 3), (None, 20 * 3)):
         cost = api.cost.operation_cost(schema._schema, document, {"n": n}, None)
-        assert cost == 1 + history + 1 + 20 * 3
+        assert cost == api.cost.LOOKUP_COST + history + 1 + 20 * 3
 
 
 def test_plain_lists_are_bounded_by_the_rules_that_write_them():
@@ -236,8 +290,15 @@ async def test_a_cached_cost_is_still_the_cost_of_each_requests_variables(team):
                 costs.append(("refused", body["errors"][0]["extensions"]["cost"]))
             else:
                 costs.append(("ran", body["extensions"]["cost"]["requested"]))
-    # products: n x (1 + node); nodes: one per id
-    assert costs == [("ran", 21), ("refused", 81), ("refused", 70), ("ran", 22), ("ran", 21)]
+    # products: n x (1 + node); nodes: a look-up per id
+    each = api.cost.LOOKUP_COST
+    assert costs == [
+        ("ran", 20 + each),
+        ("refused", 80 + each),
+        ("refused", 20 + 50 * each),
+        ("ran", 20 + 2 * each),
+        ("ran", 20 + each),
+    ]
 
 
 def test_the_cost_cache_reads_only_the_shape_of_the_variables():

@@ -7,6 +7,7 @@ import base64
 
 from graphql import GraphQLNonNull, GraphQLObjectType, build_schema
 
+import api.cost
 from api.node import Node, id_type, node_models
 from api.schema import SDL_PATH
 from api.type_map import TYPES
@@ -138,7 +139,52 @@ async def test_nodes_answer_in_order_with_one_error_per_missing_id(app, team):
     # More than 100 ids is refused; the cost counts the ids asked for.
     many = await gql(team.clients["viewer"], NODES, ids=ids[:1] * 101)
     assert many["data"] == {"nodes": None} and error_codes(many) == ["VALIDATION"]
-    assert body["extensions"]["cost"]["requested"] == 4
+    assert body["extensions"]["cost"]["requested"] == 4 * api.cost.LOOKUP_COST
+    await other.close()
+
+
+async def test_nodes_of_several_types_answer_each_id_at_its_index_with_its_entry(app, team):
+    """nodes(ids:) looks its ids up one type at a time; the answer still follows the ids asked,
+    repeats included, and so do the denied entries (one per object: a repeat joins its entry)."""
+    other = await make_team(app, roles=(OrgRole.OWNER,))
+    await seed_product(team.org.id, "SKU-1")
+    await seed_product(other.org.id, "SKU-1")
+    mine = await seed_order(team.org.id, [("SKU-1", 1, "10.00")])
+    theirs = await seed_order(other.org.id, [("SKU-1", 1, "10.00")])
+    product = await seed_product(team.org.id, "MINE")
+    me = gid("User", team.users["viewer"].id)
+    ids = [
+        gid("Order", theirs.id),
+        gid("Product", product.id),
+        gid("Order", mine.id),
+        gid("Order", 10**6),
+        me,
+        gid("Nothing", 1),
+        gid("Order", theirs.id),
+        gid("Order", mine.id),
+    ]
+    start = await _head()
+    body = await gql(team.clients["viewer"], NODES, ids=ids)
+    order = {"__typename": "Order", "id": ids[2]}
+    assert body["data"]["nodes"] == [
+        None,
+        {"__typename": "Product", "id": ids[1], "sku": "MINE"},
+        order,
+        None,
+        {"__typename": "User", "id": me},
+        None,
+        None,
+        order,
+    ]
+    assert sorted(e["path"][1] for e in body["errors"]) == [0, 3, 5, 6]
+    assert error_codes(body) == ["NOT_FOUND"] * 4
+    denied = await _denied_since(start, action="read")
+    assert [(e.resource_type, e.resource_id) for e in denied] == [
+        ("Order", str(theirs.id)),
+        ("Order", str(10**6)),
+        ("Node", None),
+    ]
+    assert denied[0].organization_id == other.org.id
     await other.close()
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+import api.cost
 from api.app import create_app
 from bench import workloads
 from domain.accounts.models import Membership, OrgRole
@@ -24,6 +25,7 @@ from tests.support import (
     gid,
     gql,
     issue_token,
+    make_team,
     seed_order,
     seed_product,
     seed_stock,
@@ -279,3 +281,35 @@ async def test_total_count_and_has_previous_page_cost_a_statement_only_when_aske
     # Without a cursor nothing comes before the page, and nothing is asked.
     assert first_prev.body["data"]["orders"]["pageInfo"]["hasPreviousPage"] is False
     assert first_prev.sql == bare.sql, (bare, first_prev)
+
+
+NODES = "query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Product { sku } } }"
+
+
+async def test_nodes_by_id_cost_the_same_statements_for_3_ids_or_100(app, team, stats_app):
+    """nodes(ids:) looks up each type's ids in one guarded statement, and its misses in one
+    more (which exist elsewhere), not two per id; the denied entries are one insert."""
+    other = await make_team(app, roles=(OrgRole.OWNER,))
+    mine = [await seed_product(team.org.id, f"N-{n}") for n in range(100)]
+    theirs = [await seed_product(other.org.id, f"T-{n}") for n in range(50)]
+    hits = [gid("Product", product.id) for product in mine]
+    misses = [gid("Product", product.id) for product in theirs]
+    misses += [gid("Product", 10**9 + n) for n in range(50)]
+
+    async def least(ids: list[str]) -> Counts:
+        runs = [await counted(client, NODES, ids=ids) for _ in range(2)]
+        return min(runs, key=lambda run: run.sql)
+
+    async with await signed_in(stats_app, team.users["manager"]) as client:
+        await counted(client, NODES, ids=hits[:3])  # warm: first-use writes
+        few, many = await least(hits[:3]), await least(hits)
+        few_missed, many_missed = await least(misses[::40]), await least(misses)
+    assert "errors" not in many.body, many.body["errors"]
+    assert [node["sku"] for node in many.body["data"]["nodes"]] == [p.sku for p in mine]
+    assert many.body["extensions"]["cost"]["requested"] == 100 * api.cost.LOOKUP_COST
+    assert few.sql == many.sql, (few, many)
+    assert many_missed.body["data"]["nodes"] == [None] * 100
+    assert len(many_missed.body["errors"]) == 100
+    assert many_missed.sql == few_missed.sql, (few_missed, many_missed)
+    assert many_missed.audit_inserts == 1, many_missed
+    await other.close()
