@@ -29,7 +29,7 @@ from graphql import (
     specified_scalar_types,
 )
 
-from api.guard_build import Holds, Shows
+from api.guard_build import origin
 from api.pagination import Connection, Edge
 
 
@@ -50,12 +50,6 @@ def elements(schema: GraphQLSchema) -> Iterator[tuple[str, Any]]:
         elif isinstance(gql_type, GraphQLEnumType):
             for value_name, value in gql_type.values.items():
                 yield f"{name}.{value_name}", value
-
-
-def _origin(gql_type: Any) -> Any:
-    definition = gql_type.extensions.get("strawberry-definition")
-    generic = getattr(definition, "concrete_of", None)
-    return generic.origin if generic is not None else getattr(definition, "origin", None)
 
 
 def _mutations_returning(schema: GraphQLSchema) -> dict[str, list[str]]:
@@ -81,11 +75,11 @@ def shapes(schema: GraphQLSchema) -> dict[str, str]:
     for name, gql_type in schema.type_map.items():
         if not isinstance(gql_type, GraphQLObjectType) or name.startswith("__"):
             continue
-        origin = _origin(gql_type)
-        if origin is Connection:
+        cls = origin(gql_type)
+        if cls is Connection:
             found[f"{name}.edges"] = "This page's rows with their cursors, newest first."
             found[f"{name}.pageInfo"] = "This page's cursors, and whether more rows follow."
-        elif origin is Edge:
+        elif cls is Edge:
             node = get_named_type(gql_type.fields["node"].type).name
             found[name] = f"One {node} of a page, with its cursor."
             found[f"{name}.cursor"] = (
@@ -111,7 +105,7 @@ def shapes(schema: GraphQLSchema) -> dict[str, str]:
             found[f"{name}.id"] = f"The opaque global id of this {name} (see `Node`)."
         for field_name, field in gql_type.fields.items():
             key = f"{name}.{field_name}"
-            if _origin(get_named_type(field.type)) is Connection:
+            if origin(get_named_type(field.type)) is Connection:
                 _connection_arguments(key, found)
             if "input" in field.args:
                 input_type = get_named_type(field.args["input"].type).name
@@ -131,17 +125,6 @@ class Described:
 
     unknown: tuple[str, ...]
     twice: tuple[str, ...]
-
-
-def type_models(schema: GraphQLSchema, types: Mapping[type, Shows | Holds]) -> dict[str, type]:
-    """Each object type over a model, by name, with its model."""
-    found: dict[str, type] = {}
-    for name, gql_type in schema.type_map.items():
-        if isinstance(gql_type, GraphQLObjectType) and not name.startswith("__"):
-            shown = types.get(_origin(gql_type))
-            if isinstance(shown, Shows):
-                found[name] = shown.model
-    return found
 
 
 def describe(

@@ -77,12 +77,24 @@ def _definition(gql_type: GraphQLObjectType) -> Any:
     return gql_type.extensions.get("strawberry-definition")
 
 
-def _map_key(gql_type: GraphQLObjectType) -> type | None:
+def origin(gql_type: Any) -> type | None:
+    """The Python class behind a GraphQL type (a generic's, for ``Connection[Order]``)."""
     definition = _definition(gql_type)
     if definition is None:
         return None
     generic = getattr(definition, "concrete_of", None)
-    return generic.origin if generic is not None else definition.origin
+    return generic.origin if generic is not None else getattr(definition, "origin", None)
+
+
+def type_models(schema: GraphQLSchema, types: Mapping[type, Shows | Holds]) -> dict[str, type]:
+    """Each object type over a model, by name, with its model."""
+    found: dict[str, type] = {}
+    for name, gql_type in schema.type_map.items():
+        if isinstance(gql_type, GraphQLObjectType) and not name.startswith("__"):
+            shown = types.get(origin(gql_type))  # type: ignore[arg-type]
+            if isinstance(shown, Shows):
+                found[name] = shown.model
+    return found
 
 
 def _list_depth(gql_type: GraphQLOutputType) -> int:
@@ -107,7 +119,7 @@ def _model_of(schema: GraphQLSchema, types: Mapping[type, Shows | Holds], name: 
     gql_type = schema.type_map[name]
     if not isinstance(gql_type, GraphQLObjectType):
         return None
-    key = _map_key(gql_type)
+    key = origin(gql_type)
     if name in {"Query", "Mutation", "Subscription"}:
         return Holds("an operation's root")
     found = types.get(key) if key is not None else None
@@ -194,16 +206,9 @@ def install_guard(
     Objects are decided where graphql-core completes them, so an object field needs no wrapper
     of its own, and a personal field only its entry in its type's gate."""
     plan = plan_schema(schema, types)
-    models: dict[str, type] = {}
     personal: dict[str, dict[str, tuple[str, ...]]] = {}
-    for name, gql_type in schema.type_map.items():
-        if name.startswith("__") or not isinstance(gql_type, GraphQLObjectType):
-            continue
-        shown = _model_of(schema, types, name)
-        if isinstance(shown, Shows):
-            models[name] = shown.model
     for (type_name, field_name), rule in plan.items():
         if rule.kind == "personal":
             personal.setdefault(type_name, {})[field_name] = rule.fields
-    install_gates(schema, models, personal)
+    install_gates(schema, type_models(schema, types), personal)
     return plan

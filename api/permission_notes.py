@@ -138,8 +138,8 @@ def load_notes() -> dict[str, str]:
 
 def current_notes() -> dict[str, str]:
     """The notes the live policy gives for the live schema (slow: asks Oso)."""
-    from api.describe import type_models
     from api.field_actions import REQUIRES
+    from api.guard_build import type_models
     from api.schema import GUARD_PLAN, schema
     from api.type_map import TYPES
 

@@ -63,8 +63,8 @@ async def test_verify_export_and_verify_offline(backend, tmp_path):
     assert code == 1 and "TAMPERED: entry" in out, out
 
 
-async def test_verifying_a_file_that_is_no_export_says_so_without_a_traceback(backend, tmp_path):
-    await record(SYSTEM, "test.cli", "Nothing")
+async def _export_this_hour(backend, tmp_path):
+    """``mandi audit export`` of the hour around now, into ``tmp_path/audit.jsonl``."""
     path = tmp_path / "audit.jsonl"
     now = datetime.now(UTC)
     since, until = (now - timedelta(hours=1)).isoformat(), (now + timedelta(hours=1)).isoformat()
@@ -72,6 +72,12 @@ async def test_verifying_a_file_that_is_no_export_says_so_without_a_traceback(ba
         backend, "audit", "export", "--since", since, "--until", until, "--out", str(path)
     )
     assert code == 0
+    return path
+
+
+async def test_verifying_a_file_that_is_no_export_says_so_without_a_traceback(backend, tmp_path):
+    await record(SYSTEM, "test.cli", "Nothing")
+    path = await _export_this_hour(backend, tmp_path)
     lines = path.read_text().splitlines()
     entry = next(
         i for i, line in enumerate(lines) if '"type": "entry"' in line or '"entry"' in line
@@ -121,13 +127,7 @@ async def test_an_export_stripped_of_its_checkpoints_or_cut_does_not_verify(back
     await record(SYSTEM, "test.cli", "Nothing")
     await record(SYSTEM, "test.cli", "Nothing")
     code, _ = await mandi(backend, "audit", "checkpoint")
-    path = tmp_path / "audit.jsonl"
-    now = datetime.now(UTC)
-    since, until = (now - timedelta(hours=1)).isoformat(), (now + timedelta(hours=1)).isoformat()
-    code, _ = await mandi(
-        backend, "audit", "export", "--since", since, "--until", until, "--out", str(path)
-    )
-    assert code == 0
+    path = await _export_this_hour(backend, tmp_path)
     code, out = await mandi(backend, "audit", "verify", "--file", str(path))
     assert code == 0 and "chain verifies" in out, out
     lines = path.read_text().splitlines()
