@@ -371,3 +371,13 @@ async def issue_token(team: Team, role: str, scopes: list[str]) -> str:
         days=1,
     )
     return issued.secret
+
+
+def token_secret_part(secret: str) -> str:
+    """The part of ``mandi_pt_<prefix>_<secret>`` that is never stored. It is URL-safe base64,
+    so it may itself contain ``_``: split at the prefix's end, never at the last ``_``."""
+    from domain.accounts.tokens import TOKEN_PREFIX
+
+    hidden = secret.removeprefix(TOKEN_PREFIX).partition("_")[2]
+    assert len(hidden) >= 40, "not a partner token secret"
+    return hidden
