@@ -189,13 +189,24 @@ def record_write(
         ctx.audit.note(action, **ctx.guard.describe(obj), fields=sorted(changed))
 
 
-def record_missing(ctx: RequestContext, model: type, field: str) -> NotFound:
+def record_missing(ctx: RequestContext, model: type | str, field: str) -> NotFound:
     """Note a look-up by name or id that found nothing; returns the NotFound to raise. Signed
     out, it raises UNAUTHENTICATED instead, as a look-up of a well-formed id does (the refusal
     log records "sign in first" once per address and minute)."""
     ctx.require_user()
-    ctx.audit.note("read", model.__name__, outcome=Outcome.DENIED)
-    return NotFound(model.__name__, field=field)
+    name = model if isinstance(model, str) else model.__name__
+    ctx.audit.note("read", name, outcome=Outcome.DENIED)
+    return NotFound(name, field=field)
+
+
+def decode_id(ctx: RequestContext, global_id: str, type_name: str, *, field: str) -> int:
+    """The key inside ``global_id``, for a resolver that looks the object up itself (e.g. the
+    person a privacy mutation names): a malformed id or one of another type is NOT_FOUND, as
+    ``ids.decode`` answers, and a recorded miss, as ``get_readable`` records one."""
+    try:
+        return ids.decode(global_id, type_name, field=field)
+    except NotFound:
+        raise record_missing(ctx, type_name, field) from None
 
 
 def record_refusal(ctx: RequestContext, action: str, obj: Any) -> None:

@@ -9,14 +9,14 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from api import ids
 from api.access import authorize, get_readable, readable
 from api.context import RequestContext
 from api.errors import MutationError
 from api.node import Node
 from api.pagination import Connection, paginate
 from api.payloads import payload
-from api.privacy.types import SUBJECT_TYPES, AccessGrantSubject
+from api.privacy.subjects import existing_subjects
+from api.privacy.types import AccessGrantSubject
 from domain.privacy import breach
 from domain.privacy.breach import BreachIncident as BreachIncidentRow
 from domain.privacy.models import GrantSubject
@@ -84,11 +84,11 @@ class BreachMutations:
         ctx: RequestContext = info.context
         ctx.require_session()
         authorize(ctx, "create", breach.BreachIncident())
-        affected = []
-        for person in input.affected:
-            kind = GrantSubject(person.subject_kind)
-            pk = ids.decode(person.subject_id, SUBJECT_TYPES[kind], field="affected")
-            affected.append((kind, pk))
+        affected = await existing_subjects(
+            ctx,
+            [(GrantSubject(p.subject_kind), p.subject_id) for p in input.affected],
+            field="affected",
+        )
         incident = await breach.record_incident(
             nature=input.nature,
             categories=input.categories,

@@ -17,12 +17,12 @@ from api.errors import MutationError
 from api.node import Node
 from api.pagination import Connection, paginate
 from api.payloads import payload
+from api.privacy.subjects import authorize_about, named_subject
 from api.privacy.types import SUBJECT_TYPES, AccessGrantSubject
 from domain.errors import ValidationFailed
 from domain.privacy.models import GrantSubject
 from domain.privacy.request_models import LegalHold as LegalHoldModel
 from domain.privacy.request_models import LegalHold as LegalHoldRow
-from domain.privacy.services import subject_organization
 
 MIN_REASON, MAX_REASON = 10, 1000
 
@@ -78,10 +78,10 @@ class LegalHoldMutations:
         ctx: RequestContext = info.context
         ctx.require_session()
         kind = GrantSubject(subject_kind)
-        pk = ids.decode(subject_id, SUBJECT_TYPES[kind], field="subjectId")
-        organization_id = await subject_organization(kind=kind, subject_id=pk)
+        pk, organization_id = await named_subject(ctx, kind, subject_id)
         planned = LegalHoldModel(subject_kind=kind, subject_id=pk, organization_id=organization_id)
-        authorize(ctx, "create", planned)
+        message = "only privacy officers set legal holds"
+        await authorize_about(ctx, "create", planned, kind=kind, subject_id=pk, message=message)
         hold = await LegalHoldModel.create(
             subject_kind=kind,
             subject_id=pk,

@@ -9,11 +9,11 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from api import ids
 from api.access import authorize, get_readable
 from api.context import RequestContext
 from api.errors import MutationError
 from api.payloads import payload
+from api.privacy.subjects import subject_key
 from api.privacy.types import SUBJECT_TYPES, AccessGrant, AccessGrantSubject
 from audit.models import Outcome
 from domain.errors import NotFound
@@ -61,7 +61,7 @@ class PrivacyMutations:
         ctx = info.context
         ctx.require_session()
         kind = models.GrantSubject(input.subject_kind)
-        subject_id = ids.decode(input.subject_id, SUBJECT_TYPES[kind], field="subjectId")
+        subject_id = subject_key(ctx, kind, input.subject_id)
         planned = models.AccessGrant(
             grantee_id=ctx.principal.user_id, subject_kind=kind, subject_id=subject_id
         )

@@ -11,6 +11,7 @@ from tortoise.expressions import Q
 
 from api.access import get_subject, readable
 from api.pagination import Connection, paginate
+from api.privacy.subjects import SUBJECT_MODELS
 from api.privacy.types import AccessGrant, AccessGrantSubject, ProcessingRestriction
 from domain.accounts.models import User
 from domain.orders.models import Customer
@@ -50,7 +51,7 @@ class PrivacyQueries:
             kind = models.GrantSubject(subject_kind or models.GrantSubject.USER)
             person: User | Customer = await get_subject(
                 info.context,
-                _SUBJECT_MODELS[kind],
+                SUBJECT_MODELS[kind],
                 subject_id,
                 field="subjectId",
                 listed=lambda found: _restriction_of(kind, found),
@@ -60,12 +61,6 @@ class PrivacyQueries:
             current = datetime.now(UTC)
             query = query.filter(Q(lifts_at=None) | Q(lifts_at__gt=current))
         return await paginate(query, first=first, after=after)
-
-
-_SUBJECT_MODELS: dict[models.GrantSubject, type[User] | type[Customer]] = {
-    models.GrantSubject.USER: User,
-    models.GrantSubject.CUSTOMER: Customer,
-}
 
 
 def _restriction_of(

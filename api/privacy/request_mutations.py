@@ -14,22 +14,21 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from api import ids
 from api.access import authorize, get_readable
 from api.context import RequestContext
 from api.errors import MutationError
 from api.payloads import payload
 from api.privacy.request_types import PrivacyRequest, RequestType, VerifiedChannel
-from api.privacy.types import SUBJECT_TYPES, AccessGrantSubject, Purpose
+from api.privacy.subjects import authorize_about, named_subject
+from api.privacy.types import AccessGrantSubject, Purpose
 from audit.models import Outcome
 from domain.accounts.models import User
-from domain.errors import NotFound, ValidationFailed
+from domain.errors import ValidationFailed
 from domain.orders.models import Customer
 from domain.privacy import request_models as models
 from domain.privacy import requests
 from domain.privacy.models import GrantSubject
 from domain.privacy.models import Purpose as PurposeEnum
-from domain.privacy.services import subject_organization
 
 _CHANNELS = {
     VerifiedChannel.EMAIL: (models.IdentityCheck.VERIFIED_EMAIL, "email"),
@@ -120,28 +119,16 @@ class PrivacyRequestMutations:
         if input.subject_id is None:
             if subject_kind is not GrantSubject.USER:
                 raise ValidationFailed("name the buyer", field="subjectId")
-            subject_id = me
+            subject_id, organization_id = me, None
         else:
-            subject_id = ids.decode(
-                input.subject_id, SUBJECT_TYPES[subject_kind], field="subjectId"
-            )
-        try:
-            organization_id = await subject_organization(kind=subject_kind, subject_id=subject_id)
-        except NotFound:  # answered and recorded like a person the caller may not file for
-            ctx.audit.note(
-                "create",
-                "PrivacyRequest",
-                subject=f"{subject_kind}:{subject_id}",
-                outcome=Outcome.DENIED,
-            )
-            raise NotFound("PrivacyRequest") from None
+            subject_id, organization_id = await named_subject(ctx, subject_kind, input.subject_id)
         planned = models.PrivacyRequest(
             type=kind,
             subject_kind=subject_kind,
             subject_id=subject_id,
             organization_id=organization_id,
         )
-        authorize(ctx, "create", planned)
+        await authorize_about(ctx, "create", planned, kind=subject_kind, subject_id=subject_id)
         purpose = None if input.purpose is None else PurposeEnum(input.purpose)
         if kind is models.RequestType.OBJECTION and purpose in (None, PurposeEnum.ALL):
             raise ValidationFailed("name the purpose you object to", field="purpose")

@@ -10,13 +10,12 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from api import ids
 from api.access import authorize, get_readable
 from api.context import RequestContext
 from api.errors import MutationError
 from api.payloads import payload
+from api.privacy.subjects import authorize_about, named_subject
 from api.privacy.types import (
-    SUBJECT_TYPES,
     AccessGrantSubject,
     ProcessingRestriction,
     Purpose,
@@ -24,7 +23,6 @@ from api.privacy.types import (
 )
 from domain.errors import ValidationFailed
 from domain.privacy import models, restrictions
-from domain.privacy.services import subject_organization
 
 
 @strawberry.input
@@ -71,14 +69,13 @@ class RestrictionMutations:
         if input.subject_id is None:
             if kind is not models.GrantSubject.USER:
                 raise ValidationFailed("name the buyer", field="subjectId")
-            subject_id = me
+            subject_id, organization_id = me, None
         else:
-            subject_id = ids.decode(input.subject_id, SUBJECT_TYPES[kind], field="subjectId")
-        organization_id = await subject_organization(kind=kind, subject_id=subject_id)
+            subject_id, organization_id = await named_subject(ctx, kind, input.subject_id)
         planned = models.ProcessingRestriction(
             subject_kind=kind, subject_id=subject_id, organization_id=organization_id
         )
-        authorize(ctx, "create", planned)
+        await authorize_about(ctx, "create", planned, kind=kind, subject_id=subject_id)
         purpose = None if input.purpose is None else models.Purpose(input.purpose)
         restriction = await restrictions.restrict(
             kind=models.RestrictionKind(input.kind),

@@ -205,7 +205,7 @@ async def test_a_legal_hold_or_an_order_in_flight_vetoes_erasure(app, team):
 
     why = "litigation: the buyer disputes order payments in court"
     owner_hold = await gql_data(team.clients["owner"], HOLD, kind="CUSTOMER", id=buyer, reason=why)
-    assert owner_hold["legalHoldSet"]["errors"] == [{"code": "NOT_FOUND", "field": None}]
+    assert owner_hold["legalHoldSet"]["errors"] == [{"code": "FORBIDDEN", "field": None}]
     hold = (await gql_data(officer, HOLD, kind="CUSTOMER", id=buyer, reason=why))["legalHoldSet"]
     assert hold["errors"] == []
     vetoed = (await gql_data(officer, FULFIL_RECEIPT, id=request_id))["privacyRequestFulfil"]

@@ -93,9 +93,9 @@ async def test_filing_for_a_missing_buyer_answers_and_records_like_a_foreign_one
             },
         )
         answers.append(body["privacyRequestCreate"]["errors"])
-    assert answers[0] == answers[1] == [{"code": "NOT_FOUND", "field": None}]
+    assert answers[0] == answers[1] == [{"code": "NOT_FOUND", "field": "subjectId"}]
     missing = await AuditEntry.filter(
-        action="create", subject=f"customer:{order.customer_id + 10_000}"
+        action="read", resource_type="Customer", resource_id=str(order.customer_id + 10_000)
     ).first()
     assert missing is not None and missing.outcome == "denied"
     await stranger.aclose()

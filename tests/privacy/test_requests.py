@@ -108,9 +108,9 @@ async def test_a_seller_files_for_a_buyer_reached_at_a_channel_on_file(app, team
     ]
     no_phone = await _file(admin, **base, verifiedChannel="PHONE")
     assert no_phone["errors"] == [{"code": "VALIDATION", "field": "verifiedChannel"}]
-    for role in ("manager", "staff", "viewer"):
+    for role in ("manager", "staff", "viewer"):  # they see the buyer, so they are told why
         refused = await _file(team.clients[role], **base, verifiedChannel="EMAIL")
-        assert refused["errors"] == [{"code": "NOT_FOUND", "field": None}]
+        assert refused["errors"] == [{"code": "FORBIDDEN", "field": None}]
     made = await _file(admin, **base, verifiedChannel="EMAIL")
     assert made["errors"] == [] and made["request"]["identityCheck"] == "VERIFIED_EMAIL"
     assert made["request"]["regime"] == "OTHER"  # shipped to India
@@ -123,9 +123,9 @@ async def test_a_seller_files_for_a_buyer_reached_at_a_channel_on_file(app, team
     analytics = await _file(admin, **objection, purpose="ANALYTICS")
     assert marketing["request"]["id"] != analytics["request"]["id"]
     stranger = await signed_in(app, await make_user())
-    assert (await _file(stranger, **base, verifiedChannel="EMAIL"))["errors"][0]["code"] == (
-        "NOT_FOUND"
-    )
+    assert (await _file(stranger, **base, verifiedChannel="EMAIL"))["errors"] == [
+        {"code": "NOT_FOUND", "field": "subjectId"}
+    ]
     await stranger.aclose()
 
 

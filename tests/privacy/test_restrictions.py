@@ -112,11 +112,16 @@ async def test_only_the_person_the_seller_and_privacy_officers_may_restrict(app,
         "subjectId": gid("Customer", buyer),
     }
     as_user = {"kind": "RESTRICTION", "subjectKind": "USER", "subjectId": gid("User", someone.id)}
-    for client in (team.clients["manager"], team.clients["staff"], stranger):
+    # the seller's staff see the buyer, so they are told why; a stranger is told nothing
+    for client in (team.clients["manager"], team.clients["staff"]):
         assert (await _create(client, **as_buyer))["errors"] == [
-            {"code": "NOT_FOUND", "field": None}
+            {"code": "FORBIDDEN", "field": None}
         ]
-    assert (await _create(stranger, **as_user))["errors"] == [{"code": "NOT_FOUND", "field": None}]
+    assert (await _create(stranger, **as_buyer))["errors"] == [
+        {"code": "NOT_FOUND", "field": "subjectId"}
+    ]
+    # anyone signed in may look a user up (user(id:)), so another user's id is refused openly
+    assert (await _create(stranger, **as_user))["errors"] == [{"code": "FORBIDDEN", "field": None}]
     missing = {**as_buyer, "subjectId": gid("Customer", 2**31 - 1)}
     assert (await _create(team.clients["owner"], **missing))["errors"] == [
         {"code": "NOT_FOUND", "field": "subjectId"}

@@ -1,0 +1,83 @@
+"""The person a privacy mutation names (``subjectKind`` + ``subjectId``): found, or refused in one
+way whatever the reason.
+
+A malformed id, an id of another type, one no person has and one of a person the caller may not
+read all answer NOT_FOUND at the id's field ("Customer not found"), each with one denied entry,
+so the answer cannot tell a person in another organization from nobody. A caller who may read
+the person but not act on them is told FORBIDDEN: they know the person exists already.
+"""
+
+from __future__ import annotations
+
+from api.access import Forbidden, authorize, decode_id, readable
+from api.context import RequestContext
+from api.privacy.types import SUBJECT_TYPES
+from audit.models import Outcome
+from domain.accounts.models import User
+from domain.errors import NotFound
+from domain.orders.models import Customer
+from domain.privacy.models import GrantSubject
+from domain.privacy.services import subject_organization
+
+SUBJECT_MODELS: dict[GrantSubject, type[User] | type[Customer]] = {
+    GrantSubject.USER: User,
+    GrantSubject.CUSTOMER: Customer,
+}
+
+
+def subject_key(
+    ctx: RequestContext, kind: GrantSubject, global_id: str, *, field: str = "subjectId"
+) -> int:
+    """The person's key inside ``global_id``; a malformed id is a recorded miss."""
+    return decode_id(ctx, global_id, SUBJECT_TYPES[kind], field=field)
+
+
+async def named_subject(
+    ctx: RequestContext, kind: GrantSubject, global_id: str, *, field: str = "subjectId"
+) -> tuple[int, int | None]:
+    """The person's key and the organization holding them (None for a user). A malformed id
+    and one no person has are recorded misses (a denied read of the person's type)."""
+    pk = subject_key(ctx, kind, global_id, field=field)
+    try:
+        return pk, await subject_organization(kind=kind, subject_id=pk)
+    except NotFound:
+        ctx.audit.note("read", SUBJECT_TYPES[kind], pk, outcome=Outcome.DENIED)
+        raise NotFound(SUBJECT_TYPES[kind], field=field) from None
+
+
+async def authorize_about(
+    ctx: RequestContext,
+    action: str,
+    planned: object,
+    *,
+    kind: GrantSubject,
+    subject_id: int,
+    field: str = "subjectId",
+    message: str | None = None,
+) -> None:
+    """``authorize`` the row the mutation would create about the person. Refused (the denied
+    entry names the planned row, its organization and the person), it is FORBIDDEN if the
+    caller may read the person, else NOT_FOUND as for a person who does not exist."""
+    try:
+        authorize(ctx, action, planned, message=message, planned=True)
+    except Forbidden:
+        if await readable(ctx, SUBJECT_MODELS[kind]).filter(pk=subject_id).exists():
+            raise
+        raise NotFound(SUBJECT_TYPES[kind], field=field) from None
+
+
+async def existing_subjects(
+    ctx: RequestContext, named: list[tuple[GrantSubject, str]], *, field: str
+) -> list[tuple[GrantSubject, int]]:
+    """The people ``named`` (kind and global id), for a caller the policy already let name
+    anyone (e.g. a privacy officer recording a breach): one query per kind. The first malformed
+    id or id no person has is NOT_FOUND at ``field``, a recorded miss."""
+    people = [(kind, subject_key(ctx, kind, global_id, field=field)) for kind, global_id in named]
+    for kind in sorted({kind for kind, _ in people}):
+        wanted = {pk for k, pk in people if k is kind}
+        found = await SUBJECT_MODELS[kind].filter(id__in=wanted).values_list("id", flat=True)
+        missing = sorted(wanted - set(found))
+        if missing:
+            ctx.audit.note("read", SUBJECT_TYPES[kind], missing[0], outcome=Outcome.DENIED)
+            raise NotFound(SUBJECT_TYPES[kind], field=field)
+    return people
