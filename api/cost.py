@@ -1,18 +1,19 @@
 """Query cost: the most objects an operation could produce, computed before it runs.
 
-Every field that returns an object costs one per object it can return; scalars are free. A
-field with a ``first`` argument returns at most that many (its variable's value, else its
-default), child connections (``Order.history(first:)``) as root ones; the edges and nodes of a
-connection add no factor of their own; a look-up by ``ids`` returns at most as many objects as
-it names. A field that looks objects up by ``id`` or ``ids`` (``node``, ``nodes``, ``order``, a
-mutation's target) costs ``LOOKUP_COST`` per object instead of one: each is a guarded look-up by
-key (a missed one also a second statement and a denied audit entry), where an object of a page
-or a list is one row of a statement that reads many. Any other list returns at most its bound in
-``LIST_BOUNDS``: each is a domain rule enforced when the list is written (an order has at most
-100 lines), so such a list is always whole, never cut, and the cost is an upper bound of the
-work, not a guess. An operation costing more than ``MAX_COST`` is refused before any resolver
-runs, with an error naming its cost and the limit; every answer reports the cost in
-``extensions.cost``.
+Every field that returns an object costs one per object it can return; scalars are free. A field
+with a ``first`` argument returns at most that many (its variable's value, else its default),
+child connections (``Order.history(first:)``) as root ones; the edges and nodes of a connection
+add no factor of their own; a look-up by ``ids`` returns at most as many objects as it names. A
+field that looks objects up by ``id`` or ``ids`` (``node``, ``nodes``, ``order``, a mutation's
+target) costs ``LOOKUP_COST`` per object instead of one: each is a guarded look-up by key (a
+missed one also a second statement and a denied audit entry), where an object of a page or a
+list is one row of a statement that reads many. A list filtered by another object's id
+(``productId``, ``organizationId``) costs ``LOOKUP_COST`` more for each such argument. Any other
+list returns at most its bound in ``LIST_BOUNDS``: each is a domain rule enforced when the list
+is written (an order has at most 100 lines), so such a list is always whole, never cut, and the
+cost is an upper bound of the work, not a guess. An operation costing more than ``MAX_COST`` is
+refused before any resolver runs, with an error naming its cost and the limit; every answer
+reports the cost in ``extensions.cost``.
 
 The cost of a document is kept (``CostCache``) by its text, its operation name and the shape of
 the variables the walk reads (the walk's path never depends on values, so which variables it reads
@@ -34,6 +35,7 @@ from graphql import (
     GraphQLCompositeType,
     GraphQLError,
     GraphQLField,
+    GraphQLID,
     GraphQLObjectType,
     GraphQLSchema,
     InlineFragmentNode,
@@ -182,6 +184,22 @@ class _Walk:
         """What each object the field returns costs before its own selections."""
         return LOOKUP_COST if "id" in field.args or "ids" in field.args else 1
 
+    @staticmethod
+    def _filters(node: FieldNode, field: GraphQLField) -> int:
+        """What the filters by another object's id given to a field cost
+        (``inventoryMovements(productId:)`` looks the product up first): ``LOOKUP_COST`` each,
+        once per field, not per object."""
+        given = [
+            argument.name.value
+            for argument in node.arguments or ()
+            if argument.name.value not in ("id", "ids")
+        ]
+        return LOOKUP_COST * sum(
+            1
+            for name in given
+            if name in field.args and get_nullable_type(field.args[name].type) is GraphQLID
+        )
+
     def cost(
         self, selections: SelectionSetNode | None, parent: GraphQLCompositeType, seen=frozenset()
     ) -> int:
@@ -199,6 +217,7 @@ class _Walk:
                 continue
             inner = self.cost(node.selection_set, named, seen)
             total += self._factor(on, node, field) * (self._each(field) + inner)
+            total += self._filters(node, field)
         return total
 
 

@@ -100,6 +100,24 @@ async def test_look_ups_by_id_cost_a_look_up_each_and_a_page_of_them_stays_cheap
     assert 30 * 100 * each > api.cost.MAX_COST
 
 
+async def test_a_list_filtered_by_another_objects_id_costs_its_look_up(team):
+    """inventoryMovements(productId:) looks the product up first: LOOKUP_COST once, not per
+    movement; an optional filter costs only when given."""
+    each = api.cost.LOOKUP_COST
+    body = await gql(
+        team.clients["viewer"], '{ inventoryMovements(productId: "x", first: 5) { nodes { id } } }'
+    )
+    assert body["extensions"]["cost"]["requested"] == 5 * (1 + 1) + each
+    unfiltered = await gql(team.clients["viewer"], "{ products(first: 5) { nodes { id } } }")
+    filtered = await gql(
+        team.clients["viewer"],
+        "query($o: ID) { products(first: 5, organizationId: $o) { nodes { id } } }",
+        o=team.org_id,
+    )
+    assert unfiltered["extensions"]["cost"]["requested"] == 5 * (1 + 1)
+    assert filtered["extensions"]["cost"]["requested"] == 5 * (1 + 1) + each
+
+
 async def test_cost_follows_first_from_variables_and_fragments(team):
     document = """query($n: Int) { ...F }
       fragment F on Query { products(first: $n) { edges { node { stock { onHand } } } } }"""
