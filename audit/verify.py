@@ -127,6 +127,9 @@ def _check_head(
     seq, head_hash = expected_head
     if report.head_seq < seq:
         report.problems.append(f"entries {report.head_seq + 1}..{seq} are missing (head was {seq})")
+    elif seq == 0 and head_hash != GENESIS:
+        # the empty log's head is the chain's start; no kept head 0 can have another hash
+        report.problems.append(f"head 0 is the empty log, whose hash is {GENESIS[:8]}...")
     elif seq > 0 and hashes.get(seq) != head_hash:
         report.problems.append(f"entry {seq}: its hash differs from the head kept earlier")
 

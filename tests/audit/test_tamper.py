@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest_asyncio
 from tortoise import connections
 
-from audit.chain import entry_hash
+from audit.chain import GENESIS, entry_hash
 from audit.export import export
 from audit.models import AuditEntry
 from audit.recorder import Actor, AuditBuffer
@@ -62,6 +62,14 @@ async def test_removing_the_newest_entries_shows_against_a_kept_head(entries):
     assert report.problems == [
         f"entries {head.seq + 1}..{head.seq + 3} are missing (head was {head.seq + 3})"
     ]
+
+
+async def test_head_zero_is_the_empty_log_and_holds_only_its_hash(entries):
+    """A head kept before the first entry is 0 with the chain's start hash; any other hash at 0
+    is no head this log ever had."""
+    assert (await verify_database(expected_head=(0, GENESIS))).ok
+    report = await verify_database(expected_head=(0, "f" * 64))
+    assert report.problems == [f"head 0 is the empty log, whose hash is {GENESIS[:8]}..."]
 
 
 async def test_a_rewritten_newest_entry_shows_against_a_kept_head(entries):
