@@ -53,6 +53,8 @@ class _Note:
     fields: set[str] = field(default_factory=set)
     detail: dict[str, Any] | None = None
     ids: set[int] | None = None  # a PER_REQUEST note: the ids read
+    kept: bool = False  # written even when the request's writes roll back
+    attempts: int = 1  # a refusal noted again: how many (``detail.attempts`` past one)
 
 
 class AuditBuffer:
@@ -65,7 +67,6 @@ class AuditBuffer:
         # personal fields join its note without describing it again (for the current actor,
         # until the next write)
         self._reads: dict[int, tuple[Any, set[str]]] = {}
-        self._kept: dict[tuple, _Note] = {}  # security events: they survive a rollback
         self.flushed = 0
         self.checkpointed = False  # a checkpoint was made: the witness is due once it commits
 
@@ -109,8 +110,9 @@ class AuditBuffer:
         security: bool = False,
         detail: dict[str, Any] | None = None,
     ) -> _Note:
-        """Note an access (returned: the note it joined); ``security`` marks an authentication
-        event, written even when the request's writes roll back."""
+        """Note an access (returned: the note it joined). An authentication event
+        (``security``) and every refusal are kept: written even when the request's writes roll
+        back, for an attempt happened whatever became of the rest of the request."""
         per_request = resource_type in PER_REQUEST and action == "read" and resource_id is not None
         rid = None if resource_id is None or per_request else str(resource_id)
         actor = self.actor
@@ -124,17 +126,22 @@ class AuditBuffer:
         whose = (
             (None, subject, tuple(sorted(fields))) if per_request else (organization_id, subject)
         )
-        key = (actor, action, resource_type, rid, outcome, justification, *whose, facts)
-        notes = self._kept if security else self._notes
-        note = notes.get(key)
+        kept = security or outcome is Outcome.DENIED
+        key = (actor, action, resource_type, rid, outcome, justification, *whose, facts, kept)
+        note = self._notes.get(key)
         if note is None:
-            note = notes[key] = _Note(
+            note = self._notes[key] = _Note(
                 actor, action, resource_type, rid, subject, organization_id, outcome, justification
             )
             note.detail = detail
+            note.kept = kept
             if per_request:
                 note.organization_id = None  # many entries: named in ``detail``
                 note.ids = set()
+        elif outcome is Outcome.DENIED and not fields:
+            # an object or action refused again (thirty aliases alike: one entry that says
+            # thirty); a refused field joins the fields of its object's note instead
+            note.attempts += 1
         if note.ids is not None and resource_id is not None:
             note.ids.add(int(resource_id))
         note.fields.update(fields)
@@ -143,17 +150,16 @@ class AuditBuffer:
     def discard(self) -> None:
         """Drop what is still buffered (the request is over: what had to be written was)."""
         self._notes.clear()
-        self._kept.clear()
         self._reads.clear()
 
     def __len__(self) -> int:
-        return len(self._notes) + len(self._kept)
+        return len(self._notes)
 
     def entries(self, now: datetime | None = None, *, kept_only: bool = False) -> list[dict]:
+        """The buffered entries in the order first noted (``kept_only``: those that survive a
+        rollback)."""
         moment = now or datetime.now(UTC)
-        notes = [*self._kept.values()]
-        if not kept_only:
-            notes += self._notes.values()
+        notes = [n for n in self._notes.values() if n.kept or not kept_only]
         return [_entry(note, moment) for note in notes]
 
     async def flush(self) -> None:
@@ -161,7 +167,8 @@ class AuditBuffer:
         await self._write(self.entries())
 
     async def flush_kept(self) -> None:
-        """After a rollback: append only the security events, and empty the buffer."""
+        """After a rollback: append only the kept entries (sign-ins, refusals), and empty the
+        buffer."""
         await self._write(self.entries(kept_only=True))
 
     async def _write(self, entries: list[dict[str, Any]]) -> None:
@@ -173,7 +180,6 @@ class AuditBuffer:
                 if not isinstance(connections.get("default"), TransactionalDBClient):
                     await self.witness()  # committed already; else the caller does it
         self._notes.clear()
-        self._kept.clear()
         self._reads.clear()
 
     async def witness(self) -> None:
@@ -201,8 +207,16 @@ def _entry(note: _Note, moment: datetime) -> dict[str, Any]:
         "justification": note.justification,
         "ip": actor.ip,
         "user_agent": (actor.user_agent or "")[:300] or None,
-        "detail": {"ids": sorted(note.ids)} if note.ids else note.detail,
+        "detail": _detail(note),
     }
+
+
+def _detail(note: _Note) -> dict[str, Any] | None:
+    if note.ids:
+        return {"ids": sorted(note.ids)}
+    if note.attempts > 1:
+        return {**(note.detail or {}), "attempts": note.attempts}
+    return note.detail
 
 
 async def record(actor: Actor, action: str, resource_type: str, **details: Any) -> None:

@@ -13,7 +13,7 @@ from api.access import authorize, get_readable
 from api.context import RequestContext
 from api.errors import MutationError
 from api.payloads import payload
-from api.privacy.subjects import subject_key
+from api.privacy.subjects import holder_of, subject_key
 from api.privacy.types import SUBJECT_TYPES, AccessGrant, AccessGrantSubject
 from audit.models import Outcome
 from domain.errors import NotFound
@@ -62,8 +62,14 @@ class PrivacyMutations:
         ctx.require_session()
         kind = models.GrantSubject(input.subject_kind)
         subject_id = subject_key(ctx, kind, input.subject_id)
+        # the seller holding the buyer sees a refused attempt in its log; the answer is the same
+        # whether the person exists or not (the refusal comes before any miss is told)
+        home = await holder_of(kind, subject_id)
         planned = models.AccessGrant(
-            grantee_id=ctx.principal.user_id, subject_kind=kind, subject_id=subject_id
+            grantee_id=ctx.principal.user_id,
+            subject_kind=kind,
+            subject_id=subject_id,
+            organization_id=home,
         )
         message = "only support agents open access grants"
         authorize(ctx, "create", planned, message=message, planned=True)

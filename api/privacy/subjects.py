@@ -32,6 +32,15 @@ def subject_key(
     return decode_id(ctx, global_id, SUBJECT_TYPES[kind], field=field)
 
 
+async def holder_of(kind: GrantSubject, pk: int) -> int | None:
+    """The organization holding the person, None for a user or a person who does not exist
+    (for naming a refusal's organization, never for answering)."""
+    try:
+        return await subject_organization(kind=kind, subject_id=pk)
+    except NotFound:
+        return None
+
+
 async def named_subject(
     ctx: RequestContext, kind: GrantSubject, global_id: str, *, field: str = "subjectId"
 ) -> tuple[int, int | None]:

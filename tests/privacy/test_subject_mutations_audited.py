@@ -8,7 +8,7 @@ from __future__ import annotations
 from audit.models import AuditEntry
 from domain.accounts.models import OrgRole, PlatformRole
 from tests.privacy.helpers import seed_buyer_everywhere
-from tests.support import gid, gql_data, make_platform_user, make_team
+from tests.support import error_codes, gid, gql, gql_data, make_platform_user, make_team
 
 RESTRICT = """mutation($input: ProcessingRestrictionCreateInput!) {
   processingRestrictionCreate(input: $input) { restriction { id } errors { code field message } }
@@ -150,3 +150,74 @@ async def test_a_breach_naming_a_malformed_or_missing_person_is_refused_and_reco
         assert made["breachIncidentRecord"]["errors"] == []
     finally:
         await officer.aclose()
+
+
+async def test_a_refusal_keeps_its_entry_when_another_field_rolls_the_operation_back(
+    app, team, monkeypatch
+):
+    """Any unexpected failure rolls the whole mutation back; its refusals still happened, so
+    their entries are written on their own, like sign-in attempts."""
+    from api.privacy import restriction_mutations
+
+    async def broken(**_):
+        raise RuntimeError("a resolver bug")
+
+    monkeypatch.setattr(restriction_mutations.restrictions, "restrict", broken)
+    buyer = gid("Customer", (await seed_buyer_everywhere(team.org.id)).customer_id)
+    start = await _head()
+    body = await gql(
+        team.clients["owner"],
+        """mutation($buyer: ID!, $reason: String!) {
+          a: legalHoldSet(subjectKind: CUSTOMER, subjectId: "garbage", reason: $reason) {
+            errors { code } }
+          b: processingRestrictionCreate(input: {kind: RESTRICTION, subjectKind: CUSTOMER,
+            subjectId: $buyer}) { errors { code } } }""",
+        buyer=buyer,
+        reason=WHY,
+    )
+    assert error_codes(body) == ["INTERNAL_SERVER_ERROR"]
+    entries = await AuditEntry.filter(seq__gt=start).order_by("seq")
+    assert [(e.action, e.resource_type, e.outcome) for e in entries] == [
+        ("read", "Customer", "denied")
+    ]
+    assert entries[0].actor_id == team.users["owner"].id
+
+
+async def test_refusals_alike_in_one_request_are_one_entry_that_counts_them(team):
+    aliases = " ".join(
+        f'a{n}: legalHoldSet(subjectKind: CUSTOMER, subjectId: "junk{n}", reason: "{WHY}") '
+        "{ errors { code } }"
+        for n in range(3)
+    )
+    start = await _head()
+    body = await gql(team.clients["owner"], f"mutation {{ {aliases} }}")
+    assert [body["data"][f"a{n}"]["errors"] for n in range(3)] == [[{"code": "NOT_FOUND"}]] * 3
+    entries = await AuditEntry.filter(seq__gt=start).order_by("seq")
+    assert [(e.action, e.resource_type, e.outcome, e.detail) for e in entries] == [
+        ("read", "Customer", "denied", {"attempts": 3})
+    ]
+
+
+async def test_a_grant_refused_to_a_non_agent_reaches_the_buyers_seller(app, team):
+    """Only support agents open grants: anyone else is FORBIDDEN before any miss is told, and
+    the seller holding the buyer sees the attempt."""
+    other = await make_team(app, roles=(OrgRole.OWNER,))
+    try:
+        theirs = (await seed_buyer_everywhere(other.org.id)).customer_id
+        answers = []
+        for customer in (theirs, theirs + 10**6):
+            given = {
+                "subjectKind": "CUSTOMER",
+                "subjectId": gid("Customer", customer),
+                "justification": WHY,
+            }
+            errors, denied = await _answer(
+                team.clients["owner"], GRANT, "accessGrantCreate", input=given
+            )
+            answers.append(errors)
+            assert [(e.action, e.resource_type) for e in denied] == [("create", "AccessGrant")]
+            home = other.org.id if customer == theirs else None
+            assert denied[0].organization_id == home
+        assert answers[0] == answers[1] and answers[0][0]["code"] == "FORBIDDEN"
+    finally:
+        await other.close()
