@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from api.audit_flush import AuditFlush
 from api.catalog.mutations import CatalogMutations
 from api.catalog.queries import CatalogQueries
 from api.cost import CostLimit
+from api.datetime_scalar import DATETIME
 from api.describe import describe
 from api.descriptions import CATALOGUE
 from api.document_cache import SmallDocumentParserCache, SmallDocumentValidationCache
@@ -170,6 +172,7 @@ def build_schema() -> MandiSchema:
         query=Query,
         mutation=Mutation,
         execution_context_class=GuardedExecutor,
+        scalar_overrides={datetime: DATETIME},
         extensions=[
             ErrorPhases,
             IntrospectionSwitch,

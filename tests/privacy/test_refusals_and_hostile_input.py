@@ -142,3 +142,25 @@ async def test_an_attempt_on_someones_privacy_request_reaches_their_access_log(a
     assert any(n["outcome"].lower() == "denied" for n in seen), seen
     await client.aclose()
     await stranger.aclose()
+
+
+async def test_a_time_out_of_range_in_utc_is_bad_input_not_a_crash(app):
+    """0001-01-01T00:00:00+14:00 parses as an ISO time but is before the first instant UTC can
+    hold: refused at the argument, as any value that is no DateTime."""
+    _, officer = await make_platform_user(app, PlatformRole.PRIVACY_OFFICER)
+    record = """mutation($at: DateTime) { breachIncidentRecord(input: {
+      nature: "a laptop holding an export was stolen", categories: ["contact.email"],
+      approximatePeople: 1, likelyConsequences: "phishing mails to the people in the export",
+      measures: "remote wipe, passwords reset", detectedAt: $at}) {
+      incident { id } errors { code } } }"""
+    try:
+        for at in ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"):
+            given = {"query": record, "variables": {"at": at}}
+            response = await officer.post("/graphql", json=given)
+            body = response.json()
+            assert response.status_code == 200, body
+            assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"], body
+        fine = await gql_data(officer, record, at="2026-01-01T00:00:00+14:00")
+        assert fine["breachIncidentRecord"]["errors"] == []
+    finally:
+        await officer.aclose()
