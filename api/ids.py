@@ -35,7 +35,8 @@ def decode(global_id: str, type_name: str, *, field: str = "id") -> int:
         kind, _, pk = raw.partition(":")
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise NotFound(type_name, field=field) from None
-    canonical = pk.isascii() and pk.isdigit() and len(pk) <= 19
+    # one spelling per object: "Order:07" is not "Order:7" (nor is a key past 19 digits)
+    canonical = pk.isascii() and pk.isdigit() and len(pk) <= 19 and not pk.startswith("0")
     if kind != type_name or not canonical or not 0 < int(pk) <= largest_pk(type_name):
         raise NotFound(type_name, field=field)
     return int(pk)

@@ -353,3 +353,14 @@ async def test_an_id_no_object_could_have_is_a_denied_entry_too(app, team):
     assert error_codes(listed) == ["NOT_FOUND"]
     denied = await _denied_since(start, action="read")
     assert [e.resource_type for e in denied] == ["Order"] * 2 * len(bad) + ["Organization"]
+
+
+async def test_an_object_has_one_id_not_one_per_spelling_of_its_key(team):
+    """ "Order:07" is no id of order 7: a key with leading zeros is refused like garbage."""
+    await seed_product(team.org.id, "SKU-1")
+    order = await seed_order(team.org.id, [("SKU-1", 1, "10.00")])
+    query = "query($id: ID!) { order(id: $id) { id } }"
+    assert (await gql(team.clients["viewer"], query, id=gid("Order", order.id)))["data"]["order"]
+    padded = base64.urlsafe_b64encode(f"Order:0{order.id}".encode()).decode().rstrip("=")
+    body = await gql(team.clients["viewer"], query, id=padded)
+    assert error_codes(body) == ["NOT_FOUND"]
