@@ -87,6 +87,30 @@ async def test_thirty_aliases_of_a_hundred_node_ids_are_refused_before_any_look_
     await other.close()
 
 
+async def test_a_large_document_over_the_limit_is_refused_before_validation(team, monkeypatch):
+    """Validation visits every value: a document of 3,000 literal ids is priced first and never
+    validated. A large document that is invalid is still told so, never a crash."""
+    import strawberry.schema.schema as strawberry_schema
+
+    validated = []
+    real = strawberry_schema.validate_document
+
+    def counting(*args, **kwargs):
+        validated.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(strawberry_schema, "validate_document", counting)
+    ids = ", ".join(['"T3JkZXI6MQ"'] * 100)
+    flood = "{ " + " ".join(f"a{n}: nodes(ids: [{ids}]) {{ id }}" for n in range(30)) + " }"
+    assert len(flood) > api.document_cache.MAX_CACHED_CHARS
+    body = await gql(team.clients["viewer"], flood)
+    assert error_codes(body) == ["COST_LIMIT_EXCEEDED"] and validated == []
+    padding = "# " + "x" * api.document_cache.MAX_CACHED_CHARS + "\n"
+    wrong = padding + "{ products { ... on ProductCreateInput { sku } } }"
+    body = await gql(team.clients["viewer"], wrong)
+    assert error_codes(body) == ["GRAPHQL_VALIDATION_FAILED"] and validated == [1]
+
+
 async def test_look_ups_by_id_cost_a_look_up_each_and_a_page_of_them_stays_cheap(team):
     """node(id:), the types' own look-ups and each id of nodes(ids:) cost LOOKUP_COST; 100 ids
     are well under the limit."""
