@@ -381,3 +381,12 @@ def token_secret_part(secret: str) -> str:
     hidden = secret.removeprefix(TOKEN_PREFIX).partition("_")[2]
     assert len(hidden) >= 40, "not a partner token secret"
     return hidden
+
+
+async def audit_head() -> int:
+    """The newest audit entry's sequence number (0 for an empty log): what a test's own
+    entries come after."""
+    from audit.models import AuditEntry
+
+    last = await AuditEntry.all().order_by("-seq").first()
+    return last.seq if last else 0

@@ -14,6 +14,7 @@ from domain.accounts.auth_models import PartnerToken
 from domain.accounts.models import OrgRole, WebSession
 from domain.accounts.sessions import now
 from tests.support import (
+    audit_head,
     bearer_client,
     client_for,
     error_codes,
@@ -34,11 +35,6 @@ PRODUCTS = "{ products(first: 1) { totalCount } }"
 
 async def _post(client, query: str, **variables):
     return await client.post("/graphql", json={"query": query, "variables": variables})
-
-
-async def _head() -> int:
-    last = await AuditEntry.all().order_by("-seq").first()
-    return last.seq if last else 0
 
 
 async def _after(seq: int, **conditions) -> list[AuditEntry]:
@@ -63,7 +59,7 @@ def audit_fails_once(monkeypatch):
 
 async def test_signing_out_is_recorded_as_the_person_who_signed_out(app):
     user = await make_user()
-    start = await _head()
+    start = await audit_head()
     async with await signed_in(app, user) as client:
         data = await gql_data(client, "mutation { sessionRevoke }")
     assert data["sessionRevoke"] is True
@@ -75,7 +71,7 @@ async def test_each_read_names_the_actor_of_its_moment(world):
     """A read before signing out in the same operation stays the signed-in person's (unless the
     operation is refused outright for mixing sign-out with other fields)."""
     manager = world.team.users["manager"]
-    start = await _head()
+    start = await audit_head()
     body = await gql(
         world.team.clients["manager"],
         """mutation($id: ID!) {
@@ -97,7 +93,7 @@ async def test_a_failed_sign_in_is_recorded_even_when_its_transaction_rolls_back
     app, audit_fails_once
 ):
     user = await make_user(password=PASSWORD)
-    start = await _head()
+    start = await audit_head()
     async with client_for(app, None) as client:
         response = await _post(client, SIGN_IN, u=user.username, p="a wrong guess here")
     assert response.status_code == 503 and response.headers["retry-after"]
@@ -109,7 +105,7 @@ async def test_a_failed_sign_in_is_recorded_even_when_its_transaction_rolls_back
 
 async def test_a_rolled_back_sign_in_keeps_its_attempt_but_not_its_session(app, audit_fails_once):
     user = await make_user(password=PASSWORD)
-    start = await _head()
+    start = await audit_head()
     async with client_for(app, None) as client:
         response = await _post(client, SIGN_IN, u=user.username, p=PASSWORD)
     assert error_codes(response.json()) == ["AUDIT_UNAVAILABLE"]
@@ -125,7 +121,7 @@ async def test_token_refusals_carry_request_id_and_organization(app, team):
     secret = await issue_token(team, "owner", ["catalog:read"])
     prefix = secret.split("_")[2]
     await PartnerToken.filter(prefix=prefix).update(revoked_at=now() - timedelta(seconds=1))
-    start = await _head()
+    start = await audit_head()
     async with bearer_client(app, secret) as partner:
         response = await partner.post("/graphql", json={"query": PRODUCTS})
     assert response.status_code == 401
@@ -140,7 +136,7 @@ async def test_token_refusals_carry_request_id_and_organization(app, team):
 
 async def test_cross_site_refusals_are_recorded(app):
     user = await make_user()
-    start = await _head()
+    start = await audit_head()
     async with await signed_in(app, user) as client:
         response = await client.post(
             "/graphql",
@@ -159,7 +155,7 @@ async def test_repeated_refusals_from_one_address_are_summarised(app):
     refusals = app.state.refusals
     moment = [1_900_000_000.0]  # a fixed minute, whatever the wall clock says
     refusals.clock = lambda: moment[0]
-    start = await _head()
+    start = await audit_head()
     for n in range(25):
         async with bearer_client(app, f"mandi_pt_garbage{n}_x") as partner:
             response = await partner.post("/graphql", json={"query": PRODUCTS})
@@ -184,7 +180,7 @@ async def test_sign_in_first_is_a_recorded_refusal_summarised_per_address(app):
     refusals = app.state.refusals
     moment = [1_900_000_000.0]
     refusals.clock = lambda: moment[0]
-    start = await _head()
+    start = await audit_head()
     async with client_for(app, None) as anonymous:
         responses = [await _post(anonymous, PRODUCTS) for _ in range(3)]
     assert {error_codes(r.json())[0] for r in responses} == {"UNAUTHENTICATED"}
@@ -206,7 +202,7 @@ async def test_summaries_of_two_organizations_and_two_minutes_stay_apart(app):
     refusals.clock = lambda: moment[0]
     teams = [await make_team(app, (OrgRole.OWNER,)) for _ in range(2)]
     refused = [(await issue_token(team, "owner", ["catalog:read"]))[:-4] + "nope" for team in teams]
-    start = await _head()
+    start = await audit_head()
     for minute, repeats in enumerate(((3, 2), (4, 5))):
         moment[0] = 1_900_000_020.0 + 60 * minute
         for secret, times in zip(refused, repeats, strict=True):

@@ -14,15 +14,10 @@ from audit.models import AuditEntry
 from domain.accounts.models import OrgRole
 from domain.catalog.models import Product
 from domain.orders.models import Customer, OrderLine
-from tests.support import gid, gql, make_team, seed_order, seed_product
+from tests.support import audit_head, gid, gql, make_team, seed_order, seed_product
 
 LINES = "query($id: ID!) { order(id: $id) { lines { sku product { sku } } } }"
 BUYER = "query($id: ID!) { order(id: $id) { customer { email } } }"
-
-
-async def _head() -> int:
-    last = await AuditEntry.all().order_by("-seq").first()
-    return last.seq if last else 0
 
 
 def _always(rows: list[Any]) -> DataLoader:
@@ -57,7 +52,7 @@ async def test_objects_a_resolver_should_not_return_are_not_found(team, theirs, 
         return _always([foreign_rows[model]]) if model in foreign_rows else real(model)
 
     monkeypatch.setattr(loaders, "by_id", careless)
-    start = await _head()
+    start = await audit_head()
     lines = await gql(team.clients["owner"], LINES, id=gid("Order", ours.id))
     assert lines["data"]["order"]["lines"] == [{"sku": "OURS-1", "product": None}]
     assert [(e["extensions"]["code"], e["path"]) for e in lines["errors"]] == [
@@ -92,7 +87,7 @@ async def test_rows_of_a_list_a_resolver_should_not_return_are_dropped(team, the
         return real(model, parent_field, order)
 
     monkeypatch.setattr(loaders, "children", careless)
-    start = await _head()
+    start = await audit_head()
     query = "query($id: ID!) { order(id: $id) { lines { sku } } }"
     body = await gql(team.clients["owner"], query, id=gid("Order", ours.id))
     assert "errors" not in body

@@ -6,6 +6,7 @@ from audit.models import AuditEntry
 from domain.accounts.models import OrgRole, PlatformRole
 from domain.accounts.sessions import mark_reauthenticated
 from tests.support import (
+    audit_head,
     error_codes,
     gid,
     gql,
@@ -34,11 +35,6 @@ ORG_CREATE = """mutation { organizationCreate(input: {legalName: "Token Traders"
   organization { id } errors { code } } }"""
 
 
-async def _head() -> int:
-    last = await AuditEntry.all().order_by("-seq").first()
-    return last.seq if last else 0
-
-
 async def _denied_since(seq: int, **match: object) -> list[AuditEntry]:
     return await AuditEntry.filter(seq__gt=seq, outcome="denied", **match).order_by("seq")
 
@@ -55,7 +51,7 @@ async def test_a_lookup_of_another_organizations_object_is_denied_and_recorded(a
     other = await make_team(app, roles=(OrgRole.OWNER,))
     try:
         product = await seed_product(other.org.id, "THEIRS-1")
-        start = await _head()
+        start = await audit_head()
         body = await gql(team.clients["owner"], PRODUCT, id=gid("Product", product.id))
         missing = await gql(team.clients["owner"], PRODUCT, id=gid("Product", product.id + 10**6))
         assert error_codes(body) == error_codes(missing) == ["NOT_FOUND"]
@@ -69,7 +65,7 @@ async def test_a_lookup_of_another_organizations_object_is_denied_and_recorded(a
 
 
 async def test_a_refused_action_is_recorded(team):
-    start = await _head()
+    start = await audit_head()
     body = await gql_data(team.clients["viewer"], CREATE, input=product_input(team.org_id))
     assert body["productCreate"]["errors"] == [{"code": "FORBIDDEN"}]
     [entry] = await _denied_since(start, action="create_product")
@@ -79,7 +75,7 @@ async def test_a_refused_action_is_recorded(team):
 async def test_a_refused_field_is_recorded(team):
     await seed_product(team.org.id, "SKU-F")
     seeded = await seed_order(team.org.id, [("SKU-F", 1, "10.00")])
-    start = await _head()
+    start = await audit_head()
     query = "query($id: ID!) { customer(id: $id) { email } }"
     body = await gql(team.clients["staff"], query, id=gid("Customer", seeded.customer_id))
     assert error_codes(body) == ["FORBIDDEN"]
@@ -89,7 +85,7 @@ async def test_a_refused_field_is_recorded(team):
 
 async def test_role_changes_above_ones_own_of_oneself_and_of_the_last_owner_are_recorded(team):
     await _step_up(team, "admin", "owner")
-    start = await _head()
+    start = await audit_head()
     newcomer = await make_user()
     above = {"organizationId": team.org_id, "role": "OWNER", "username": newcomer.username}
     body = await gql_data(team.clients["admin"], GRANT, input=above)
@@ -133,7 +129,7 @@ async def test_removing_the_last_owner_is_refused_and_recorded(app, monkeypatch)
 
             session = await WebSession.filter(user_id=second.id).order_by("-id").first()
             await mark_reauthenticated(session_id=session.id)
-            start = await _head()
+            start = await audit_head()
             monkeypatch.setattr(api.auth, "resolve_session", together)
             results = await asyncio.gather(
                 gql_data(
@@ -158,7 +154,7 @@ async def test_removing_the_last_owner_is_refused_and_recorded(app, monkeypatch)
 async def test_platform_roles_and_access_grants_refused_to_a_viewer_are_recorded(team):
     await _step_up(team, "viewer")
     viewer = team.users["viewer"]
-    start = await _head()
+    start = await audit_head()
     target = await make_user()
     body = await gql_data(
         team.clients["viewer"],
@@ -197,7 +193,7 @@ async def test_a_partner_token_cannot_create_an_organization(app, team):
     )
     import httpx
 
-    start = await _head()
+    start = await audit_head()
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app),
         base_url="http://mandi.test",
@@ -213,7 +209,7 @@ async def test_a_privacy_officer_searches_one_subject_whatever_roles_they_hold(a
     officer_user, officer = await make_platform_user(app, PlatformRole.PRIVACY_OFFICER)
     query = "query($f: AuditFilter) { auditEntries(filter: $f) { totalCount } }"
     async with officer:
-        start = await _head()
+        start = await audit_head()
         body = await gql(officer, query, f={})
         assert error_codes(body) == ["FORBIDDEN"]
         [entry] = await _denied_since(start, actor_id=officer_user.id, resource_type="AuditSearch")
@@ -248,7 +244,7 @@ async def test_a_stale_session_and_a_token_refused_before_any_object_are_recorde
     await WebSession.filter(user_id=team.users["admin"].id).update(
         created_at=an_hour_ago, reauthenticated_at=None
     )
-    start = await _head()
+    start = await audit_head()
     newcomer = await make_user()
     grant = {"organizationId": team.org_id, "role": "OWNER", "username": newcomer.username}
     body = await gql_data(team.clients["admin"], GRANT, input=grant)  # no recent sign-in
@@ -284,7 +280,7 @@ async def test_a_list_of_another_organization_is_empty_and_recorded(app, team):
     other = await make_team(app, roles=(OrgRole.OWNER,))
     try:
         await seed_product(other.org.id, "THEIRS-2")
-        start = await _head()
+        start = await audit_head()
         query = "query($org: ID!) { products(organizationId: $org) { totalCount } }"
         data = await gql_data(team.clients["owner"], query, org=other.org_id)
         assert data["products"]["totalCount"] == 0
@@ -297,7 +293,7 @@ async def test_a_list_of_another_organization_is_empty_and_recorded(app, team):
 async def test_taking_a_role_tells_no_one_which_usernames_exist(team):
     await _step_up(team, "owner")
     outsider = await make_user()
-    start = await _head()
+    start = await audit_head()
     answers = []
     for name in (outsider.username, "no-such-user-anywhere"):
         body = await gql_data(
@@ -342,7 +338,7 @@ async def test_signed_out_look_ups_are_sign_in_first_whatever_the_id(app, anon):
     """A malformed id, an id of no type, a well-formed one: signed out, each is UNAUTHENTICATED
     (one "sign in first" refusal through the refusal log), never a NOT_FOUND with an entry per
     request that anyone could write by the thousand."""
-    start = await _head()
+    start = await audit_head()
     looks = [
         ("query($id: ID!) { order(id: $id) { id } }", "garbage"),
         ("query($id: ID!) { order(id: $id) { id } }", gid("Order", 1)),

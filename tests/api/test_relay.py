@@ -14,6 +14,7 @@ from api.type_map import TYPES
 from audit.models import AuditEntry
 from domain.accounts.models import OrgRole, PlatformRole
 from tests.support import (
+    audit_head,
     bearer_client,
     error_codes,
     gid,
@@ -53,11 +54,6 @@ async def test_a_bad_id_costs_one_field_not_the_response(team):
 
 NODE = """query($id: ID!) { node(id: $id) { __typename id ... on Order { status } } }"""
 NODES = """query($ids: [ID!]!) { nodes(ids: $ids) { __typename id ... on Product { sku } } }"""
-
-
-async def _head() -> int:
-    last = await AuditEntry.all().order_by("-seq").first()
-    return last.seq if last else 0
 
 
 async def _denied_since(seq: int, **match: object) -> list[AuditEntry]:
@@ -105,7 +101,7 @@ async def test_node_of_another_organization_or_garbage_is_not_found_and_recorded
     other = await make_team(app, roles=(OrgRole.OWNER,))
     await seed_product(other.org.id, "SKU-1")
     order = await seed_order(other.org.id, [("SKU-1", 1, "10.00")])
-    start = await _head()
+    start = await audit_head()
     for global_id in (gid("Order", order.id), gid("Order", 10**6), gid("Nothing", 1), "%%"):
         body = await gql(team.clients["owner"], NODE, id=global_id)
         assert body["data"] == {"node": None}, (global_id, body)
@@ -163,7 +159,7 @@ async def test_nodes_of_several_types_answer_each_id_at_its_index_with_its_entry
         gid("Order", theirs.id),
         gid("Order", mine.id),
     ]
-    start = await _head()
+    start = await audit_head()
     body = await gql(team.clients["viewer"], NODES, ids=ids)
     order = {"__typename": "Order", "id": ids[2]}
     assert body["data"]["nodes"] == [
@@ -328,7 +324,7 @@ async def test_a_partner_token_is_a_node_of_its_organizations_owners_and_admins_
     for role in ("owner", "admin"):
         body = await gql(team.clients[role], query, id=token["id"])
         assert body["data"]["node"]["id"] == token["id"], (role, body)
-    start = await _head()
+    start = await audit_head()
     for role in ("manager", "staff", "viewer"):
         body = await gql(team.clients[role], query, id=token["id"])
         assert body["data"] == {"node": None} and error_codes(body) == ["NOT_FOUND"], role
@@ -344,7 +340,7 @@ async def test_an_id_no_object_could_have_is_a_denied_entry_too(app, team):
         return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
     bad = [raw("Order:-1"), raw("Order:" + "9" * 30), raw("Order:1\x00"), raw("Order:x")]
-    start = await _head()
+    start = await audit_head()
     for global_id in bad:
         for query in (NODE, "query($id: ID!) { order(id: $id) { id } }"):
             body = await gql(team.clients["owner"], query, id=global_id)

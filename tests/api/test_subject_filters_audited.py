@@ -9,6 +9,7 @@ from audit.models import AuditEntry
 from domain.accounts.models import OrgRole, PlatformRole
 from domain.catalog.models import Product
 from tests.support import (
+    audit_head,
     gid,
     gql,
     make_platform_user,
@@ -23,11 +24,6 @@ RESTRICTIONS = """query($kind: AccessGrantSubject, $id: ID) {
   processingRestrictions(subjectKind: $kind, subjectId: $id) { totalCount } }"""
 RESTRICT = """mutation($input: ProcessingRestrictionCreateInput!) {
   processingRestrictionCreate(input: $input) { restriction { id } errors { code field } } }"""
-
-
-async def _head() -> int:
-    last = await AuditEntry.all().order_by("-seq").first()
-    return last.seq if last else 0
 
 
 async def _denied_since(seq: int, **match: object) -> list[AuditEntry]:
@@ -54,7 +50,7 @@ def _refusal(body: dict, root: str) -> list[tuple]:
 async def _refused_once(client, query: str, root: str, **variables: object) -> tuple:
     """Ask, check the answer is NOT_FOUND with exactly one denied entry (a read of the person),
     and return (what the response said, the entry)."""
-    start = await _head()
+    start = await audit_head()
     body = await gql(client, query, **variables)
     said = _refusal(body, root)
     assert [code for _, _, code in said] == ["NOT_FOUND"]
@@ -92,7 +88,7 @@ async def test_disclosures_of_a_customer_one_may_not_name_are_not_found_and_reco
         body = await gql(owner, DISCLOSURES, id=gid("Customer", order.customer_id))
         assert _listed(body, "disclosures") == 0
         # and their owner is not refused their own customer
-        start = await _head()
+        start = await audit_head()
         body = await gql(other.clients["owner"], DISCLOSURES, id=gid("Customer", theirs))
         assert _listed(body, "disclosures") == 0
         assert await _denied_since(start) == []
@@ -104,7 +100,7 @@ async def test_a_privacy_officer_still_filters_disclosures_by_any_customer(app, 
     customer = (await _order(team.org.id)).customer_id
     _, officer = await make_platform_user(app, PlatformRole.PRIVACY_OFFICER)
     try:
-        start = await _head()
+        start = await audit_head()
         body = await gql(officer, DISCLOSURES, id=gid("Customer", customer))
         assert _listed(body, "disclosures") == 0
         assert await _denied_since(start) == []
@@ -150,7 +146,7 @@ async def test_restrictions_of_a_customer_one_may_not_name_are_not_found_and_rec
         assert len({tuple(answer) for answer in said.values()}) == 1, said
         assert said["foreign"][0][0] == "Customer not found"
 
-        start = await _head()
+        start = await audit_head()
         mine = await gql(
             owner, RESTRICTIONS, kind="CUSTOMER", id=gid("Customer", order.customer_id)
         )
@@ -188,7 +184,7 @@ async def test_restrictions_of_a_user_follow_the_users_own_look_up(app, team):
     )
     assert len({tuple(answer) for answer in said.values()}) == 1, said
 
-    start = await _head()
+    start = await audit_head()
     viewer_id = gid("User", team.users["viewer"].id)
     others = await gql(owner, RESTRICTIONS, kind="USER", id=viewer_id)
     assert _listed(others, "processingRestrictions") == 0
@@ -210,7 +206,7 @@ async def test_a_role_change_for_a_malformed_user_id_is_a_recorded_miss(team):
     await mark_reauthenticated(session_id=session.id)
     answers = []
     for user_id in ("garbage", gid("Order", 1), gid("User", 2**31 - 1)):
-        start = await _head()
+        start = await audit_head()
         given = {"organizationId": team.org_id, "role": "VIEWER", "userId": user_id}
         body = await gql(team.clients["owner"], GRANT, input=given)
         answers.append(body["data"]["organizationRoleGrant"])
@@ -221,7 +217,7 @@ async def test_a_role_change_for_a_malformed_user_id_is_a_recorded_miss(team):
 
 
 async def test_revoking_a_session_by_a_malformed_id_is_recorded(team):
-    start = await _head()
+    start = await audit_head()
     body = await gql(team.clients["viewer"], REVOKE_SESSION, id="garbage")
     assert [e["extensions"]["code"] for e in body["errors"]] == ["NOT_FOUND"]
     entries = await _denied_since(start)
@@ -229,7 +225,7 @@ async def test_revoking_a_session_by_a_malformed_id_is_recorded(team):
         ("session.revoke", "WebSession", team.users["viewer"].id)
     ]
     # one that names no session of theirs: false, recorded as before
-    start = await _head()
+    start = await audit_head()
     body = await gql(team.clients["viewer"], REVOKE_SESSION, id=gid("Session", 2**31 - 1))
     assert body["data"] == {"sessionRevoke": False}
     assert [e.action for e in await _denied_since(start)] == ["session.revoke"]

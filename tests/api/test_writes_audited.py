@@ -9,17 +9,12 @@ from audit.models import AuditEntry
 from domain.accounts import tokens
 from domain.accounts.models import PlatformRole, User
 from domain.orders.models import CustomerAddress
-from tests.support import gid, gql_data, make_platform_user, seed_order, seed_product
+from tests.support import audit_head, gid, gql_data, make_platform_user, seed_order, seed_product
 
 IMPORT = """mutation($input: OrderImportInput!) {
   orderImport(input: $input) { order { id } errors { code field } } }"""
 TICKET = """mutation($input: TicketOpenInput!) {
   ticketOpen(input: $input) { ticket { id } errors { code } } }"""
-
-
-async def _head() -> int:
-    last = await AuditEntry.all().order_by("-seq").first()
-    return last.seq if last else 0
 
 
 def _order_input(team, email: str | None, external: str, **shipping) -> dict:
@@ -59,7 +54,7 @@ async def _token(app, team, scopes: list[str]) -> httpx.AsyncClient:
 
 async def test_an_import_records_exactly_the_fields_it_wrote(team):
     await seed_product(team.org.id, "SKU-W")
-    start = await _head()
+    start = await audit_head()
     body = await gql_data(
         team.clients["manager"], IMPORT, input=_order_input(team, "asha@example.test", "W-1")
     )
@@ -104,7 +99,7 @@ async def test_a_token_without_buyer_contact_cannot_learn_or_extend_a_buyer(app,
 
 
 async def test_opening_a_ticket_records_its_first_message(team):
-    start = await _head()
+    start = await audit_head()
     body = await gql_data(
         team.clients["staff"],
         TICKET,
@@ -131,7 +126,7 @@ async def test_reads_under_a_grant_carry_its_justification(app, team):
         subject = {"subjectKind": "CUSTOMER", "subjectId": gid("Customer", order.customer_id)}
         made = await gql_data(agent, GRANT, input={**subject, "justification": why})
         assert made["accessGrantCreate"]["errors"] == []
-        start = await _head()
+        start = await audit_head()
         data = await gql_data(
             agent,
             "query($id: ID!) { order(id: $id) { shippingName customer { email } } }",

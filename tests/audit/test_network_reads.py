@@ -10,15 +10,10 @@ from audit.models import AuditEntry
 from audit.recorder import Actor, AuditBuffer
 from audit.verify import verify_database
 from domain.accounts.models import PlatformRole
-from tests.support import gid, gql_data, make_platform_user, make_user, signed_in
+from tests.support import audit_head, gid, gql_data, make_platform_user, make_user, signed_in
 
 READ = """query($f: AuditFilter) { auditEntries(filter: $f, first: 50) {
   edges { node { seq action %s } } } }"""
-
-
-async def _head() -> int:
-    last = await AuditEntry.all().order_by("-seq").first()
-    return last.seq if last else 0
 
 
 async def test_reading_network_details_is_one_entry_naming_the_entries_read(app):
@@ -30,11 +25,11 @@ async def test_reading_network_details_is_one_entry_naming_the_entries_read(app)
     reviewer_user, reviewer = await make_platform_user(app, PlatformRole.SECURITY_REVIEWER)
     condition = {"actorType": "user", "actorId": gid("User", actor_id)}
     async with reviewer:
-        start = await _head()
+        start = await audit_head()
         data = await gql_data(reviewer, READ % "ip userAgent", f=condition)
         nodes = [edge["node"] for edge in data["auditEntries"]["edges"]]
         assert len(nodes) == 7 and {n["ip"] for n in nodes} == {"198.51.100.4"}
-        after_network = await _head()
+        after_network = await audit_head()
         await gql_data(reviewer, READ % "", f=condition)
     mine = await AuditEntry.filter(seq__gt=start, actor_id=reviewer_user.id).order_by("seq")
     network = [e for e in mine if e.action == "read" and e.resource_type == "AuditEntry"]
@@ -65,7 +60,7 @@ async def test_each_persons_network_details_read_are_their_own_entry(app):
     first, second = ({"actorId": gid("User", p.id)} for p in people)
     tokens = {"actorType": "token", "actorId": gid("PartnerToken", people[0].id)}
     async with reviewer:
-        start = await _head()
+        start = await audit_head()
         data = await gql_data(reviewer, query, a=first, b=second, t=tokens)
     seqs = {k: sorted(int(e["node"]["seq"]) for e in data[k]["edges"]) for k in "abt"}
     assert all(seqs.values()), seqs

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from audit.models import AuditEntry
 from domain import db
-from tests.support import client_for, gql_data, make_user
+from tests.support import audit_head, client_for, gql_data, make_user
 
 PASSWORD = "a long passphrase of mine"
 SIGN_IN = """
@@ -21,14 +21,9 @@ async def _entries_after(seq: int) -> list[AuditEntry]:
     return await AuditEntry.filter(seq__gt=seq).order_by("seq")
 
 
-async def _head() -> int:
-    last = await AuditEntry.all().order_by("-seq").first()
-    return last.seq if last else 0
-
-
 async def test_sign_in_writes_its_entries_in_one_insert(app):
     user = await make_user(password=PASSWORD)
-    start = await _head()
+    start = await audit_head()
     async with client_for(app, None) as client:
         with db.count_statements(keep_sql=True) as counted:
             await gql_data(client, SIGN_IN, u=user.username, p=PASSWORD)
@@ -51,7 +46,7 @@ async def test_sign_in_writes_its_entries_in_one_insert(app):
 
 
 async def test_personal_writes_name_fields_never_values(team):
-    start = await _head()
+    start = await audit_head()
     secret_city = "Zanskar-Valley-Unique"
     data = await gql_data(
         team.clients["owner"],
@@ -100,7 +95,7 @@ async def test_role_changes_are_audited(team):
     newcomer = await make_user()
     grant = """mutation($input: OrganizationRoleGrantInput!) {
       organizationRoleGrant(input: $input) { member { role } errors { code } } }"""
-    start = await _head()
+    start = await audit_head()
     data = await gql_data(
         team.clients["owner"],
         grant,

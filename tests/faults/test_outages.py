@@ -27,6 +27,7 @@ from tests.faults.servers import Server, TcpProxy, serving
 from tests.support import (
     STOCK_ADJUST,
     TICKET_OPEN,
+    audit_head,
     gid,
     make_user,
     random_gstin,
@@ -170,11 +171,6 @@ async def _check_truth(shop: Shop, before: int, answers: list[Answer], reads_fro
     assert report.ok, report.problems
 
 
-async def _head() -> int:
-    last = await AuditEntry.all().order_by("-seq").first()
-    return last.seq if last else 0
-
-
 async def _load(shop: Shop, server: Server, seconds: float, workers: int = 4) -> list[Answer]:
     """Reads and adjustments from several clients at once, for ``seconds``."""
     answers: list[Answer] = []
@@ -207,7 +203,7 @@ async def _load(shop: Shop, server: Server, seconds: float, workers: int = 4) ->
 @pytest.mark.postgres_only
 async def test_the_database_unreachable_mid_load(backend):
     shop = await _shop()
-    before, start = await shop.on_hand(), await _head()
+    before, start = await shop.on_hand(), await audit_head()
     target = urlsplit(backend.url)
     proxy = TcpProxy(target=(target.hostname or "127.0.0.1", target.port or 5432))
     await proxy.start()
@@ -241,7 +237,7 @@ async def test_the_database_unreachable_mid_load(backend):
 
 async def test_a_server_killed_mid_write_and_retried_applies_each_change_once(backend):
     shop = await _shop()
-    before, start = await shop.on_hand(), await _head()
+    before, start = await shop.on_hand(), await audit_head()
     async with serving(backend.url) as [server]:
         load = asyncio.ensure_future(_load(shop, server, seconds=4, workers=3))
         await asyncio.sleep(1.5)
@@ -256,7 +252,7 @@ async def test_a_server_killed_mid_write_and_retried_applies_each_change_once(ba
 
 async def test_two_servers_on_one_database(backend):
     shop = await _shop()
-    before, start = await shop.on_hand(), await _head()
+    before, start = await shop.on_hand(), await audit_head()
     async with serving(backend.url, count=2) as servers:
         both = await asyncio.gather(*(_load(shop, s, seconds=3, workers=3) for s in servers))
     answers = [answer for answers in both for answer in answers]

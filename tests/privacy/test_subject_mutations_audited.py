@@ -8,7 +8,7 @@ from __future__ import annotations
 from audit.models import AuditEntry
 from domain.accounts.models import OrgRole, PlatformRole
 from tests.privacy.helpers import seed_buyer_everywhere
-from tests.support import error_codes, gid, gql, gql_data, make_platform_user, make_team
+from tests.support import audit_head, error_codes, gid, gql, gql_data, make_platform_user, make_team
 
 RESTRICT = """mutation($input: ProcessingRestrictionCreateInput!) {
   processingRestrictionCreate(input: $input) { restriction { id } errors { code field message } }
@@ -25,14 +25,9 @@ BREACH = """mutation($input: BreachIncidentRecordInput!) {
 WHY = "litigation: the buyer disputes order payments in court"
 
 
-async def _head() -> int:
-    last = await AuditEntry.all().order_by("-seq").first()
-    return last.seq if last else 0
-
-
 async def _answer(client, query: str, root: str, **variables) -> tuple[dict, list[AuditEntry]]:
     """The payload's errors and the denied entries the call left."""
-    start = await _head()
+    start = await audit_head()
     payload = (await gql_data(client, query, **variables))[root]
     denied = await AuditEntry.filter(seq__gt=start, outcome="denied").order_by("seq")
     return payload["errors"], denied
@@ -138,7 +133,7 @@ async def test_a_breach_naming_a_malformed_or_missing_person_is_refused_and_reco
     }
     real = {"subjectKind": "CUSTOMER", "subjectId": gid("Customer", order.customer_id)}
     try:
-        start = await _head()
+        start = await audit_head()
         for wrong in ("garbage", gid("User", 2**31 - 1)):
             kind = "USER" if wrong != "garbage" else "CUSTOMER"
             given = {**base, "affected": [real, {"subjectKind": kind, "subjectId": wrong}]}
@@ -164,7 +159,7 @@ async def test_a_refusal_keeps_its_entry_when_another_field_rolls_the_operation_
 
     monkeypatch.setattr(restriction_mutations.restrictions, "restrict", broken)
     buyer = gid("Customer", (await seed_buyer_everywhere(team.org.id)).customer_id)
-    start = await _head()
+    start = await audit_head()
     body = await gql(
         team.clients["owner"],
         """mutation($buyer: ID!, $reason: String!) {
@@ -189,7 +184,7 @@ async def test_refusals_alike_in_one_request_are_one_entry_that_counts_them(team
         "{ errors { code } }"
         for n in range(3)
     )
-    start = await _head()
+    start = await audit_head()
     body = await gql(team.clients["owner"], f"mutation {{ {aliases} }}")
     assert [body["data"][f"a{n}"]["errors"] for n in range(3)] == [[{"code": "NOT_FOUND"}]] * 3
     entries = await AuditEntry.filter(seq__gt=start).order_by("seq")
