@@ -36,7 +36,8 @@ class SmallDocumentValidationCache(ValidationCache):
         super().__init__(maxsize=CACHE_ENTRIES)
 
     def on_validate(self) -> Iterator[None]:
-        if _small(self.execution_context.query):
+        context = self.execution_context
+        if _small(context.query) and not context.pre_execution_errors:  # not refused already
             yield from super().on_validate()
         else:
             yield

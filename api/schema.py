@@ -34,6 +34,7 @@ from api.datetime_scalar import DATETIME
 from api.describe import describe
 from api.descriptions import CATALOGUE
 from api.document_cache import SmallDocumentParserCache, SmallDocumentValidationCache
+from api.document_checks import DocumentChecks
 from api.error_phases import ErrorPhases
 from api.errors import with_code
 from api.exposure import IntrospectionSwitch, hide_suggestions
@@ -177,6 +178,7 @@ def build_schema() -> MandiSchema:
             ErrorPhases,
             IntrospectionSwitch,
             SmallDocumentParserCache,
+            DocumentChecks,  # before anything that expands fragments, the cache's validation too
             SmallDocumentValidationCache,
             lambda: AddValidationRules(list(LIMIT_RULES)),
             lambda: MaxTokensLimiter(max_token_count=4000),

@@ -1,0 +1,132 @@
+"""What is checked of a document before anything else walks it: one operation to run, and
+fragments that stay small when expanded.
+
+Several operations and no ``operationName``: graphql-core refuses it ("Must provide operation
+name..."), but Strawberry names the first operation for it, so the first one ran. It is refused
+here, OPERATION_RESOLUTION_FAILURE, as the README says.
+
+A fragment that spreads the next one twice, twenty deep, is an 800-byte document of a million
+fields once expanded: the depth and alias limits and the cost walk each expand fragments where
+they are spread, so such a document held the event loop for 12 s (30 deep: hours), signed in
+or not. And a spread of a fragment the document does not define made the depth limit raise
+KeyError, an INTERNAL_SERVER_ERROR.
+
+``DocumentChecks`` runs before validation (and before the validation cache, which validates in
+its own hook): it sizes each fragment once, so its work is linear in the document, and refuses
+with GRAPHQL_VALIDATION_FAILED an operation that expands to more than ``MAX_EXPANDED_FIELDS``
+fields, or a spread of an unknown fragment (graphql-core's own message). A fragment cycle is
+left to validation (``NoFragmentCycles``), counted here as nothing past the cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+)
+from strawberry.extensions import SchemaExtension
+
+from api.error_codes import Code
+
+# Far above any real client's operation (the README's examples: under 100), far below what
+# makes the limits and the cost walk slow (5,000 fields: about 30 ms on this machine).
+MAX_EXPANDED_FIELDS = 5_000
+
+
+class _Sizes:
+    def __init__(self, fragments: dict[str, FragmentDefinitionNode]) -> None:
+        self.fragments = fragments
+        self.known: dict[str, int] = {}
+        self.open: set[str] = set()  # fragments being sized: a cycle counts nothing more
+
+    def of(self, selections: SelectionSetNode | None) -> int:
+        if selections is None:
+            return 0
+        total = 0
+        for selection in selections.selections:
+            if isinstance(selection, FieldNode):
+                total += 1 + self.of(selection.selection_set)
+            elif isinstance(selection, InlineFragmentNode):
+                total += self.of(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                total += self.fragment(selection.name.value)
+            if total > MAX_EXPANDED_FIELDS:
+                return total  # enough to refuse: no need to size the rest
+        return total
+
+    def fragment(self, name: str) -> int:
+        if name in self.known:
+            return self.known[name]
+        if name in self.open or name not in self.fragments:
+            return 0
+        self.open.add(name)
+        size = self.known[name] = self.of(self.fragments[name].selection_set)
+        self.open.discard(name)
+        return size
+
+
+def _spreads(selections: SelectionSetNode | None) -> Iterator[FragmentSpreadNode]:
+    if selections is None:
+        return
+    for selection in selections.selections:
+        if isinstance(selection, FragmentSpreadNode):
+            yield selection
+        elif isinstance(selection, FieldNode | InlineFragmentNode):
+            yield from _spreads(selection.selection_set)
+
+
+def refusal(document: DocumentNode) -> GraphQLError | None:
+    """Why the document is refused before validation, or None."""
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode | FragmentDefinitionNode):
+            for spread in _spreads(definition.selection_set):
+                if spread.name.value not in fragments:
+                    return GraphQLError(
+                        f'Unknown fragment "{spread.name.value}".',
+                        nodes=[spread],
+                        extensions={"code": Code.GRAPHQL_VALIDATION_FAILED.value},
+                    )
+    sizes = _Sizes(fragments)
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    for operation in operations:
+        if sizes.of(operation.selection_set) > MAX_EXPANDED_FIELDS:
+            return GraphQLError(
+                f"the operation expands to more than {MAX_EXPANDED_FIELDS:,} fields "
+                "through its fragments; spread each fragment where it is needed once",
+                nodes=[operation],
+                extensions={"code": Code.GRAPHQL_VALIDATION_FAILED.value},
+            )
+    return None
+
+
+def _one_operation(document: DocumentNode, operation_name: str | None) -> GraphQLError | None:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is None and len(operations) > 1:
+        return GraphQLError(
+            "Must provide operation name if query contains multiple operations.",
+            extensions={"code": Code.OPERATION_RESOLUTION_FAILURE.value},
+        )
+    return None
+
+
+class DocumentChecks(SchemaExtension):
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None and not context.pre_execution_errors:
+            # the name the client sent (``operation_name`` falls back to the first operation's)
+            error = _one_operation(document, context._provided_operation_name) or refusal(document)
+            if error is not None:
+                context.pre_execution_errors = [error]
+        yield
