@@ -50,6 +50,7 @@ from graphql import (
     get_nullable_type,
     is_composite_type,
     is_list_type,
+    value_from_ast_untyped,
 )
 from graphql.execution import ExecutionResult as GraphQLExecutionResult
 from strawberry.extensions import SchemaExtension
@@ -109,15 +110,21 @@ class _Walk:
         schema: GraphQLSchema,
         fragments: Mapping[str, FragmentDefinitionNode],
         variables: Mapping[str, Any],
+        defaults: Mapping[str, Any] | None = None,
     ) -> None:
         self.schema = schema
         self.fragments = fragments
         self.variables = variables
+        self.defaults = defaults or {}  # the operation's own defaults: ``query($n: Int = 100)``
         self.read: set[str] = set()  # the variables the walk read
 
     def _variable(self, name: str, default: Any = None) -> Any:
+        """The variable's value as execution will see it: the one sent, else the operation's
+        default for it, else ``default`` (the argument's own)."""
         self.read.add(name)
-        return self.variables.get(name, default)
+        if name in self.variables:
+            return self.variables[name]
+        return self.defaults.get(name, default)
 
     def _fields(
         self, selections: SelectionSetNode, parent: GraphQLCompositeType, seen: frozenset[str]
@@ -242,7 +249,12 @@ def _operation(
     root = schema.get_root_type(operation.operation)
     if root is None:
         return 0, frozenset()
-    walk = _Walk(schema, fragments, variables or {})
+    defaults = {
+        definition.variable.name.value: value_from_ast_untyped(definition.default_value)
+        for definition in operation.variable_definitions or ()
+        if definition.default_value is not None
+    }
+    walk = _Walk(schema, fragments, variables or {}, defaults)
     return walk.cost(operation.selection_set, root), frozenset(walk.read)
 
 

@@ -126,10 +126,21 @@ class ResponseLimitMiddleware:
                 over = True
                 parts.clear()
                 limit = self.max_bytes
-                text = f"the answer is over {limit} bytes; ask less"
+                # the operation ran: a mutation's changes are committed, only the answer is lost
+                text = (
+                    f"the answer is over {limit} bytes; ask less (a mutation was applied all the "
+                    "same: read what it changed with a smaller query)"
+                )
                 media_type = scope_media_type(scope)
+                kept = [(k, v) for k, v in (start or {}).get("headers", ()) if k == b"x-request-id"]
                 await send_error(
-                    send, 200, Code.RESPONSE_TOO_LARGE, text, media_type=media_type, ran=True
+                    send,
+                    200,
+                    Code.RESPONSE_TOO_LARGE,
+                    text,
+                    headers=kept,
+                    media_type=media_type,
+                    ran=True,
                 )
                 return
             parts.append(chunk)

@@ -154,6 +154,16 @@ async def test_cost_follows_first_from_variables_and_fragments(team):
     assert default["extensions"]["cost"]["requested"] == 20 * (1 + 1)
 
 
+async def test_a_variables_own_default_is_the_value_priced(team):
+    """``query($n: Int = 100)`` sent without n runs with 100: it was priced as the field's
+    default (20), so a request could run twenty times its reported cost."""
+    document = "query($n: Int = 100) { products(first: $n) { nodes { id } } }"
+    omitted = await gql(team.clients["viewer"], document)
+    assert omitted["extensions"]["cost"]["requested"] == 100 * (1 + 1)
+    sent = await gql(team.clients["viewer"], document, n=3)
+    assert sent["extensions"]["cost"]["requested"] == 3 * (1 + 1)
+
+
 async def test_a_lower_configured_limit_applies(team):
     app = create_app(Settings(max_query_cost=10), manage_db=False)
     async with await signed_in(app, team.users["viewer"]) as viewer:
@@ -291,9 +301,16 @@ async def test_an_oversized_answer_is_replaced_by_an_error(team):
     async with await signed_in(app, team.users["owner"]) as owner:
         small = await gql(owner, "{ __typename }")
         assert small["data"] == {"__typename": "Query"}
-        body = await gql(owner, "{ viewer { user { username email fullName } sessions { id } } }")
+        response = await owner.post(
+            "/graphql",
+            json={"query": "{ viewer { user { username email fullName } sessions { id } } }"},
+        )
+    body = response.json()
     assert body["data"] is None
     assert error_codes(body) == ["RESPONSE_TOO_LARGE"]
+    # the request id still names the request in the logs; the message says a write stands
+    assert response.headers["x-request-id"]
+    assert "a mutation was applied all the same" in body["errors"][0]["message"]
 
 
 async def test_large_documents_do_not_enter_the_caches(anon):
