@@ -28,6 +28,12 @@ def largest_pk(type_name: str) -> int:
     return _INT_LIMIT
 
 
+def canonical_key(pk: str) -> bool:
+    """Whether ``pk`` is a key as ``encode`` spells it: one spelling per object ("Order:07" is
+    not "Order:7"), positive, at most 19 digits."""
+    return pk.isascii() and pk.isdigit() and len(pk) <= 19 and not pk.startswith("0")
+
+
 def decode(global_id: str, type_name: str, *, field: str = "id") -> int:
     """The primary key inside ``global_id``; an id of another type or garbage is "not found"."""
     try:
@@ -35,8 +41,6 @@ def decode(global_id: str, type_name: str, *, field: str = "id") -> int:
         kind, _, pk = raw.partition(":")
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise NotFound(type_name, field=field) from None
-    # one spelling per object: "Order:07" is not "Order:7" (nor is a key past 19 digits)
-    canonical = pk.isascii() and pk.isdigit() and len(pk) <= 19 and not pk.startswith("0")
-    if kind != type_name or not canonical or not 0 < int(pk) <= largest_pk(type_name):
+    if kind != type_name or not canonical_key(pk) or int(pk) > largest_pk(type_name):
         raise NotFound(type_name, field=field)
     return int(pk)

@@ -95,7 +95,7 @@ def decode(
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise _refused(f"filter.{field} is not a global id") from None
     id_type, _, pk = raw.partition(":")
-    if not (pk.isascii() and pk.isdigit() and len(pk) <= 19) or int(pk) <= 0:
+    if not ids.canonical_key(pk):
         raise _refused(f"filter.{field} is not a global id")
     by_type = {value: key for key, value in id_types.items()}
     if id_type not in _known_id_types():

@@ -5,6 +5,7 @@ exists."""
 
 from __future__ import annotations
 
+import base64
 import secrets
 
 from audit.models import AuditEntry
@@ -99,6 +100,10 @@ async def test_filters_take_global_ids_and_an_id_names_its_type(app):
         assert await _nodes(reviewer, actorId=gid("User", token)) == []
 
 
+def _raw(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
 BAD = [
     {"actorId": "not-an-id"},
     {"subject": "customer:12"},  # the log's own form is no global id
@@ -113,6 +118,10 @@ BAD = [
     {"actorType": "user", "actorId": gid("PartnerToken", 1)},
     {"resourceType": "Order", "resourceId": gid("Product", 1)},
     {"resourceId": gid("Product", 1), "resourceKey": "42"},
+    # one spelling per object: a key with leading zeros names nothing, as in every look-up
+    {"resourceId": _raw("Order:018")},
+    {"subject": _raw("Customer:06")},
+    {"organizationId": _raw("Organization:01")},
 ]
 
 
