@@ -45,6 +45,9 @@ class RequestContext:
     guard: Guard = field(init=False)
     audit: AuditBuffer = field(init=False)
     signed_out_refusal: bool = False  # the operation asked for a signed-in caller and had none
+    # the mutation field being resolved (mutations run one after another): what a refusal
+    # before any object is named was a refusal of (``api.payloads`` sets it)
+    mutation: str | None = None
 
     def __post_init__(self) -> None:
         self.guard = Guard(self.principal)
@@ -121,7 +124,8 @@ class RequestContext:
         return session
 
     def _refused(self, why: str) -> None:
-        """A refusal before any object is named (which operation: the entry's request id)."""
+        """A refusal before any object is named: the entry's request id names the operation, its
+        ``detail.mutation`` the mutation field refused."""
         user = self.principal.user_id
         # A token belongs to one organization: its owners see what it was refused.
         token = self.principal.kind == "token"
@@ -133,6 +137,9 @@ class RequestContext:
             subject=f"user:{user}" if user else None,
             organization_id=token_org,
             outcome=Outcome.DENIED,
+            # two mutations refused alike are two entries; one asked thirty times, one entry
+            # with ``attempts``
+            detail={"mutation": self.mutation} if self.mutation else None,
         )
 
     @property

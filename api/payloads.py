@@ -49,10 +49,16 @@ def payload(
     def decorate(resolver: Callable[A, Awaitable[Any]]) -> Callable[A, Awaitable[P]]:
         @functools.wraps(resolver)
         async def run(*args: A.args, **kwargs: A.kwargs) -> P:
+            context = getattr(kwargs.get("info"), "context", None)
+            if context is not None:  # mutations run one at a time: this one's refusals
+                context.mutation = getattr(kwargs["info"], "field_name", None)
             try:
                 result = await resolver(*args, **kwargs)
             except DomainError as error:
                 return empty([MutationError.from_domain(error)])
+            finally:
+                if context is not None:
+                    context.mutation = None
             if isinstance(result, cls):
                 return result
             if isinstance(result, Mapping):

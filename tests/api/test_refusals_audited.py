@@ -351,3 +351,32 @@ async def test_signed_out_look_ups_are_sign_in_first_whatever_the_id(app, anon):
     assert set(error_codes(body)) == {"UNAUTHENTICATED"}
     entries = await AuditEntry.filter(seq__gt=start).order_by("seq")
     assert [(e.action, e.actor_type) for e in entries] == [("authentication.required", "anonymous")]
+
+
+async def test_refusals_before_any_object_name_the_mutation_refused(app, team):
+    """A token tries two mutations that need a person's session, one of them twice: two
+    entries, each naming its mutation, the repeated one counted (the request id alone could
+    not tell them apart)."""
+    from tests.support import bearer_client, issue_token
+
+    secret = await issue_token(team, "owner", ["catalog:read"])
+    start = await audit_head()
+    async with bearer_client(app, secret) as partner:
+        body = await gql_data(
+            partner,
+            """mutation($grant: OrganizationRoleGrantInput!) {
+              a: partnerTokenRevoke(id: "x") { errors { code } }
+              b: partnerTokenRevoke(id: "y") { errors { code } }
+              c: organizationRoleGrant(input: $grant) { errors { code } } }""",
+            grant={"organizationId": team.org_id, "role": "STAFF", "username": "nobody"},
+        )
+    assert {key: value["errors"][0]["code"] for key, value in body.items()} == {
+        "a": "FORBIDDEN",
+        "b": "FORBIDDEN",
+        "c": "FORBIDDEN",
+    }
+    entries = await _denied_since(start, action="session_required")
+    assert [e.detail for e in entries] == [
+        {"mutation": "partnerTokenRevoke", "attempts": 2},
+        {"mutation": "organizationRoleGrant"},
+    ]
