@@ -74,6 +74,10 @@ MAX_COST = 20_000
 # ones' (which the alias limit bounds to 30 per operation): at most 1,000 ids an operation, and
 # 30 aliases of ``nodes`` of 100 ids each cost 60,000 and are refused.
 LOOKUP_COST = 20
+# Introspection is bounded by the schema, not free: one full ``__schema`` query (types, fields,
+# args, their types three deep) returns about 2,600 objects, and 30 aliases of it held the
+# server 2 s for a cost of 0. Each is charged that bound (``__type``, one type, about 100).
+INTROSPECTION_COST: Mapping[str, int] = {"__schema": 3_000, "__type": 100}
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
 COST_LIMIT_EXCEEDED = Code.COST_LIMIT_EXCEEDED
@@ -218,8 +222,11 @@ class _Walk:
             name = node.name.value
             # a fragment on an input or scalar type is validation's to refuse: nothing to price
             fields = on.fields if isinstance(on, GraphQLObjectType | GraphQLInterfaceType) else {}
+            if name in INTROSPECTION_COST:
+                total += INTROSPECTION_COST[name]
+                continue
             if name.startswith("__") or name not in fields:
-                continue  # introspection is bounded by the schema; unknown names fail validation
+                continue  # __typename is free; unknown names fail validation
             field = fields[name]
             named = get_named_type(field.type)
             if not is_composite_type(named):

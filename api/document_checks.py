@@ -39,6 +39,13 @@ from api.error_codes import Code
 # Far above any real client's operation (the README's examples: under 100), far below what
 # makes the limits and the cost walk slow (5,000 fields: about 30 ms on this machine).
 MAX_EXPANDED_FIELDS = 5_000
+# Spreads within spreads: the depth limit follows each chain recursively, and 250 fragments
+# spreading the next were a RecursionError there (INTERNAL_SERVER_ERROR, HTTP 500).
+MAX_SPREAD_DEPTH = 50
+
+
+class _TooDeep(Exception):
+    pass
 
 
 class _Sizes:
@@ -67,6 +74,8 @@ class _Sizes:
             return self.known[name]
         if name in self.open or name not in self.fragments:
             return 0
+        if len(self.open) >= MAX_SPREAD_DEPTH:
+            raise _TooDeep
         self.open.add(name)
         size = self.known[name] = self.of(self.fragments[name].selection_set)
         self.open.discard(name)
@@ -100,7 +109,15 @@ def refusal(document: DocumentNode) -> GraphQLError | None:
     sizes = _Sizes(fragments)
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     for operation in operations:
-        if sizes.of(operation.selection_set) > MAX_EXPANDED_FIELDS:
+        try:
+            size = sizes.of(operation.selection_set)
+        except _TooDeep:
+            return GraphQLError(
+                f"fragments spread within each other more than {MAX_SPREAD_DEPTH} deep",
+                nodes=[operation],
+                extensions={"code": Code.GRAPHQL_VALIDATION_FAILED.value},
+            )
+        if size > MAX_EXPANDED_FIELDS:
             return GraphQLError(
                 f"the operation expands to more than {MAX_EXPANDED_FIELDS:,} fields "
                 "through its fragments; spread each fragment where it is needed once",

@@ -83,6 +83,16 @@ def with_code(error: GraphQLError) -> GraphQLError:
     if (error.extensions or {}).get("code"):
         return error
     original = error.original_error
+    if isinstance(original, GraphQLError) and original.original_error is None:
+        # graphql-core's own refusal of a value while executing: an explicit null sent for a
+        # variable whose default fed a non-null argument ("Argument 'ids' of non-null type
+        # '[ID!]!' must not be null."). Its message names only the schema: the input's fault.
+        return GraphQLError(
+            error.message,
+            nodes=error.nodes,
+            path=error.path,
+            extensions={"code": Code.BAD_USER_INPUT},
+        )
     if not isinstance(original, DomainError):
         log.error("unexpected %s at %s", type(original or error).__name__, error.path)
         return GraphQLError(

@@ -53,11 +53,37 @@ class Params:
     extensions: dict[str, Any] | None
 
 
+# JSON nested deeper than this is refused as a bad request: every later step that walks the
+# variables recursively (the NUL check, graphql-core's coercion) overflowed Python's stack at a
+# few hundred levels, an INTERNAL_SERVER_ERROR; no real variables nest a tenth as deep.
+MAX_JSON_DEPTH = 64
+
+
+def _not_a_number(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")  # json.loads accepts NaN and Infinity
+
+
+def _depth(value: Any) -> int:
+    """How deep ``value`` nests (iteratively: no recursion on input)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            if level <= MAX_JSON_DEPTH:
+                children = item.values() if isinstance(item, dict) else item
+                stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 def _json(text: str | bytes, what: str) -> Any:
     try:
-        return json.loads(text)
-    except (ValueError, UnicodeDecodeError):
+        value = json.loads(text, parse_constant=_not_a_number)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise Refused(Code.BAD_REQUEST, f"{what} is not JSON") from None
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise Refused(Code.BAD_REQUEST, f"{what} nests deeper than {MAX_JSON_DEPTH} levels")
+    return value
 
 
 def _params(data: Any) -> Params:

@@ -91,3 +91,55 @@ async def test_several_operations_and_no_operation_name_run_none(anon):
     assert body.get("data") is None
     named = await anon.post("/graphql", json={"query": document, "operationName": "A"})
     assert named.json()["data"] == {"__typename": "Query"}
+
+
+async def test_a_long_chain_of_fragments_is_refused_not_a_crash(anon):
+    """250 fragments each spreading the previous one: the depth limit followed the chain
+    recursively and overflowed the stack (HTTP 500 under graphql-response+json)."""
+    chain = " ".join(f"fragment F{n} on Query {{ ...F{n - 1} }}" for n in range(1, 251))
+    document = f"{{ ...F250 }} fragment F0 on Query {{ __typename }} {chain}"
+    response = await anon.post(
+        "/graphql",
+        json={"query": document},
+        headers={"accept": "application/graphql-response+json"},
+    )
+    assert response.status_code == 400
+    assert error_codes(response.json()) == ["GRAPHQL_VALIDATION_FAILED"]
+    assert "more than 50 deep" in response.json()["errors"][0]["message"]
+
+
+async def test_json_nested_too_deep_or_not_a_number_is_a_bad_request(anon):
+    """Nesting past a few hundred levels overflowed the stack wherever variables were walked;
+    NaN is no JSON."""
+    deep = "[" * 350 + "]" * 350
+    for body in (
+        '{"query": "{ __typename }", "variables": {"a": ' + deep + "}}",
+        '{"query": "{ __typename }", "variables": {"a": ' + "[" * 1500 + "]" * 1500 + "}}",
+        '{"query": "{ __typename }", "variables": {"a": NaN}}',
+    ):
+        response = await anon.post(
+            "/graphql", content=body, headers={"content-type": "application/json"}
+        )
+        assert response.status_code == 400, response.text[:200]
+        assert error_codes(response.json()) == ["BAD_REQUEST"]
+    fine = '{"query": "{ __typename }", "variables": {"a": ' + "[" * 60 + "]" * 60 + "}}"
+    json_type = {"content-type": "application/json"}
+    response = await anon.post("/graphql", content=fine, headers=json_type)
+    assert response.json()["data"] == {"__typename": "Query"}
+
+
+async def test_an_explicit_null_over_a_default_for_a_required_argument_is_bad_input(team):
+    body = await gql(
+        team.clients["viewer"], 'query($id: ID = "x") { node(id: $id) { id } }', id=None
+    )
+    assert error_codes(body) == ["BAD_USER_INPUT"], body
+    assert "not to be None" in body["errors"][0]["message"]
+
+
+async def test_introspection_is_charged_what_it_returns(anon):
+    """A full __schema returns about 2,600 objects: thirty of them are over the limit."""
+    one = "__schema { types { name fields { name type { name } } } }"
+    body = await gql(anon, f"{{ {one} }}")
+    assert body["extensions"]["cost"]["requested"] == 3_000 and "errors" not in body
+    many = await gql(anon, "{ " + " ".join(f"a{n}: {one}" for n in range(30)) + " }")
+    assert error_codes(many) == ["COST_LIMIT_EXCEEDED"]
