@@ -201,16 +201,15 @@ class _Walk:
         """What the filters by another object's id given to a field cost
         (``inventoryMovements(productId:)`` looks the product up first): ``LOOKUP_COST`` each,
         once per field, not per object."""
-        given = [
-            argument.name.value
-            for argument in node.arguments or ()
-            if argument.name.value not in ("id", "ids")
-        ]
-        return LOOKUP_COST * sum(
-            1
+        given = (argument.name.value for argument in node.arguments or ())
+        filters = [
+            name
             for name in given
-            if name in field.args and get_nullable_type(field.args[name].type) is GraphQLID
-        )
+            if name not in ("id", "ids")
+            and name in field.args
+            and get_nullable_type(field.args[name].type) is GraphQLID
+        ]
+        return LOOKUP_COST * len(filters)
 
     def cost(
         self, selections: SelectionSetNode | None, parent: GraphQLCompositeType, seen=frozenset()

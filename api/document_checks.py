@@ -84,14 +84,19 @@ class _Sizes:
                 raise _TooWide
         return count
 
-    def of(self, selections: SelectionSetNode | None) -> int:
+    def object(self, selections: SelectionSetNode | None) -> int:
+        """The expanded size of what answers into one object (an operation's root or a field's
+        sub-selection), its width checked once: inline fragments and spreads join it."""
         if selections is None:
             return 0
         self.level(selections)
+        return self.of(selections)
+
+    def of(self, selections: SelectionSetNode) -> int:
         total = 0
         for selection in selections.selections:
             if isinstance(selection, FieldNode):
-                total += 1 + self.of(selection.selection_set)
+                total += 1 + self.object(selection.selection_set)
             elif isinstance(selection, InlineFragmentNode):
                 total += self.of(selection.selection_set)
             elif isinstance(selection, FragmentSpreadNode):
@@ -141,7 +146,7 @@ def refusal(document: DocumentNode) -> GraphQLError | None:
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     for operation in operations:
         try:
-            size = sizes.of(operation.selection_set)
+            size = sizes.object(operation.selection_set)
         except _TooDeep:
             return GraphQLError(
                 f"fragments spread within each other more than {MAX_SPREAD_DEPTH} deep",

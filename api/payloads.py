@@ -49,9 +49,10 @@ def payload(
     def decorate(resolver: Callable[A, Awaitable[Any]]) -> Callable[A, Awaitable[P]]:
         @functools.wraps(resolver)
         async def run(*args: A.args, **kwargs: A.kwargs) -> P:
-            context = getattr(kwargs.get("info"), "context", None)
+            info = kwargs.get("info")
+            context = getattr(info, "context", None)
             if context is not None:  # mutations run one at a time: this one's refusals
-                context.mutation = getattr(kwargs["info"], "field_name", None)
+                context.mutation = getattr(info, "field_name", None)
             try:
                 result = await resolver(*args, **kwargs)
             except DomainError as error:
