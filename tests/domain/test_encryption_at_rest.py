@@ -101,10 +101,24 @@ async def _public_cells() -> list[str]:
 
 def _occurs(value: str, raw: str) -> bool:
     """Whether a personal value is in the raw text. A value of digits only (a postal code) must
-    stand alone: any six digits occur by chance inside timestamps ("04:35:21.560025") and ids."""
+    stand alone: any six digits occur by chance inside timestamps ("04:35:21.560025"), and inside
+    the long tokens the database is full of (hex digests, UUIDs, base64url ciphertexts), some of
+    them in rows since deleted, which no current cell shows. A run of 32 or more token characters
+    around the digits is such a token; a postal code stored in clear next to other text is not."""
     if not value.isdigit():
         return value in raw
-    return re.search(rf"(?<![0-9.:]){value}(?![0-9])", raw) is not None
+    for match in re.finditer(rf"(?<![0-9.:]){value}(?![0-9])", raw):
+        start, end = match.span()
+        while start > 0 and _TOKEN.match(raw[start - 1]):
+            start -= 1
+        while end < len(raw) and _TOKEN.match(raw[end]):
+            end += 1
+        if end - start < 32:
+            return True
+    return False
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]")
 
 
 async def test_demo_personal_values_are_nowhere_in_the_raw_database(backend):
