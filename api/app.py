@@ -28,6 +28,7 @@ from api.persisted_queries import PersistedQueries
 from api.privacy.download import EXPORT_PATH, download_export
 from api.rate_limits import RateLimitMiddleware, RateLimits
 from api.readiness import readyz
+from api.request_ids import RequestIdMiddleware
 from api.security_headers import SecurityHeadersMiddleware
 from api.stats import StatsMiddleware
 from audit.refusals import RefusalLog
@@ -107,9 +108,13 @@ def create_app(
             Route("/readyz", readyz),
             Route(EXPORT_PATH, download_export),
         ],
+        # Outermost first. The request id, the client's address, the security headers and CORS
+        # sit outside the fault handler, so its 500 and 503 answers carry them too (a browser
+        # reads a cross-origin error only with its CORS headers).
         middleware=[
-            Middleware(FaultMiddleware),
+            Middleware(RequestIdMiddleware),
             *_forwarded_headers(settings),
+            Middleware(SecurityHeadersMiddleware),
             Middleware(
                 CORSMiddleware,
                 allow_origins=sorted(settings.allowed_origins),
@@ -118,7 +123,7 @@ def create_app(
                 allow_headers=["content-type", "authorization", "x-requested-with"],
                 max_age=600,
             ),
-            Middleware(SecurityHeadersMiddleware),
+            Middleware(FaultMiddleware),
             Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
             Middleware(ResponseLimitMiddleware, max_bytes=settings.max_response_bytes),
             Middleware(StatsMiddleware, expose=settings.expose_stats),

@@ -8,7 +8,6 @@ carries an ``X-Requested-With`` header, which a cross-site form cannot add.
 
 from __future__ import annotations
 
-import uuid
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
@@ -18,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from api.error_codes import Code
 from api.faults import send_error
 from api.media_types import scope_media_type
+from api.request_ids import request_id_of
 from audit.recorder import Actor
 from audit.refusals import RefusalLog
 from authz.principal import Principal, user_principal
@@ -101,7 +101,7 @@ class PrincipalMiddleware:
             return
         headers = Headers(scope=scope)
         state = scope.setdefault("state", {})
-        request_id = state["request_id"] = uuid.uuid4().hex
+        request_id = request_id_of(scope)
         authorization = headers.get("authorization")
         if authorization is not None:
             scheme, _, value = authorization.partition(" ")

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from api.errors import Unauthenticated
 from api.guard import Guard
 from api.loaders import Loaders, request_loaders
+from api.request_ids import request_id_of
 from audit.models import Outcome
 from audit.recorder import Actor, AuditBuffer
 from audit.refusals import RefusalLog
@@ -162,7 +163,7 @@ def from_scope(
         throttle=throttle,
         principal=state.get("principal", ANONYMOUS),
         session=state.get("session"),
-        request_id=state.get("request_id") or uuid.uuid4().hex,
+        request_id=request_id_of(request.scope),
         refusals=getattr(request.app.state, "refusals", None) if "app" in request.scope else None,
     )
     response.headers["X-Request-Id"] = context.request_id

@@ -9,12 +9,12 @@ address and minute). HEAD is refused: a link checker or mail scanner must not us
 from __future__ import annotations
 
 import logging
-import uuid
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from tortoise.transactions import in_transaction
 
+from api.request_ids import request_id_of
 from audit.recorder import Actor, AuditBuffer
 from domain.privacy.export import redeem
 from domain.privacy.fulfilment import EXPORT_LINK_PATH
@@ -39,7 +39,7 @@ async def download_export(request: Request) -> Response:
         type="anonymous",
         ip=request.client.host if request.client else None,
         user_agent=request.headers.get("user-agent"),
-        request_id=uuid.uuid4().hex,
+        request_id=request_id_of(request.scope),
     )
     rid = actor.request_id or ""
     if request.method != "GET":
