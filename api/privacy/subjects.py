@@ -78,15 +78,25 @@ async def authorize_about(
 async def existing_subjects(
     ctx: RequestContext, named: list[tuple[GrantSubject, str]], *, field: str
 ) -> list[tuple[GrantSubject, int]]:
-    """The people ``named`` (kind and global id), for a caller the policy already let name
-    anyone (e.g. a privacy officer recording a breach): one query per kind. The first malformed
-    id or id no person has is NOT_FOUND at ``field``, a recorded miss."""
-    people = [(kind, subject_key(ctx, kind, global_id, field=field)) for kind, global_id in named]
+    """The people ``named`` (kind and global id) of the list input ``field``, for a caller the
+    policy already let name anyone (e.g. a privacy officer recording a breach): one query per
+    kind. The first malformed id or id no person has is NOT_FOUND at its place in the list
+    (``affected.3.subjectId``), a recorded miss."""
+
+    def at(index: int) -> str:
+        return f"{field}.{index}.subjectId"
+
+    people = [
+        (kind, subject_key(ctx, kind, global_id, field=at(i)))
+        for i, (kind, global_id) in enumerate(named)
+    ]
+    missing: set[tuple[GrantSubject, int]] = set()
     for kind in sorted({kind for kind, _ in people}):
         wanted = {pk for k, pk in people if k is kind}
         found = await SUBJECT_MODELS[kind].filter(id__in=wanted).values_list("id", flat=True)
-        missing = sorted(wanted - set(found))
-        if missing:
-            ctx.audit.note("read", SUBJECT_TYPES[kind], missing[0], outcome=Outcome.DENIED)
-            raise NotFound(SUBJECT_TYPES[kind], field=field)
+        missing |= {(kind, pk) for pk in wanted - set(found)}
+    for index, (kind, pk) in enumerate(people):
+        if (kind, pk) in missing:
+            ctx.audit.note("read", SUBJECT_TYPES[kind], pk, outcome=Outcome.DENIED)
+            raise NotFound(SUBJECT_TYPES[kind], field=at(index))
     return people

@@ -138,7 +138,9 @@ async def test_a_breach_naming_a_malformed_or_missing_person_is_refused_and_reco
             kind = "USER" if wrong != "garbage" else "CUSTOMER"
             given = {**base, "affected": [real, {"subjectKind": kind, "subjectId": wrong}]}
             errors, denied = await _answer(officer, BREACH, "breachIncidentRecord", input=given)
-            assert [(e["code"], e["field"]) for e in errors] == [("NOT_FOUND", "affected")]
+            assert [(e["code"], e["field"]) for e in errors] == [
+                ("NOT_FOUND", "affected.1.subjectId")
+            ]
             assert [(e.action, e.outcome) for e in denied] == [("read", "denied")]
         assert not await AuditEntry.filter(seq__gt=start, action="breach.record").exists()
         made = await gql_data(officer, BREACH, input={**base, "affected": [real]})
