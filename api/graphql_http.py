@@ -263,6 +263,10 @@ class MandiGraphQL(GraphQL):
                     status=405,
                     headers={"Allow": "POST"},
                 ) from None
+            if error.operation_type is OperationType.SUBSCRIPTION:  # the schema has none
+                raise Refused(
+                    Code.GRAPHQL_VALIDATION_FAILED, "this API has no subscriptions", json_status=200
+                ) from None
             reason = error.as_http_error_reason(request.method)
             raise Refused(Code.BAD_REQUEST, reason) from None
         except CannotGetOperationTypeError as error:

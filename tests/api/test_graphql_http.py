@@ -113,6 +113,18 @@ async def test_other_methods_and_media_types_are_refused_as_json(anon):
         assert error_codes(bad.json()) == ["BAD_REQUEST"], content
 
 
+async def test_a_subscription_is_a_validation_error_the_api_has_none(anon):
+    for accept, status in (("application/json", 200), (GQL, 400)):
+        post = await _post(anon, {"query": "subscription { x }"}, Accept=accept)
+        get = await anon.get(
+            "/graphql", params={"query": "subscription { x }"}, headers={"Accept": accept}
+        )
+        for response in (post, get):
+            assert response.status_code == status
+            assert error_codes(response.json()) == ["GRAPHQL_VALIDATION_FAILED"]
+            assert response.json()["errors"][0]["message"] == "this API has no subscriptions"
+
+
 async def test_refusals_before_graphql_follow_the_accept_header(app):
     async with bearer_client(app, "mandi_pt_nonsense") as client:
         response = await client.post(
