@@ -72,8 +72,7 @@ def after_key(given: str, largest: int) -> int:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raw = ""
     prefix, _, pk = raw.partition(":")
-    canonical = pk.isascii() and pk.isdigit() and len(pk) <= 19
-    if prefix != "c" or not (canonical and 0 < int(pk) <= largest):
+    if prefix != "c" or not (ids.canonical_key(pk) and int(pk) <= largest):
         raise ValidationFailed("not a cursor from this API", field="after")
     return int(pk)
 

@@ -33,6 +33,8 @@ async def test_page_size_out_of_bounds_is_a_validation_error(team, first):
         _cursor("c:abc"),
         _cursor("c:-5"),
         _cursor("c: 5"),
+        _cursor("c:05"),  # one spelling per cursor, as for ids
+        _cursor("c:0"),
         _cursor("c:" + "9" * 30),
         _cursor("c:" + str(2**31)),
         _cursor("c:" + "9" * 5000),
