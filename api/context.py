@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.errors import Unauthenticated
-from api.guard import Guard
+from api.guard import Guard, acting_role
 from api.loaders import Loaders, request_loaders
 from api.request_ids import request_id_of
 from audit.models import Outcome
@@ -52,7 +52,10 @@ class RequestContext:
 
     def __post_init__(self) -> None:
         self.guard = Guard(self.principal)
-        self.audit = AuditBuffer(self.actor())
+        self.audit = AuditBuffer(self.actor(), role_of=self._acting_role)
+
+    def _acting_role(self, organization_id: int | None) -> str | None:
+        return acting_role(self.principal, organization_id)
 
     def actor(self) -> Actor:
         """The principal as the audit log names it."""

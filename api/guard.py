@@ -59,9 +59,6 @@ class Guard:
         if entry is not None and entry[0] is obj:
             return entry[1]
         found = describe(obj, model, grants=self.principal.grant_reasons)
-        role = acting_role(self.principal, found.get("organization_id"))
-        if role is not None:
-            found["detail"] = {"role": role}
         self._described[id(obj)] = (obj, found)
         return found
 

@@ -14,7 +14,6 @@ from api.audit import global_ids
 from api.audit.types import AuditEntry
 from api.error_codes import Code
 from api.errors import CodedError
-from api.guard import acting_role
 from api.pagination import Connection, paginate
 from audit import models
 from authz.resources import AuditSearch
@@ -152,14 +151,12 @@ class AuditQueries:
             "data subject)",
             field="filter",
         )
-        role = acting_role(ctx.principal, organization_id)  # type: ignore[arg-type]
         ctx.audit.note(
             "audit.read",
             "AuditEntry",
             fields=asked,
             subject=_searched(conditions),
             organization_id=organization_id,
-            detail={"role": role} if role else None,
         )
         if allows(ctx, "read_every_match", search):
             query = models.AuditEntry.filter(*where, **conditions)

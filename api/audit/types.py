@@ -109,12 +109,13 @@ _ROLES = {"user": "seller", "token": "partner", "system": "system"}
 
 
 def _role(entry: Any) -> str:
-    """In which role the actor acted: recorded with the entry for Mandi's own people (detail
-    role); a grant's justification means support; else the kind of actor."""
+    """In which role the actor acted: recorded with every entry of Mandi's own people (detail
+    role); a read with a justification (an access grant's) but no role is support's, from before
+    roles were recorded; else the kind of actor."""
     recorded = (entry.detail or {}).get("role") if isinstance(entry.detail, dict) else None
     if recorded:
         return "support" if recorded == "support" else "Mandi staff"
-    if entry.justification is not None and entry.actor_type == "user":
+    if entry.justification is not None and entry.actor_type == "user" and entry.action == "read":
         return "support"
     return _ROLES.get(entry.actor_type, "anonymous")
 

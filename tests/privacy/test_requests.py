@@ -191,6 +191,19 @@ async def test_an_officer_extends_once_within_the_limit_and_denies_with_reasons(
     assert {"privacy_request.take", "privacy_request.extend", "privacy_request.deny"} <= set(
         actions
     )
+    # the person sees who handled the request in which role: Mandi staff, not support (the
+    # extension's reason is a justification, but no access grant's)
+    log = await gql_data(client, "{ viewer { dataAccessLog { nodes { action actorRole } } } }")
+    roles = {
+        e["action"]: e["actorRole"]
+        for e in log["viewer"]["dataAccessLog"]["nodes"]
+        if e["action"].startswith("privacy_request.")
+    }
+    assert roles == {
+        "privacy_request.take": "Mandi staff",
+        "privacy_request.extend": "Mandi staff",
+        "privacy_request.deny": "Mandi staff",
+    }
     await client.aclose()
     await officer.aclose()
 
