@@ -41,6 +41,7 @@ AUTH_FIELDS = frozenset(
         "userSignUpConfirm",
         "passwordResetRequest",
         "passwordResetComplete",
+        "emailChangeConfirm",  # a token from a mail, as the reset's
         "passwordChange",
         "mfaEnrollConfirm",
         "mfaDisable",

@@ -37,6 +37,7 @@ SOLE_ROOT_FIELDS = frozenset(
         "passwordChange",
         "passwordResetRequest",
         "passwordResetComplete",
+        "emailChangeConfirm",
     }
 )
 

@@ -26,6 +26,7 @@ from tortoise.models import Model
 from audit.models import AuditCheckpoint, AuditEntry
 from authz.principal import Principal
 from domain.accounts.auth_models import (
+    EmailChange,
     EmailOutbox,
     LoginChallenge,
     LoginEvent,
@@ -159,6 +160,7 @@ INPUTS: Mapping[type, Inputs] = {
     PasswordReset: Inputs(user_id=("user_id", int, self_id)),
     SignUpConfirmation: Inputs(user_id=("user_id", int, self_id)),
     EmailOutbox: Inputs(user_id=("user_id", int, self_id)),
+    EmailChange: Inputs(user_id=("user_id", int, self_id)),
     PartnerToken: Inputs(organization_id=_ORG, created_by_id=("created_by_id", int, self_id)),
     Product: Inputs(organization_id=_ORG),
     Warehouse: Inputs(organization_id=_ORG),

@@ -64,6 +64,7 @@ DESCRIPTIONS: dict[str, str] = {
     ),
     "Mutation.passwordResetRequest(email)": "The account's email address.",
     "Mutation.passwordResetComplete(token)": "The token from the emailed link.",
+    "Mutation.emailChangeConfirm(token)": "The token from the link mailed to the new address.",
     "Mutation.passwordResetComplete(newPassword)": (
         "The new password: 10 to 256 characters, not a common one."
     ),

@@ -1,8 +1,9 @@
 # Organizations, users, memberships, platform roles, sessions and sign-in records.
 #
-# Not granted to anyone, so denied: LoginChallenge, PasswordReset, SignUpConfirmation and
-# EmailOutbox (internal to sign-in, sign-up and mail delivery), and every credential field (password_hash, mfa_secret_encrypted,
-# token_hash, code_hash, body_encrypted).
+# Not granted to anyone, so denied: LoginChallenge, PasswordReset, SignUpConfirmation,
+# EmailChange and EmailOutbox (internal to sign-in, sign-up, address changes and mail delivery),
+# and every credential field (password_hash, mfa_secret_encrypted, token_hash, code_hash,
+# body_encrypted).
 
 # Creating an organization (its creator becomes its owner) is for people, never partner tokens:
 # no scope covers it.

@@ -110,6 +110,31 @@ class SignUpConfirmation(Model):
         table = "sign_up_confirmation"
 
 
+# A new email address waiting for its confirmation: it replaces the account's address only when
+# the link mailed to it is used (domain/accounts/email_change.py).
+class EmailChange(Model):
+    id = fields.BigIntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "mandi.User", related_name=False, on_delete=fields.CASCADE
+    )
+    user_id: int
+    new_email = SealedField()
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+    row_uid = RowUidField(null=True)
+
+    personal_data = PersonalData(
+        subject=_BY_USER,
+        fields={"new_email": Category.CONTACT_EMAIL, "token_hash": Category.CREDENTIALS},
+        unsealed={"token_hash": _HASH},
+    )
+
+    class Meta:
+        table = "email_change"
+
+
 # Mail waiting for a sender to deliver it. The body may carry a reset link, so it is encrypted.
 class EmailOutbox(Model):
     id = fields.BigIntField(primary_key=True)

@@ -58,12 +58,17 @@ async def apply(
         await obj.save(update_fields=list(changes))
     except IntegrityError:
         raise Conflict("that email address is taken", field="email") from None
+    await close_request(obj, list(changes), actor_id=actor_id)
+    return sorted(changes)
+
+
+async def close_request(obj: User | Customer, changed: list[str], *, actor_id: int | None) -> None:
+    """Complete the person's open correction request, if any, naming the fields ``changed``."""
     kind = GrantSubject.USER if isinstance(obj, User) else GrantSubject.CUSTOMER
     request = await find_open(
         kind=RequestType.CORRECTION, subject_kind=kind, subject_id=obj.id, purpose=None
     )
     if request is not None:
         await complete(
-            request=request, actor_id=actor_id, note="corrected: " + ", ".join(sorted(changes))
+            request=request, actor_id=actor_id, note="corrected: " + ", ".join(sorted(changed))
         )
-    return sorted(changes)

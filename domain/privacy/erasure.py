@@ -44,6 +44,7 @@ TREATMENT: Mapping[str, str] = {
     "LoginChallenge": DELETE,
     "PasswordReset": DELETE,
     "SignUpConfirmation": DELETE,
+    "EmailChange": DELETE,
     "RecoveryCode": DELETE,
     "EmailOutbox": DELETE,
     "Ticket": ANONYMIZE,  # the seller's support history keeps its shape

@@ -14,6 +14,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from domain.accounts.auth_models import (
+    EmailChange,
     LoginChallenge,
     LoginEvent,
     PasswordReset,
@@ -50,7 +51,8 @@ async def _sessions(at: datetime) -> int:
 
 async def _one_time_tokens(at: datetime) -> int:
     challenges = await LoginChallenge.filter(expires_at__lt=at).delete()
-    return challenges + await PasswordReset.filter(expires_at__lt=at).delete()
+    changes = await EmailChange.filter(expires_at__lt=at).delete()
+    return challenges + changes + await PasswordReset.filter(expires_at__lt=at).delete()
 
 
 async def _unconfirmed_sign_ups(at: datetime) -> int:

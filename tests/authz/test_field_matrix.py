@@ -12,7 +12,7 @@ import pytest
 from audit.models import AuditEntry
 from authz.decisions import Decisions
 from domain import db
-from domain.accounts.auth_models import EmailOutbox, LoginEvent
+from domain.accounts.auth_models import EmailChange, EmailOutbox, LoginEvent
 from domain.accounts.models import WebSession
 from domain.marketplaces.sync_models import Shipment
 from domain.personal import Category, declaration
@@ -60,6 +60,7 @@ message             A   A   A   A   A    -   A   -   -    -   -   -    -   A
 audit_entry         -   -   -   -   -    A   -   A   O    -   -   -    -   -
 org_audit_entry     O   -   -   -   -    A   -   A   O    -   -   -    -   -
 own_outbox          -   -   -   -   -    -   -   -   -    -   -   -    -   -
+own_email_change    -   -   -   -   -    -   -   -   -    -   -   -    -   -
 shipment            A   A   A   A   O    -   -   -   -    O   A   A    -   -
 own_export          -   -   -   -   -    -   -   -   -    -   -   -    -   -
 own_notice          O   O   O   O   O    O   O   O   O    -   -   -    -   -
@@ -117,6 +118,7 @@ async def situations(demo, persona: str) -> dict[str, object]:
             organization_id=demo.objects["organization"].id,
         ),
         "own_outbox": EmailOutbox(user_id=me.id, to_address=me.email, template="reset"),
+        "own_email_change": EmailChange(user_id=me.id, new_email="new@example.test"),
         "shipment": Shipment(
             organization_id=demo.objects["organization"].id,
             customer_id=demo.objects["customer"].id,

@@ -26,6 +26,7 @@ def test_every_resource_has_a_block_in_the_policy():
         "LoginChallenge",
         "PasswordReset",
         "SignUpConfirmation",
+        "EmailChange",
         "EmailOutbox",
     }  # accounts.polar says why
     assert {model.__name__ for model in INPUTS} - blocks == denied_to_all

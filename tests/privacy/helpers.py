@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from domain import db
 from domain.accounts.auth_models import (
+    EmailChange,
     EmailOutbox,
     LoginChallenge,
     LoginEvent,
@@ -67,6 +68,12 @@ async def seed_user_everywhere(user, organization_id: int) -> None:
     await LoginChallenge.create(user_id=user.id, token_hash=f"c{user.id:063d}", expires_at=soon)
     await PasswordReset.create(user_id=user.id, token_hash=f"r{user.id:063d}", expires_at=soon)
     await SignUpConfirmation.create(user_id=user.id, token_hash=f"s{user.id:063d}", expires_at=soon)
+    await EmailChange.create(
+        user_id=user.id,
+        new_email="moving@example.test",
+        token_hash=f"e{user.id:063d}",
+        expires_at=soon,
+    )
     await EmailOutbox.create(
         user_id=user.id, to_address=user.email, template="password_reset", body_encrypted="x"
     )
