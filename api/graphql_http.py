@@ -7,7 +7,8 @@
   (``api.media_types``). A request that never ran (it does not parse or validate, its variables do
   not coerce, it names no single operation, it is over a limit) answers 400 under that type, with
   no ``data``; under ``application/json`` it answers 200 with ``"data": null``, as before.
-- A malformed request (not JSON, a parameter of the wrong type, no query) is 400 under both.
+- A malformed request (not JSON, NaN or a number beyond a double in it, a parameter of the
+  wrong type, no query) is 400 under both.
 - A JSON array (a batch) is refused: 400 ``BATCHING_NOT_SUPPORTED``. Cost limits, rate limits,
   idempotency keys and the audit flush all count one operation per request; a batch would
   multiply each by its length.
@@ -32,6 +33,7 @@ from strawberry.types.graphql import OperationType
 
 from api.context import RequestContext, from_scope
 from api.error_codes import Code, Phase, Refused
+from api.json_numbers import NumberOutOfRange, read_float
 from api.media_types import GRAPHQL_RESPONSE_JSON, JSON, error_document, negotiate
 from api.persisted_queries import PersistedQueries
 from api.schema import schema
@@ -78,7 +80,9 @@ def _depth(value: Any) -> int:
 
 def _json(text: str | bytes, what: str) -> Any:
     try:
-        value = json.loads(text, parse_constant=_not_a_number)
+        value = json.loads(text, parse_constant=_not_a_number, parse_float=read_float)
+    except NumberOutOfRange:
+        raise Refused(Code.BAD_REQUEST, f"{what} holds a number beyond 1.8e308") from None
     except (ValueError, UnicodeDecodeError, RecursionError):
         raise Refused(Code.BAD_REQUEST, f"{what} is not JSON") from None
     if _depth(value) > MAX_JSON_DEPTH:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import traceback
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from api.catalog.mutations import CatalogMutations
 from api.catalog.queries import CatalogQueries
 from api.cost import CostLimit
 from api.datetime_scalar import DATETIME
+from api.decimal_scalar import DECIMAL
 from api.describe import describe
 from api.descriptions import CATALOGUE
 from api.document_cache import SmallDocumentParserCache, SmallDocumentValidationCache
@@ -173,7 +175,7 @@ def build_schema() -> MandiSchema:
         query=Query,
         mutation=Mutation,
         execution_context_class=GuardedExecutor,
-        scalar_overrides={datetime: DATETIME},
+        scalar_overrides={datetime: DATETIME, Decimal: DECIMAL},
         extensions=[
             ErrorPhases,
             IntrospectionSwitch,

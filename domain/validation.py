@@ -131,24 +131,41 @@ def hsn_code(value: str, *, field: str = "hsnCode") -> str:
     return value
 
 
-def gst_rate(value: Decimal, *, field: str = "gstRate") -> Decimal:
-    # A signalling NaN cannot even be hashed for the set look-up.
-    if not value.is_finite() or value not in GST_RATES:
+def decimal_text(text: str) -> Decimal:
+    """The decimal ``text`` spells in ASCII; ``InvalidOperation`` (a ``ValueError``) otherwise.
+    Python's ``Decimal`` also reads any Unicode digit ("١٢" is 12) and underscores ("1_0" is
+    10). The words NaN and Infinity pass as what they are, for ``number`` to refuse by name."""
+    if not text.isascii() or "_" in text:
+        raise InvalidOperation(f"not an ASCII decimal: {text!r}")
+    return Decimal(text)
+
+
+def number(value: Decimal | str, *, field: str) -> Decimal:
+    """A finite decimal, negative zero made zero (it would be stored and shown as "-0.00")."""
+    try:
+        amount = decimal_text(value) if isinstance(value, str) else Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationFailed("not a number", field=field) from None
+    if not amount.is_finite():  # NaN, sNaN, Infinity: Decimals, but no numbers
+        raise ValidationFailed("not a number", field=field)
+    return amount.copy_abs() if amount.is_zero() else amount
+
+
+def gst_rate(value: Decimal | str, *, field: str = "gstRate") -> Decimal:
+    rate = number(value, field=field)
+    if rate not in GST_RATES:
         rates = ", ".join(str(r) for r in sorted(GST_RATES))
         raise ValidationFailed(f"GST rate must be one of {rates}", field=field)
-    return value
+    return rate.quantize(Decimal("0.01"))
 
 
 def money(value: Decimal | str, *, field: str, allow_zero: bool = True) -> Decimal:
-    try:
-        amount = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        raise ValidationFailed("not a number", field=field) from None
-    if not amount.is_finite() or amount.as_tuple().exponent < -2:  # type: ignore[operator]
+    amount = number(value, field=field)
+    if amount.as_tuple().exponent < -2:  # type: ignore[operator]  # an int once finite
         raise ValidationFailed("must have at most two decimal places", field=field)
     if amount < 0 or (amount == 0 and not allow_zero) or amount > MAX_MONEY:
         raise ValidationFailed(f"must be between 0 and {MAX_MONEY}", field=field)
-    return abs(amount).quantize(Decimal("0.01"))  # abs: "-0" would stay "-0.00" on SQLite
+    return amount.quantize(Decimal("0.01"))
 
 
 def quantity(value: int, *, field: str = "quantity", low: int = 1, high: int = 100_000) -> int:

@@ -119,18 +119,27 @@ async def test_a_long_chain_of_fragments_is_refused_not_a_crash(anon):
 
 async def test_json_nested_too_deep_or_not_a_number_is_a_bad_request(anon):
     """Nesting past a few hundred levels overflowed the stack wherever variables were walked;
-    NaN is no JSON."""
+    NaN is no JSON; 1e999 is, but Python's json read it as infinity, past the NaN check."""
     deep = "[" * 350 + "]" * 350
     for body in (
         '{"query": "{ __typename }", "variables": {"a": ' + deep + "}}",
         '{"query": "{ __typename }", "variables": {"a": ' + "[" * 1500 + "]" * 1500 + "}}",
         '{"query": "{ __typename }", "variables": {"a": NaN}}',
+        '{"query": "{ __typename }", "variables": {"a": 1e999}}',
+        '{"query": "{ __typename }", "variables": {"a": [-1.5E+400]}}',
+        '{"query": "{ __typename }", "extensions": {"a": 1e309}}',
     ):
         response = await anon.post(
             "/graphql", content=body, headers={"content-type": "application/json"}
         )
         assert response.status_code == 400, response.text[:200]
         assert error_codes(response.json()) == ["BAD_REQUEST"]
+    over_get = await anon.get(
+        "/graphql", params={"query": "{ __typename }", "variables": '{"a": 1e999}'}
+    )
+    assert over_get.status_code == 400, over_get.text[:200]
+    assert error_codes(over_get.json()) == ["BAD_REQUEST"]
+    assert "beyond 1.8e308" in over_get.json()["errors"][0]["message"]
     fine = '{"query": "{ __typename }", "variables": {"a": ' + "[" * 60 + "]" * 60 + "}}"
     json_type = {"content-type": "application/json"}
     response = await anon.post("/graphql", content=fine, headers=json_type)
