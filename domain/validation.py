@@ -21,6 +21,9 @@ _USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
 _LOCALE_RE = re.compile(r"^[a-z]{2,3}(-[A-Z]{2})?$")
 GST_RATES = frozenset(Decimal(r) for r in ("0", "0.25", "3", "5", "12", "18", "28"))
 MAX_MONEY = Decimal("99999999.99")
+# The earliest time an order or a breach may be dated: earlier is a typo or a client's zero value
+# (0001-01-01), and the deadlines counted from it would be off by centuries.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def gstin_check_char(first14: str) -> str:

@@ -26,7 +26,6 @@ from domain.orders.models import (
 )
 
 MAX_LINES = 100
-EARLIEST_ORDER = datetime(2000, 1, 1, tzinfo=UTC)
 ADDRESS_PARTS = ("line1", "line2", "city", "state", "postal_code", "country")
 
 
@@ -161,9 +160,7 @@ def _placed_at(value: datetime | None) -> datetime:
     if value is None:
         return datetime.now(UTC)
     # Marketplaces' clocks and time zones differ: allow a day ahead, refuse the absurd.
-    return v.moment(
-        value, field="placedAt", earliest=EARLIEST_ORDER, latest_ahead=timedelta(days=1)
-    )
+    return v.moment(value, field="placedAt", earliest=v.EARLIEST, latest_ahead=timedelta(days=1))
 
 
 def _same_buyer(organization_id: int, email: str) -> Any:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from audit.models import AuditEntry
 from domain.accounts.models import PlatformRole
+from domain.privacy.breach import BreachIncident
 from domain.privacy.models import PrivacyNotice
 from tests.support import gid, gql_data, make_platform_user, make_user
 
@@ -62,3 +63,33 @@ async def test_an_officer_records_a_breach_and_tells_the_people_affected_once(ap
     assert {"breach.record", "breach.notify_people", "breach.authority_notified"} <= set(actions)
     await officer.aclose()
     await reviewer.aclose()
+
+
+async def test_a_detection_time_before_2000_or_ahead_of_the_clock_is_refused(app):
+    """0001-01-01 (a client's zero value) was recorded and answered about -17.7 million hours
+    left; the bound is orderImport's placedAt's, with a few minutes for a fast clock."""
+    _, officer = await make_platform_user(app, PlatformRole.PRIVACY_OFFICER)
+    input_ = {
+        "nature": "a laptop holding an export was stolen",
+        "categories": ["contact.email"],
+        "approximatePeople": 1,
+        "likelyConsequences": "phishing mails to the people in the export",
+        "measures": "remote wipe, passwords reset",
+    }
+    now = datetime.now(UTC)
+    before = await BreachIncident.all().count()
+    for at in (
+        "0001-01-01T00:00:00Z",
+        "1999-12-31T23:59:59Z",
+        "2000-01-01T04:00:00+05:30",  # 1999-12-31T22:30Z
+        (now + timedelta(hours=1)).isoformat(),
+    ):
+        refused = await gql_data(officer, RECORD, input={**input_, "detectedAt": at})
+        assert refused["breachIncidentRecord"]["errors"] == [
+            {"code": "VALIDATION", "field": "detectedAt"}
+        ], at
+    assert await BreachIncident.all().count() == before
+    for at in ("2000-01-01T00:00:00Z", (now + timedelta(minutes=1)).isoformat()):
+        made = await gql_data(officer, RECORD, input={**input_, "detectedAt": at})
+        assert made["breachIncidentRecord"]["errors"] == [], at
+    await officer.aclose()
