@@ -7,7 +7,8 @@ payload errors), the key is recorded in the audit log in the same transaction
 with the same key from the same caller within a day is not run: it answers ``ALREADY_APPLIED``
 naming the request that applied it (read the result back), or ``IDEMPOTENCY_KEY_REUSED`` when the
 key came with another operation. Concurrent requests with one key are serialised (PostgreSQL: an
-advisory lock on the key; SQLite: one writer at a time), so at most one applies.
+advisory lock on the key; SQLite: one writer at a time), so at most one applies. A malformed
+key, or more than one ``Idempotency-Key`` header, is ``BAD_USER_INPUT`` and nothing runs.
 """
 
 from __future__ import annotations
@@ -51,9 +52,16 @@ def _digest(context: ExecutionContext) -> str:
 def requested(context: ExecutionContext) -> Claim | GraphQLError | None:
     """The request's key (None when it sent none or is anonymous), or why it is refused."""
     ctx = context.context
-    key = ctx.request.headers.get(HEADER)
-    if key is None or not ctx.principal.is_authenticated:
+    keys = ctx.request.headers.getlist(HEADER)
+    if not keys or not ctx.principal.is_authenticated:
         return None
+    # Two keys are one list as HTTP reads them ("a, b"): no key says which one to apply once.
+    if len(keys) > 1:
+        return GraphQLError(
+            "send one Idempotency-Key, not several",
+            extensions={"code": Code.BAD_USER_INPUT},
+        )
+    [key] = keys
     if not _KEY.match(key):
         return GraphQLError(
             "Idempotency-Key must be 8 to 64 letters, digits or . _ : -",

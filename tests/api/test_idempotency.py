@@ -90,3 +90,21 @@ async def test_a_malformed_key_is_refused_before_anything_runs(team):
     response = await _open(team.clients["manager"], "no spaces allowed", _ticket(team, subject))
     assert error_codes(response.json()) == ["BAD_USER_INPUT"]
     assert not await tickets_titled(subject)
+
+
+async def test_two_keys_are_refused_before_anything_runs(team):
+    """A request with two Idempotency-Key headers ran under the first; which one a retry would
+    send is anyone's guess, so no key says what to apply once."""
+    client, subject = team.clients["manager"], unique("Two keys ")
+    first, second = unique("key-"), unique("key-")
+    for keys in ((first, second), (first, first)):
+        response = await client.post(
+            "/graphql",
+            json={"query": TICKET_OPEN, "variables": _ticket(team, subject)},
+            headers=[("Idempotency-Key", key) for key in keys],
+        )
+        assert error_codes(response.json()) == ["BAD_USER_INPUT"], response.text
+        assert "one Idempotency-Key" in response.json()["errors"][0]["message"]
+    assert not await tickets_titled(subject)
+    applied = await _open(client, first, _ticket(team, subject))  # neither key was recorded
+    assert applied.json()["data"]["ticketOpen"]["errors"] == []
