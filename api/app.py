@@ -1,4 +1,5 @@
-"""The Starlette application: /graphql, /healthz, /readyz, /privacy/exports/{token}."""
+"""The Starlette application: /graphql, /healthz, /readyz, /privacy/exports/{token}; any other
+path is a JSON 404, a method a route does not take a JSON 405 (``api.http_errors``)."""
 
 from __future__ import annotations
 
@@ -21,11 +22,12 @@ from api.auth import PrincipalMiddleware
 from api.error_reports import init_error_reports
 from api.faults import FaultMiddleware
 from api.graphql_http import MandiGraphQL
+from api.http_errors import EXCEPTION_HANDLERS
 from api.http_limits import BodyLimitMiddleware, ResponseLimitMiddleware
 from api.jobs import in_process
 from api.key_scope import KeyScopeMiddleware
 from api.persisted_queries import PersistedQueries
-from api.privacy.download import EXPORT_PATH, download_export
+from api.privacy.download import EXPORT_PATH, ExportDownload
 from api.rate_limits import RateLimitMiddleware, RateLimits
 from api.readiness import readyz
 from api.request_ids import RequestIdMiddleware
@@ -106,8 +108,9 @@ def create_app(
             Route("/graphql", graphql),  # every method: the view answers 405 itself
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Route(EXPORT_PATH, download_export),
+            Route(EXPORT_PATH, ExportDownload()),  # every method: GET only, refused there
         ],
+        exception_handlers=EXCEPTION_HANDLERS,  # routing's own 404 and 405, as JSON
         # Outermost first. The request id, the client's address, the security headers and CORS
         # sit outside the fault handler, so its 500 and 503 answers carry them too (a browser
         # reads a cross-origin error only with its CORS headers).

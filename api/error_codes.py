@@ -62,6 +62,8 @@ class Code(StrEnum):
     OUTCOME_UNKNOWN = ("OUTCOME_UNKNOWN", Phase.EXECUTE)
     INTERNAL_SERVER_ERROR = ("INTERNAL_SERVER_ERROR", Phase.EXECUTE)
     # domain (a resolver's refusal; domain errors' own codes are api.errors.ErrorCode)
+    # also, outside GraphQL, a path no route serves and a dead export link (HTTP 404): one code
+    # for "nothing there", whoever looked
     NOT_FOUND = ("NOT_FOUND", Phase.DOMAIN)
     FORBIDDEN = ("FORBIDDEN", Phase.DOMAIN)
 

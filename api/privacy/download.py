@@ -4,6 +4,8 @@ The link is the credential (only its SHA-256 is stored); it works once and for s
 download is an audit entry, committed with the file's removal before any byte is sent. A link
 that leads nowhere (used, expired, erased, guessed) is a refusal at the door (summarised per
 address and minute). HEAD is refused: a link checker or mail scanner must not use up the link.
+The route takes every method (``ExportDownload``), so every refusal of one, HEAD's and POST's
+alike, is this module's 405 with ``Allow: GET`` (Starlette's own would also name HEAD).
 """
 
 from __future__ import annotations
@@ -11,9 +13,12 @@ from __future__ import annotations
 import logging
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 from tortoise.transactions import in_transaction
 
+from api.error_codes import Code
+from api.http_errors import error_response
 from api.request_ids import request_id_of
 from audit.recorder import Actor, AuditBuffer
 from domain.privacy.export import redeem
@@ -24,16 +29,6 @@ log = logging.getLogger("mandi.privacy")
 EXPORT_PATH = EXPORT_LINK_PATH
 
 
-def _error(
-    status: int, code: str, message: str, request_id: str, headers: dict[str, str] | None = None
-) -> Response:
-    return JSONResponse(
-        {"errors": [{"message": message, "extensions": {"code": code, "requestId": request_id}}]},
-        status,
-        headers={"X-Request-Id": request_id, **(headers or {})},
-    )
-
-
 async def download_export(request: Request) -> Response:
     actor = Actor(
         type="anonymous",
@@ -42,8 +37,10 @@ async def download_export(request: Request) -> Response:
         request_id=request_id_of(request.scope),
     )
     rid = actor.request_id or ""
+    scope = request.scope
     if request.method != "GET":
-        return _error(405, "METHOD_NOT_ALLOWED", "fetch the export with GET", rid, {"Allow": "GET"})
+        message = "fetch the export with GET"
+        return error_response(scope, 405, Code.METHOD_NOT_ALLOWED, message, {"Allow": "GET"})
     try:
         async with in_transaction():
             found = await redeem(str(request.path_params["token"]))
@@ -62,12 +59,12 @@ async def download_export(request: Request) -> Response:
                 await buffer.flush()
     except Exception as error:  # the link stays usable: nothing was committed
         log.error("export download failed: %s", type(error).__name__)
-        return _error(
-            503, "AUDIT_UNAVAILABLE", "the download could not be recorded; try again", rid
-        )
+        message = "the download could not be recorded; try again"
+        return error_response(scope, 503, Code.AUDIT_UNAVAILABLE, message)
     if found is None:
         await request.app.state.refusals.refused(actor, "privacy_export.rejected", "ExportFile")
-        return _error(404, "NOT_FOUND", "no export behind this link (used or expired)", rid)
+        message = "no export behind this link (used or expired)"
+        return error_response(scope, 404, Code.NOT_FOUND, message)
     return Response(
         package(document),
         media_type="application/zip",
@@ -77,3 +74,11 @@ async def download_export(request: Request) -> Response:
             "X-Request-Id": rid,
         },
     )
+
+
+class ExportDownload:
+    """The export route's app, for every method: ``download_export`` answers each."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = await download_export(Request(scope, receive))
+        await response(scope, receive, send)

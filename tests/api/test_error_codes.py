@@ -63,10 +63,14 @@ def _string(node: ast.AST) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
+# where each error builder of ``api/`` takes its code, by position
+CODE_ARGUMENT = {"send_error": 2, "_reject": 4, "CodedError": 1, "error_response": 2}
+
+
 def _bare_codes(tree: ast.AST) -> list[tuple[int, str]]:
     """String literals given as an error code: ``{"code": "X"}``, ``code="X"``, and the code
-    argument of ``send_error`` / ``_reject`` / ``CodedError``. (A domain error class's ``code``
-    attribute is checked by value, below.)"""
+    argument of ``send_error`` / ``_reject`` / ``CodedError`` / ``error_response``. (A domain
+    error class's ``code`` attribute is checked by value, below.)"""
     found: list[tuple[int, str]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Dict):
@@ -78,7 +82,7 @@ def _bare_codes(tree: ast.AST) -> list[tuple[int, str]]:
             for keyword in node.keywords:
                 if keyword.arg == "code" and _string(keyword.value) is not None:
                     found.append((node.lineno, _string(keyword.value) or ""))
-            position = {"send_error": 2, "_reject": 4, "CodedError": 1}.get(name)
+            position = CODE_ARGUMENT.get(name)
             arguments = node.args[position : position + 1] if position is not None else []
             found += [(node.lineno, text) for a in arguments if (text := _string(a)) is not None]
     return found
