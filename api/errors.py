@@ -1,4 +1,5 @@
-"""Error codes: typed mutation errors and ``extensions.code`` on every GraphQL error."""
+"""Error codes: typed mutation errors, and ``extensions.code`` and ``extensions.requestId`` on
+every GraphQL error."""
 
 from __future__ import annotations
 
@@ -109,4 +110,21 @@ def with_code(error: GraphQLError) -> GraphQLError:
         path=error.path,
         original_error=original,
         extensions={"code": ErrorCode(original.code).value},
+    )
+
+
+def with_request_id(error: GraphQLError, request_id: str | None) -> GraphQLError:
+    """A copy of ``error`` naming the request in ``extensions.requestId`` (the ``X-Request-Id``
+    of the answer). A copy, never the error itself: the validation cache hands the same error
+    objects to every request that sends the same document."""
+    if not request_id:
+        return error
+    return GraphQLError(
+        error.message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=error.original_error,
+        extensions={**(error.extensions or {}), "requestId": request_id},
     )

@@ -36,6 +36,7 @@ from api.error_codes import Code, Phase, Refused
 from api.json_numbers import NumberOutOfRange, read_float
 from api.media_types import GRAPHQL_RESPONSE_JSON, JSON, error_document, negotiate
 from api.persisted_queries import PersistedQueries
+from api.request_ids import request_id_of
 from api.schema import schema
 from domain.accounts.throttle import LoginThrottle
 from domain.settings import Settings
@@ -207,11 +208,12 @@ class MandiGraphQL(GraphQL):
         try:
             response = await self.answer(request, media_type)
         except Refused as refused:
-            response = self.refusal(refused, media_type)
+            response = self.refusal(refused, media_type, request_id_of(scope))
         await response(scope, receive, send)
 
-    def refusal(self, refused: Refused, media_type: str) -> Response:
-        error = {"message": refused.message, "extensions": {"code": refused.code}}
+    def refusal(self, refused: Refused, media_type: str, request_id: str) -> Response:
+        extensions = {"code": refused.code, "requestId": request_id}
+        error = {"message": refused.message, "extensions": extensions}
         status = refused.json_status if media_type == JSON else refused.status
         return Response(
             error_document(media_type, [error]),

@@ -8,14 +8,8 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.error_codes import Code
-from api.media_types import JSON, error_document, scope_media_type
-
-
-def error_body(
-    code: Code, message: str, media_type: str = JSON, ran: bool = False, **extensions: object
-) -> bytes:
-    error = {"message": message, "extensions": {"code": code, **extensions}}
-    return error_document(media_type, [error], ran)
+from api.media_types import error_document, scope_media_type
+from api.request_ids import request_id_of
 
 
 async def send_error(
@@ -23,11 +17,15 @@ async def send_error(
     status: int,
     code: Code,
     message: str,
+    *,
+    scope: Scope,
     headers: list[tuple[bytes, bytes]] | None = None,
-    media_type: str = JSON,
     ran: bool = False,
 ) -> None:
-    body = error_body(code, message, media_type, ran)
+    """One coded error in the media type the request accepts, naming the request."""
+    media_type = scope_media_type(scope)
+    extensions = {"code": code, "requestId": request_id_of(scope)}
+    body = error_document(media_type, [{"message": message, "extensions": extensions}], ran)
     await send(
         {
             "type": "http.response.start",
@@ -56,15 +54,14 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         limit = self.max_bytes
-        media_type = scope_media_type(scope)
         too_large = f"request body over {limit} bytes"
         if len(scope.get("query_string", b"")) > self.max_query_string:
             message = f"query string over {self.max_query_string} bytes: POST the document"
-            await send_error(send, 414, Code.REQUEST_TOO_LARGE, message, media_type=media_type)
+            await send_error(send, 414, Code.REQUEST_TOO_LARGE, message, scope=scope)
             return
         declared = Headers(scope=scope).get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await send_error(send, 413, Code.REQUEST_TOO_LARGE, too_large, media_type=media_type)
+            await send_error(send, 413, Code.REQUEST_TOO_LARGE, too_large, scope=scope)
             return
         chunks: list[bytes] = []
         size = 0
@@ -75,9 +72,7 @@ class BodyLimitMiddleware:
             chunk = received.get("body", b"")
             size += len(chunk)
             if size > limit:
-                await send_error(
-                    send, 413, Code.REQUEST_TOO_LARGE, too_large, media_type=media_type
-                )
+                await send_error(send, 413, Code.REQUEST_TOO_LARGE, too_large, scope=scope)
                 return
             chunks.append(chunk)
             if not received.get("more_body", False):
@@ -131,16 +126,9 @@ class ResponseLimitMiddleware:
                     f"the answer is over {limit} bytes; ask less (a mutation was applied all the "
                     "same: read what it changed with a smaller query)"
                 )
-                media_type = scope_media_type(scope)
                 kept = [(k, v) for k, v in (start or {}).get("headers", ()) if k == b"x-request-id"]
                 await send_error(
-                    send,
-                    200,
-                    Code.RESPONSE_TOO_LARGE,
-                    text,
-                    headers=kept,
-                    media_type=media_type,
-                    ran=True,
+                    send, 200, Code.RESPONSE_TOO_LARGE, text, scope=scope, headers=kept, ran=True
                 )
                 return
             parts.append(chunk)

@@ -25,7 +25,6 @@ from strawberry.extensions import SchemaExtension
 
 from api.error_codes import Code
 from api.http_limits import send_error
-from api.media_types import scope_media_type
 from api.sole_root_field import operation_root_fields
 from domain.settings import Settings
 
@@ -188,8 +187,8 @@ class RateLimitMiddleware:
             wait = await self.limits.spend(self.limits.principal, *key) if key else 0
         if wait:
             message = f"too many requests; try again in {wait} s"
-            media_type = scope_media_type(scope)
-            await send_error(send, 429, RATE_LIMITED, message, _retry_headers(wait), media_type)
+            headers = _retry_headers(wait)
+            await send_error(send, 429, RATE_LIMITED, message, scope=scope, headers=headers)
             return
         await self.app(scope, receive, send)
 

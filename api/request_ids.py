@@ -4,7 +4,9 @@ The id is made here, outside every other middleware, and kept in ``scope["state"
 principal, the GraphQL context, the audit entries, the fault handler and the export download
 read it. A response that does not carry it yet (a refusal answered before GraphQL runs: 400,
 405, 413, 414, 415, 429...) gets it on the way out, so a client can quote any answer's id and a
-reviewer find that request's entries and log lines.
+reviewer find that request's entries and log lines. Every error of an answer also quotes it in
+``extensions.requestId`` (``api.errors.with_request_id`` for GraphQL's, the senders of the
+refusals for theirs).
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 import traceback
 from datetime import datetime
@@ -38,7 +39,7 @@ from api.descriptions import CATALOGUE
 from api.document_cache import SmallDocumentParserCache, SmallDocumentValidationCache
 from api.document_checks import DocumentChecks
 from api.error_phases import ErrorPhases
-from api.errors import with_code
+from api.errors import with_code, with_request_id
 from api.exposure import IntrospectionSwitch, hide_suggestions
 from api.guard_build import install_guard
 from api.guarded_executor import GuardedExecutor
@@ -141,11 +142,20 @@ def _frames(error: BaseException, most: int = 12) -> str:
     return " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames))
 
 
+_EXECUTE = inspect.signature(strawberry.Schema.execute)
+
+
 class MandiSchema(strawberry.Schema):
     async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        """Every error of the result gets its code (``with_code``) and names the request
+        (``extensions.requestId``, as the refusals answered before GraphQL runs do)."""
         result = await super().execute(*args, **kwargs)
         if result.errors:
-            result.errors = [with_code(error) for error in result.errors]
+            context = _EXECUTE.bind(self, *args, **kwargs).arguments.get("context_value")
+            request_id = getattr(context, "request_id", None)
+            result.errors = [
+                with_request_id(with_code(error), request_id) for error in result.errors
+            ]
         return result
 
     def process_errors(

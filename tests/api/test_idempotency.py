@@ -29,6 +29,7 @@ async def test_a_retried_mutation_is_answered_not_applied_again(team):
     assert error["extensions"] == {
         "code": "ALREADY_APPLIED",
         "appliedBy": first.headers["x-request-id"],
+        "requestId": again.headers["x-request-id"],  # this answer's own
     }
     assert again.json()["data"] is None
     assert await tickets_titled(subject) == 1

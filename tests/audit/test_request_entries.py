@@ -83,7 +83,10 @@ async def test_a_mutation_and_its_entries_commit_together(team, monkeypatch):
         "errors": [
             {
                 "message": "the audit log could not be written; nothing was returned or changed",
-                "extensions": {"code": "AUDIT_UNAVAILABLE"},
+                "extensions": {
+                    "code": "AUDIT_UNAVAILABLE",
+                    "requestId": response.headers["x-request-id"],
+                },
             }
         ],
     }
