@@ -39,9 +39,10 @@ async def _pages(
     model: type[Model], parent_field: str, parents: set[int], first: int | None, after: str | None
 ) -> dict[int, Connection]:
     size = page_size(first)
+    kind = model.__name__
     older = None
     if after:
-        older = after_key(after, ids.largest_pk(model.__name__))
+        older = after_key(after, kind, ids.largest_pk(kind))
     keys: dict[int, list[int]] = defaultdict(list)
     for pk, parent in await _newest_keys(model, parent_field, parents, size + 1, older):
         keys[parent].append(pk)  # one more than the page: is there a next page?
@@ -52,7 +53,9 @@ async def _pages(
     pages = {}
     for parent in parents:
         found = keys.get(parent, [])
-        edges = [Edge(cursor=cursor(pk), node=by_pk[pk]) for pk in found[:size] if pk in by_pk]
+        edges = [
+            Edge(cursor=cursor(kind, pk), node=by_pk[pk]) for pk in found[:size] if pk in by_pk
+        ]
         own = model.filter(**{parent_field: parent})
         pages[parent] = Connection(
             edges=edges,

@@ -64,7 +64,8 @@ def _connection_arguments(name: str, shapes: dict[str, str]) -> None:
     shapes[f"{name}(first)"] = "Page size: 1 to 100, 20 when omitted."
     shapes[f"{name}(after)"] = (
         "Start after this cursor (the previous page's `pageInfo.endCursor`); omit for the first "
-        "page. A cursor this API did not issue is a VALIDATION error."
+        "page. A cursor this API did not issue for this list (garbage, or another list's) is a "
+        "VALIDATION error."
     )
 
 

@@ -2,6 +2,8 @@
 
 `totalCount` and `pageInfo.hasPreviousPage` are each one more query, made only when asked.
 `paginate_by` pages in the order of a column instead (the privacy queue: due soonest first).
+A cursor names its row and its list's kind (the node type, and the column of a `paginate_by`
+order), so a cursor of another kind of list is refused, never read as a position in this one.
 """
 
 from __future__ import annotations
@@ -60,19 +62,23 @@ class Connection(Generic[T]):
         return [edge.node for edge in self.edges]
 
 
-def cursor(pk: int) -> str:
-    return base64.urlsafe_b64encode(f"c:{pk}".encode()).decode().rstrip("=")
+def cursor(kind: str, pk: int) -> str:
+    """The cursor of row ``pk`` in a list of ``kind``: ``c:<kind>:<key>``, URL-safe base64
+    (the ``c:`` keeps it apart from a global id, ``<type>:<key>``)."""
+    return base64.urlsafe_b64encode(f"c:{kind}:{pk}".encode()).decode().rstrip("=")
 
 
-def after_key(given: str, largest: int) -> int:
-    """The key inside the cursor ``given``; anything but a key this API could have issued is
+def after_key(given: str, kind: str, largest: int) -> int:
+    """The key inside the cursor ``given`` of a list of ``kind``; anything but a cursor this API
+    could have issued for such a list (garbage, another list's, a key beyond ``largest``) is
     refused."""
     try:
         raw = base64.urlsafe_b64decode(given + "=" * (-len(given) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raw = ""
-    prefix, _, pk = raw.partition(":")
-    if prefix != "c" or not (ids.canonical_key(pk) and int(pk) <= largest):
+    head = f"c:{kind}:"
+    pk = raw.removeprefix(head) if raw.startswith(head) else ""
+    if not (ids.canonical_key(pk) and int(pk) <= largest):
         raise ValidationFailed("not a cursor from this API", field="after")
     return int(pk)
 
@@ -85,16 +91,21 @@ def page_size(first: int | None) -> int:
     return first
 
 
-async def paginate(query: QuerySet, *, first: int | None, after: str | None) -> Connection:
-    """One page of ``query`` (already filtered to what the principal may read), newest first."""
+async def paginate(
+    query: QuerySet, *, first: int | None, after: str | None, node_type: str | None = None
+) -> Connection:
+    """One page of ``query`` (already filtered to what the principal may read), newest first.
+    Its cursors name ``node_type``: the model's name unless the nodes are another type (the
+    model's rows shown as ``DataAccess``: a list of ``AuditEntry`` would refuse its cursors)."""
+    kind = node_type or query.model.__name__
     key = query.model._meta.pk_attr
     page_query = query.order_by(f"-{key}")
     newer = None
     if after:
-        start = after_key(after, ids.largest_pk(query.model.__name__))
+        start = after_key(after, kind, ids.largest_pk(query.model.__name__))
         page_query = page_query.filter(**{f"{key}__lt": start})
         newer = query.filter(**{f"{key}__gt": start})
-    return await _page(query, page_query, newer, page_size(first))
+    return await _page(query, page_query, newer, page_size(first), kind)
 
 
 async def paginate_by(
@@ -104,11 +115,12 @@ async def paginate_by(
     cursor names a row of ``query``, and the page after it starts past that row's value of
     ``column``; a row that has left ``query`` since (a request closed) is refused, never a
     silently short list."""
+    kind = f"{query.model.__name__}.{column}"  # a position in this order, not newest first
     key = query.model._meta.pk_attr
     page_query = query.order_by(column, key)
     newer = None
     if after:
-        start = after_key(after, ids.largest_pk(query.model.__name__))
+        start = after_key(after, kind, ids.largest_pk(query.model.__name__))
         row = await query.filter(**{key: start}).first()
         if row is None:
             message = "the row of this cursor left the list; start again"
@@ -118,16 +130,16 @@ async def paginate_by(
         earlier = Q(**{f"{column}__lt": value}) | Q(**{column: value, f"{key}__lt": start})
         page_query = page_query.filter(later)
         newer = query.filter(earlier)
-    return await _page(query, page_query, newer, page_size(first))
+    return await _page(query, page_query, newer, page_size(first), kind)
 
 
 async def _page(
-    query: QuerySet, page_query: QuerySet, newer: QuerySet | None, size: int
+    query: QuerySet, page_query: QuerySet, newer: QuerySet | None, size: int, kind: str
 ) -> Connection:
     rows = await page_query.limit(size + 1)
     has_next = len(rows) > size
     rows = rows[:size]
-    edges = [Edge(cursor=cursor(row.pk), node=row) for row in rows]
+    edges = [Edge(cursor=cursor(kind, row.pk), node=row) for row in rows]
     page_info = PageInfo(
         has_next_page=has_next,
         start_cursor=edges[0].cursor if edges else None,

@@ -92,7 +92,7 @@ class Viewer:
         me = ctx.require_session().user_id  # the caller, as self.user
         ctx.audit.note("audit.read", "AuditEntry", subject=f"user:{me}", fields=["subject"])
         query = AuditEntry.filter(Q(subject=f"user:{me}") & ~Q(actor_type="user", actor_id=me))
-        page = await paginate(query, first=first, after=after)
+        page = await paginate(query, first=first, after=after, node_type="DataAccess")
         page.edges = [Edge(cursor=e.cursor, node=data_access(e.node)) for e in page.edges]
         return page
 

@@ -23,7 +23,7 @@ class RoleQueries:
     ) -> Connection[OrganizationMember] | None:
         await get_readable(info.context, Organization, organization_id, field="organizationId")
         query = readable(info.context, Membership, organization_id)
-        return await paginate(query, first=first, after=after)
+        return await paginate(query, first=first, after=after, node_type="OrganizationMember")
 
     @strawberry.field(description="Platform role assignments you may see, newest first.")
     async def platform_role_assignments(

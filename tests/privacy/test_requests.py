@@ -14,7 +14,9 @@ from domain.privacy.models import PrivacyNotice
 from domain.privacy.request_models import PrivacyRequest
 from tests.privacy.helpers import set_fields
 from tests.support import (
+    error_codes,
     gid,
+    gql,
     gql_data,
     make_platform_user,
     make_user,
@@ -295,3 +297,25 @@ async def test_a_request_changes_hands_a_bounded_number_of_times(app):
     assert refused["errors"] == [{"code": "CONFLICT", "field": "id"}]
     await first.aclose()
     await second.aclose()
+
+
+BOTH_LISTS = """query($newest: String, $due: String) {
+  privacyRequests(first: 1, after: $newest) { edges { cursor } }
+  privacyRequestQueue(first: 1, after: $due) { edges { cursor } } }"""
+
+
+async def test_the_queue_and_the_list_of_requests_refuse_each_others_cursors(app):
+    """Both list privacy requests, newest first and due soonest first: a position in one order
+    is no position in the other."""
+    _, client = await _person(app)
+    await _file(client, type="ACCESS")
+    await client.aclose()
+    _, officer = await make_platform_user(app, PlatformRole.PRIVACY_OFFICER)
+    data = await gql_data(officer, BOTH_LISTS)
+    newest = data["privacyRequests"]["edges"][0]["cursor"]
+    due = data["privacyRequestQueue"]["edges"][0]["cursor"]
+    await gql_data(officer, BOTH_LISTS, newest=newest, due=due)
+    swapped = await gql(officer, BOTH_LISTS, newest=due, due=newest)
+    assert swapped["data"] == {"privacyRequests": None, "privacyRequestQueue": None}
+    assert error_codes(swapped) == ["VALIDATION", "VALIDATION"]
+    await officer.aclose()
