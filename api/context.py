@@ -49,6 +49,10 @@ class RequestContext:
     # the mutation field being resolved (mutations run one after another): what a refusal
     # before any object is named was a refusal of (``api.payloads`` sets it)
     mutation: str | None = None
+    # id -> object, for the objects this request's mutations answered with (``api.payloads``):
+    # one the caller may not read is refused as FORBIDDEN, not NOT_FOUND, for the caller just
+    # made or changed it (a write-only partner token's orderImport: applied, not "not found")
+    written: dict[int, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.guard = Guard(self.principal)
@@ -81,6 +85,7 @@ class RequestContext:
         traverses them all (measured on W1: 800 more objects of cyclic garbage a request)."""
         self.guard.release()
         self.audit.discard()
+        self.written.clear()
 
     def become(self, principal: Principal, session: LiveSession | WebSession | None) -> None:
         """Switch identity mid-request (after signing in or out); decisions start afresh, and

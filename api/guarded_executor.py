@@ -177,6 +177,10 @@ class GuardedExecutor(PhasedExecutor):
         decision = guard.decision(obj, gate.model)
         if not decision.readable:
             context.audit.note("read", **guard.describe(obj, gate.model), outcome=Outcome.DENIED)
+            if context.written.get(id(obj)) is obj:  # the caller's own write: no secret
+                raise ForbiddenError(
+                    f"the change was applied, but you may not read this {gate.model.__name__}"
+                )
             raise NotFoundError(gate.model.__name__)
         if not gate.personal:
             return gate.gql_type

@@ -61,10 +61,15 @@ def payload(
                 if context is not None:
                     context.mutation = None
             if isinstance(result, cls):
-                return result
-            if isinstance(result, Mapping):
-                return cls(**{**defaults, **result, "errors": []})
-            return cls(**{**defaults, main: result, "errors": []})
+                answer = result
+            elif isinstance(result, Mapping):
+                answer = cls(**{**defaults, **result, "errors": []})
+            else:
+                answer = cls(**{**defaults, main: result, "errors": []})
+            written = getattr(answer, main, None)
+            if context is not None and written is not None:
+                context.written[id(written)] = written
+            return answer
 
         run.__signature__ = inspect.signature(resolver).replace(  # type: ignore[attr-defined]
             return_annotation=cls

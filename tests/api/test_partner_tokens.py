@@ -10,7 +10,16 @@ from audit.models import AuditEntry
 from domain.accounts.auth_models import PartnerToken
 from domain.accounts.models import Membership, OrgRole
 from domain.accounts.sessions import now
-from tests.support import error_codes, gql, gql_data, product_input, token_secret_part
+from domain.orders.models import Order
+from tests.support import (
+    error_codes,
+    gql,
+    gql_data,
+    product_input,
+    seed_product,
+    token_secret_part,
+    unique,
+)
 
 CREATE = """
 mutation($input: PartnerTokenCreateInput!) {
@@ -177,3 +186,37 @@ async def test_a_token_refused_because_the_role_changed_meanwhile_is_a_denied_en
         "Organization",
         team.users["admin"].id,
     )
+
+
+async def test_a_write_only_tokens_import_is_applied_and_says_so(app, team):
+    """orders:write without orders:read: the order is made, and its answer is FORBIDDEN "applied,
+    but you may not read it", not NOT_FOUND (which read as a failed write, and a retry then got
+    CONFLICT "already imported")."""
+    await seed_product(team.org.id, sku="SKU-1")
+    payload = await _create(team, scopes=("orders:write",))
+    document = """mutation($input: OrderImportInput!) {
+      orderImport(input: $input) { order { id status } errors { code field } } }"""
+    given = {
+        "organizationId": team.org_id,
+        "marketplace": "DIRECT",
+        "externalOrderId": unique("W-"),
+        "customer": {"name": "Zed"},
+        "shippingAddress": {
+            "name": "Zed",
+            "line1": "1 Main Road",
+            "city": "Pune",
+            "postalCode": "411001",
+            "country": "IN",
+        },
+        "lines": [{"sku": "SKU-1", "quantity": 1, "unitPrice": "10.00"}],
+    }
+    async with bearer(app, payload["secret"]) as partner:
+        body = await gql(partner, document, input=given)
+    assert body["data"]["orderImport"] == {"order": None, "errors": []}
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "FORBIDDEN"
+    assert error["message"] == "the change was applied, but you may not read this Order"
+    assert error["path"] == ["orderImport", "order"]
+    assert await Order.filter(
+        organization_id=team.org.id, external_order_id=given["externalOrderId"]
+    ).exists()
