@@ -26,13 +26,21 @@ EXPORT_LINK = relativedelta(days=7)
 
 _ACCOUNT = "while the account is open; erased on request or when it is closed"
 _BUYER = "while the seller serves the buyer; on erasure the order keeps no contact data"
+# an order's shipping state and country are its place of supply, on the GST invoice
+_BUYER_ADDRESS = (
+    "while the seller serves the buyer; on erasure the order keeps only the state and country "
+    "it shipped to (the place of supply on its GST invoice, 72 months)"
+)
 
 RETENTION: dict[Category, Retention] = {
     Category.NAME: Retention(_ACCOUNT + "; buyers: " + _BUYER, "contract (GDPR Art. 6(1)(b))"),
     Category.USERNAME: Retention(_ACCOUNT, "contract (GDPR Art. 6(1)(b))"),
     Category.CONTACT_EMAIL: Retention(_ACCOUNT + "; buyers: " + _BUYER, "contract"),
     Category.CONTACT_PHONE: Retention(_ACCOUNT + "; buyers: " + _BUYER, "contract"),
-    Category.CONTACT_ADDRESS: Retention(_ACCOUNT + "; buyers: " + _BUYER, "contract"),
+    Category.CONTACT_ADDRESS: Retention(
+        _ACCOUNT + "; buyers: " + _BUYER_ADDRESS,
+        "contract; the place of supply: Indian GST law, CGST Act s. 35-36",
+    ),
     Category.TAX_ID: Retention(
         "72 months after the tax period (GSTIN and place of supply on invoices)",
         "legal obligation: Indian GST law, CGST Act s. 35-36 (GDPR Art. 6(1)(c))",
@@ -56,7 +64,10 @@ RETENTION: dict[Category, Retention] = {
         "while the account is open; erased on request", "contract (support you asked for)"
     ),
     Category.AGE_ATTESTATION: Retention(
-        _ACCOUNT, "legal obligation: services for adults only (GDPR Art. 6(1)(c), Art. 8)"
+        # domain/privacy/erasure.py KEPT_FIELDS: the one field erasure keeps on an account
+        "while the account is open; on erasure only its date stays, with the anonymized account "
+        "(no name or contact data), as proof the account was opened by an adult",
+        "legal obligation: services for adults only (GDPR Art. 6(1)(c), Art. 8, 17(3)(b))",
     ),
     Category.LOCATION_COUNTRY: Retention(_ACCOUNT, "which privacy law applies to you"),
     Category.SHIPMENT_TRACKING: Retention(

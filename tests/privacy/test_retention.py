@@ -74,3 +74,21 @@ def test_every_category_has_a_purpose_and_a_retention():
     from domain.privacy.retention import RETENTION
 
     assert set(Category) == set(PURPOSES) == set(RETENTION)
+
+
+def test_what_erasure_keeps_the_retention_says_it_keeps(backend):
+    """A field erasure keeps (erasure.KEPT_FIELDS) is described to the person as kept: its
+    category's retention (the export's, and the README's table) says what stays on erasure."""
+    from domain import db
+    from domain.personal import declaration
+    from domain.privacy.erasure import KEPT_FIELDS
+    from domain.privacy.retention import RETENTION
+
+    for model_name, kept in KEPT_FIELDS.items():
+        decl = declaration(db.models()[model_name])
+        assert decl is not None
+        for field_name in kept:
+            if field_name not in decl.fields:
+                continue  # not personal data of its own (an order's place of supply)
+            said = RETENTION[decl.fields[field_name]].period
+            assert "on erasure" in said and "keeps no" not in said, (model_name, field_name)
