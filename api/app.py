@@ -142,6 +142,10 @@ def create_app(
         ],
         lifespan=lifespan,
     )
+    # No redirect from /graphql/ to /graphql: Starlette builds its Location from the Host
+    # header (a poisoned cache could send clients elsewhere) and answers it with no body. The
+    # path is a JSON 404 like any other unknown one.
+    app.router.redirect_slashes = False
     app.state.throttle = throttle
     app.state.refusals = refusals
     app.state.rate_limits = rate_limits

@@ -29,6 +29,8 @@ def _refusal(response: httpx.Response, status: int, code: str, media_type: str) 
         ("GET", "/nope"),
         ("POST", "/nope"),
         ("GET", "/graphql/x"),
+        ("GET", "/graphql/"),  # not a redirect built from the Host header
+        ("POST", "/healthz/"),
         ("GET", "/privacy/exports"),
         ("GET", "/privacy/exports/a/b"),
     ],
