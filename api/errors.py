@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from enum import Enum
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -102,15 +103,7 @@ def with_code(error: GraphQLError) -> GraphQLError:
             path=error.path,
             extensions={"code": Code.INTERNAL_SERVER_ERROR},
         )
-    return GraphQLError(
-        error.message,
-        nodes=error.nodes,
-        source=error.source,
-        positions=error.positions,
-        path=error.path,
-        original_error=original,
-        extensions={"code": ErrorCode(original.code).value},
-    )
+    return _copy(error, {"code": ErrorCode(original.code).value}, original)
 
 
 def with_request_id(error: GraphQLError, request_id: str | None) -> GraphQLError:
@@ -119,12 +112,20 @@ def with_request_id(error: GraphQLError, request_id: str | None) -> GraphQLError
     objects to every request that sends the same document."""
     if not request_id:
         return error
+    extensions = {**(error.extensions or {}), "requestId": request_id}
+    return _copy(error, extensions, error.original_error)
+
+
+def _copy(
+    error: GraphQLError, extensions: dict[str, Any], original: Exception | None
+) -> GraphQLError:
+    """``error`` where it was raised, with ``extensions`` and ``original`` instead of its own."""
     return GraphQLError(
         error.message,
         nodes=error.nodes,
         source=error.source,
         positions=error.positions,
         path=error.path,
-        original_error=error.original_error,
-        extensions={**(error.extensions or {}), "requestId": request_id},
+        original_error=original,
+        extensions=extensions,
     )
