@@ -15,8 +15,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.error_codes import Code
-from api.faults import send_error
-from api.media_types import scope_media_type
+from api.http_errors import send_error
 from api.request_ids import request_id_of
 from audit.recorder import Actor
 from audit.refusals import RefusalLog
@@ -62,10 +61,8 @@ def same_site(scope: Scope, headers: Headers, allowed_origins: frozenset[str]) -
     return origin == own or origin in allowed_origins
 
 
-async def _reject(
-    scope: Scope, send: Send, request_id: str, status: int, code: Code, message: str
-) -> None:
-    await send_error(send, status, code, request_id, message, scope_media_type(scope))
+async def _reject(scope: Scope, send: Send, status: int, code: Code, message: str) -> None:
+    await send_error(send, status, code, message, scope=scope)
 
 
 def _actor(scope: Scope, headers: Headers, request_id: str, **who: Any) -> Actor:
@@ -112,7 +109,6 @@ class PrincipalMiddleware:
                 await _reject(
                     scope,
                     send,
-                    request_id,
                     401,
                     Code.UNAUTHENTICATED,
                     "invalid, expired or revoked token",
@@ -132,9 +128,7 @@ class PrincipalMiddleware:
                     resource_id=session.id,
                     subject=f"user:{session.user_id}",
                 )
-                await _reject(
-                    scope, send, request_id, 403, Code.CSRF_REJECTED, "cross-site request refused"
-                )
+                await _reject(scope, send, 403, Code.CSRF_REJECTED, "cross-site request refused")
                 return
             state["principal"] = user_principal(session.user_id, user_access)
             state["session"] = session

@@ -1,9 +1,10 @@
 """Refusals answered outside /graphql, in the GraphQL error shape every other refusal has.
 
-``error_response`` is a coded error as a Starlette ``Response`` (in the media type the client
-accepts, naming the request). ``EXCEPTION_HANDLERS`` turn Starlette's own refusals, raised by its
-routing as ``HTTPException`` (a path no route serves, a method its route does not take), into
-such answers: 404 ``NOT_FOUND`` and 405 ``METHOD_NOT_ALLOWED`` with ``Allow``, never its
+``send_error`` sends one coded error from ASGI middleware (size and rate limits, the door, the
+fault handler), ``error_response`` makes it a Starlette ``Response``: both in the media type the
+client accepts, naming the request. ``EXCEPTION_HANDLERS`` turn Starlette's own refusals, raised
+by its routing as ``HTTPException`` (a path no route serves, a method its route does not take),
+into such answers: 404 ``NOT_FOUND`` and 405 ``METHOD_NOT_ALLOWED`` with ``Allow``, never its
 plain-text "Not Found".
 """
 
@@ -14,7 +15,7 @@ from collections.abc import Mapping
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import Scope
+from starlette.types import Scope, Send
 
 from api.error_codes import Code
 from api.media_types import error_document, scope_media_type
@@ -58,3 +59,31 @@ async def starlette_refusal(request: Request, exc: Exception) -> Response:
 
 
 EXCEPTION_HANDLERS = {HTTPException: starlette_refusal}
+
+
+async def send_error(
+    send: Send,
+    status: int,
+    code: Code,
+    message: str,
+    *,
+    scope: Scope,
+    headers: list[tuple[bytes, bytes]] | None = None,
+    ran: bool = False,
+) -> None:
+    """One coded error in the media type the request accepts, naming the request."""
+    media_type = scope_media_type(scope)
+    extensions = {"code": code, "requestId": request_id_of(scope)}
+    body = error_document(media_type, [{"message": message, "extensions": extensions}], ran)
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", media_type.encode()),
+                (b"content-length", str(len(body)).encode()),
+                *(headers or []),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

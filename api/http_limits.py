@@ -8,36 +8,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.error_codes import Code
-from api.media_types import error_document, scope_media_type
-from api.request_ids import request_id_of
-
-
-async def send_error(
-    send: Send,
-    status: int,
-    code: Code,
-    message: str,
-    *,
-    scope: Scope,
-    headers: list[tuple[bytes, bytes]] | None = None,
-    ran: bool = False,
-) -> None:
-    """One coded error in the media type the request accepts, naming the request."""
-    media_type = scope_media_type(scope)
-    extensions = {"code": code, "requestId": request_id_of(scope)}
-    body = error_document(media_type, [{"message": message, "extensions": extensions}], ran)
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", media_type.encode()),
-                (b"content-length", str(len(body)).encode()),
-                *(headers or []),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+from api.http_errors import send_error
 
 
 class BodyLimitMiddleware:

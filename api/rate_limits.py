@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
 from api.error_codes import Code
-from api.http_limits import send_error
+from api.http_errors import send_error
 from api.sole_root_field import operation_root_fields
 from domain.settings import Settings
 

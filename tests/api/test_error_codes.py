@@ -64,7 +64,7 @@ def _string(node: ast.AST) -> str | None:
 
 
 # where each error builder of ``api/`` takes its code, by position
-CODE_ARGUMENT = {"send_error": 2, "_reject": 4, "CodedError": 1, "error_response": 2}
+CODE_ARGUMENT = {"send_error": 2, "_reject": 3, "CodedError": 1, "error_response": 2}
 
 
 def _bare_codes(tree: ast.AST) -> list[tuple[int, str]]:
