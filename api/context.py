@@ -58,7 +58,9 @@ class RequestContext:
         self.guard = Guard(self.principal)
         self.audit = AuditBuffer(self.actor(), role_of=self._acting_role)
 
-    def _acting_role(self, organization_id: int | None) -> str | None:
+    def _acting_role(self, organization_id: int | None, subject: str | None) -> str | None:
+        if subject is not None and subject == f"user:{self.principal.user_id}":
+            return None  # on their own data, a person of Mandi acts as themselves
         return acting_role(self.principal, organization_id)
 
     def actor(self) -> Actor:

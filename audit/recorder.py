@@ -61,11 +61,11 @@ class AuditBuffer:
     """Collects a request's audit entries; ``flush`` appends them to the chain at once."""
 
     def __init__(
-        self, actor: Actor, role_of: Callable[[int | None], str | None] | None = None
+        self, actor: Actor, role_of: Callable[[int | None, str | None], str | None] | None = None
     ) -> None:
         self._actor = actor  # who acts from now on; each note keeps the actor of its moment
-        # the role a person of Mandi acts in on data of this organization (None: as themselves);
-        # every note it names one for records it in ``detail.role``
+        # the role a person of Mandi acts in on data of this organization and subject (None: as
+        # themselves); every note it names one for records it in ``detail.role``
         self._role_of = role_of
         self._notes: dict[tuple, _Note] = {}
         # id(object) -> (object, the fields of its allowed-read note): an object's later
@@ -118,7 +118,7 @@ class AuditBuffer:
         """Note an access (returned: the note it joined). An authentication event
         (``security``) and every refusal are kept: written even when the request's writes roll
         back, for an attempt happened whatever became of the rest of the request."""
-        role = None if self._role_of is None else self._role_of(organization_id)
+        role = None if self._role_of is None else self._role_of(organization_id, subject)
         if role is not None and "role" not in (detail or {}):
             detail = {**(detail or {}), "role": role}
         per_request = resource_type in PER_REQUEST and action == "read" and resource_id is not None

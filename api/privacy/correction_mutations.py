@@ -63,9 +63,8 @@ def _note(ctx: RequestContext, obj: object, changed: list[str]) -> None:
 class CorrectionMutations:
     @strawberry.mutation(
         description="Correct your own personal data (needs a recent sign-in). A new `email` "
-        "takes effect once confirmed: a link is mailed to it (`emailChangeConfirm`), and the "
-        "answer is the same whether or not another account has that address (that account is "
-        "sent a notice instead)."
+        "takes effect once confirmed: a link is mailed to it (`emailChangeConfirm`), whether or "
+        "not another account has that address (then the link answers CONFLICT)."
     )
     @payload(UserPayload)
     async def viewer_profile_correct(
@@ -83,27 +82,14 @@ class CorrectionMutations:
         changed = await correction.apply(user, changes, actor_id=ctx.principal.user_id)
         _note(ctx, user, changed)
         if new_email is not None and new_email != user.email:
-            asked = await email_change.request_change(
+            mailed = await email_change.request_change(
                 user=user,
                 email=new_email,
                 confirm_url=f"{ctx.settings.public_url}/confirm-email",
                 mails_per_hour=ctx.settings.account_mails_per_hour,
             )
-            # the same entry for the caller either way; the account that has the address gets
-            # its own (the caller never sees it)
-            ctx.audit.note(
-                "user.email_change_request",
-                **describe(user),
-                fields=["email"],
-                detail={"mailed": asked.mailed},
-            )
-            if asked.holder_id is not None:
-                ctx.audit.note(
-                    "user.email_change_attempt",
-                    "User",
-                    asked.holder_id,
-                    subject=f"user:{asked.holder_id}",
-                )
+            # nothing changed yet: no fields; the address is never looked up here
+            ctx.audit.note("user.email_change_request", **describe(user), detail={"mailed": mailed})
         return user
 
     @strawberry.mutation(

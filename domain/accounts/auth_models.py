@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
-from domain.crypto.fields import RowUidField, SealedField
+from domain.crypto.fields import BlindIndexField, RowUidField, SealedField
 from domain.personal import NO_PERSONAL_DATA, Category, PersonalData, Subject, SubjectKind
 
 if TYPE_CHECKING:
@@ -119,6 +119,8 @@ class EmailChange(Model):
     )
     user_id: int
     new_email = SealedField()
+    # the links one address received lately, whoever asked (a per-recipient mail limit)
+    new_email_index = BlindIndexField("new_email", db_index=True)
     token_hash = fields.CharField(max_length=64, unique=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     expires_at = fields.DatetimeField()

@@ -1,29 +1,25 @@
 """A new email address for an account: confirmed from its own mailbox before it replaces the old
-one, and answered alike whether another account has it.
+one, and nothing the requester can see tells whether another account has it.
 
 Were the address changed at once, any signed-in person could learn whether an address has an
 account (a taken one was refused) and take one that has none without owning it: its owner's
 sign-up would then find it "registered", and reset links for it would reach the taker. So
-``request_change`` answers the same in every case and only mails:
+``request_change`` does one thing whatever the address: it records the change and mails the new
+address a single-use link (24 hours; a newer request replaces it). It does not even look the
+address up: the answer, the entry, the rows in the person's data export and the work done are
+the same for a free and a taken address. ``confirm_change`` with the link makes it the
+account's address, tells the old address and ends the reset links sent there; an address that
+has an account by then is CONFLICT at the link, told to whoever holds that mailbox (who knows).
 
-- an address no account has gets a single-use link (24 hours); ``confirm_change`` with it makes
-  it the account's address, tells the old address, and ends the reset links sent there;
-- an address another account has gets that account a notice ("someone tried to add your address
-  to another account; nothing changed"), and nothing else happens;
-- the account's own address changes nothing.
-
-A newer request replaces an older one (its link stops working). The changes one account asks
-for are limited per hour like reset mails (a notice to the address's account counts for the
-account that asked); past the limit nothing is mailed and the answer is the same. An address
-taken between the request and the link is refused at the link, to whoever holds the new
-mailbox: they know it has an account.
+Mails are limited per hour, past which nothing is mailed and the answer is the same: the changes
+one account asks for, and the links one address receives (``new_email_index``), whoever asks
+(``MANDI_ACCOUNT_MAILS_PER_HOUR``, as reset mails).
 """
 
 from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
@@ -40,56 +36,42 @@ from domain.errors import Conflict, ValidationFailed
 
 CHANGE_TTL = timedelta(hours=24)
 CONFIRM_TEMPLATE = "email_change_confirm"
-ATTEMPT_TEMPLATE = "email_change_attempt"  # to the account that has the address
 CHANGED_TEMPLATE = "email_changed"  # to the old address, once the new one is confirmed
-
-
-@dataclass(frozen=True)
-class ChangeRequest:
-    """For the audit log only: the caller is answered the same whatever it holds."""
-
-    mailed: bool  # False: the account's own address, or its per-hour mail limit reached
-    holder_id: int | None  # another account that has the address (it was sent the notice)
 
 
 def new_address(value: str) -> str:
     return v.email(value).lower()
 
 
-async def request_change(
-    *, user: User, email: str, confirm_url: str, mails_per_hour: int
-) -> ChangeRequest:
-    """Start changing ``user``'s address to ``email``; see the module docstring. Both paths
-    write a change (the one for a taken address gets no link) and queue one mail, so the work
-    done does not tell them apart; the changes a user asked for in the last hour are the limit."""
+async def request_change(*, user: User, email: str, confirm_url: str, mails_per_hour: int) -> bool:
+    """Start changing ``user``'s address to ``email``; see the module docstring. True when a
+    link was mailed (False: the account's own address, or a per-hour limit reached), for the
+    audit log only."""
     address = new_address(email)
     if address == user.email:
-        return ChangeRequest(mailed=False, holder_id=None)
-    holder = await User.filter(email_index=lookup(User, "email", address)).first()
+        return False
     now = datetime.now(UTC)
-    asked = await EmailChange.filter(user_id=user.id, created_at__gte=now - MAIL_WINDOW).count()
-    if asked >= mails_per_hour:
-        return ChangeRequest(mailed=False, holder_id=None)
+    since = now - MAIL_WINDOW
+    index = lookup(EmailChange, "new_email", address)
+    asked = await EmailChange.filter(user_id=user.id, created_at__gte=since).count()
+    received = await EmailChange.filter(new_email_index=index, created_at__gte=since).count()
+    if asked >= mails_per_hour or received >= mails_per_hour:
+        return False
     token = secrets.token_urlsafe(32)
+    body = {
+        "link": f"{confirm_url}?token={token}",
+        "expires_in_hours": 24,
+        "notice": "someone asked to make this the email address of a Mandi account. If it was "
+        "you, open the link; if not, ignore this mail. If this address has an account already, "
+        "nothing will change.",
+    }
     async with in_transaction():
         await EmailChange.filter(user_id=user.id, used_at=None).update(used_at=now)
         await EmailChange.create(
-            user=user,
-            new_email=address,
-            token_hash=token_hash(token),
-            expires_at=now + CHANGE_TTL,
-            used_at=None if holder is None else now,  # no link for a taken address
+            user=user, new_email=address, token_hash=token_hash(token), expires_at=now + CHANGE_TTL
         )
-        if holder is None:
-            body = {"link": f"{confirm_url}?token={token}", "expires_in_hours": 24}
-            await _mail(user, address, CONFIRM_TEMPLATE, body)
-        else:
-            body = {
-                "notice": "someone tried to add this address to another Mandi account; nothing "
-                "changed, and your account is as it was.",
-            }
-            await _mail(holder, holder.email, ATTEMPT_TEMPLATE, body)
-    return ChangeRequest(mailed=True, holder_id=None if holder is None else holder.id)
+        await _mail(user, address, CONFIRM_TEMPLATE, body)
+    return True
 
 
 async def _mail(recipient: User, to: str, template: str, body: dict) -> None:

@@ -34,6 +34,22 @@ WITHHELD = {
     Category.SUBJECT_EXPORT: "[withheld: an earlier copy of this export]",
 }
 _CONTEXT = "export_file.content"
+# The person's own entries as an actor: what they did, when and from where, as they asked it.
+# Not what the service found (the object's id, its organization, whose data it is, details):
+# for a refused look-up that would tell an id of another organization from one that does not
+# exist, and for the flows that answer alike (a reset or an email change) whether an address has
+# an account. Entries about the person are the ``data_access_log``.
+ACTOR_COLUMNS = [
+    "seq",
+    "occurred_at",
+    "request_id",
+    "actor_type",
+    "action",
+    "resource_type",
+    "outcome",
+    "ip",
+    "user_agent",
+]
 
 
 def now() -> datetime:
@@ -55,7 +71,7 @@ async def build_document(kind: str, subject_id: int, regime: Regime) -> dict[str
     personal: dict[str, dict[str, str]] = {}
     categories: set[Category] = set()
     for holding in holdings(kind, subject_id):
-        columns = columns_of(holding.model)
+        columns = ACTOR_COLUMNS if holding.model is AuditEntry else columns_of(holding.model)
         found = await holding.rows().order_by(holding.model._meta.pk_attr)
         if not found:
             continue

@@ -7,7 +7,7 @@ import json
 from urllib.parse import parse_qs, urlparse
 
 from audit.models import AuditEntry
-from domain.accounts.auth_models import EmailOutbox, PasswordReset
+from domain.accounts.auth_models import EmailChange, EmailOutbox, PasswordReset
 from domain.accounts.models import User
 from domain.accounts.passwords_flow import read_outbox_body
 from domain.settings import Settings
@@ -25,18 +25,20 @@ async def _mails(user_id: int) -> list[tuple[str, str]]:
     return [(m.template, m.to_address) for m in rows]
 
 
-async def _link_token(user_id: int) -> str:
-    message = (
-        await EmailOutbox.filter(user_id=user_id, template="email_change_confirm")
-        .order_by("-id")
-        .first()
+async def _link_token(user_id: int, to: str | None = None) -> str:
+    mails = await EmailOutbox.filter(user_id=user_id, template="email_change_confirm").order_by(
+        "-id"
     )
+    message = next((m for m in mails if to is None or m.to_address == to), None)
     assert message is not None
     link = json.loads(read_outbox_body(message))["link"]
     return parse_qs(urlparse(link).query)["token"][0]
 
 
-async def test_a_taken_address_answers_as_a_free_one_and_changes_nothing(app):
+async def test_a_taken_address_is_handled_as_a_free_one_until_its_link(app, anon):
+    """Nothing the requester sees differs: the answer, the entry, the mail queued (a link to the
+    new address either way) and the change recorded. The link of a taken address is CONFLICT,
+    told to the mailbox that has the account."""
     person, holder = await make_user(), await make_user()
     client = await signed_in(app, person)
     start = await audit_head()
@@ -51,18 +53,39 @@ async def test_a_taken_address_answers_as_a_free_one_and_changes_nothing(app):
         == {"viewerProfileCorrect": {"user": {"email": person.email}, "errors": []}}
     )
     assert (await User.get(id=person.id)).email == person.email
-    assert (await User.get(id=holder.id)).email == holder.email
-    # the holder is told someone tried; the free address gets the link; nothing else is mailed
-    assert await _mails(holder.id) == [("email_change_attempt", holder.email)]
-    assert await _mails(person.id) == [("email_change_confirm", free)]
-    entries = await AuditEntry.filter(seq__gt=start, action__startswith="user.email_change")
-    assert sorted((e.action, e.subject, tuple(e.fields_accessed)) for e in entries) == [
-        ("user.email_change_attempt", f"user:{holder.id}", ()),
-        ("user.email_change_request", f"user:{person.id}", ("email",)),
-        ("user.email_change_request", f"user:{person.id}", ("email",)),
+    assert await _mails(holder.id) == []
+    assert await _mails(person.id) == [
+        ("email_change_confirm", holder.email),
+        ("email_change_confirm", free),
     ]
+    entries = await AuditEntry.filter(seq__gt=start, action__startswith="user.email_change")
+    assert [(e.action, e.subject, e.fields_accessed, e.detail) for e in entries] == [
+        ("user.email_change_request", f"user:{person.id}", [], {"mailed": True}),
+    ] * 2
     assert not any(free in str(e.__dict__) or holder.email in str(e.__dict__) for e in entries)
+    changes = await EmailChange.filter(user_id=person.id).order_by("id")
+    assert [c.used_at is None for c in changes] == [False, True]  # the newer replaced the older
+    # the taken address's link: CONFLICT, nothing changes
+    taken = await _link_token(person.id, holder.email)
+    await EmailChange.filter(user_id=person.id).update(used_at=None)
+    refused = await gql_data(anon, CONFIRM, t=taken)
+    assert refused["emailChangeConfirm"]["errors"] == [{"code": "CONFLICT", "field": "token"}]
+    assert (await User.get(id=person.id)).email == person.email
+    assert (await User.get(id=holder.id)).email == holder.email
     await client.aclose()
+
+
+async def test_one_address_receives_a_bounded_number_of_links_whoever_asks(app):
+    address = f"{unique('target')}@example.test"
+    limit = Settings().account_mails_per_hour
+    for _ in range(limit + 2):
+        person = await make_user()
+        client = await signed_in(app, person)
+        body = await gql_data(client, CORRECT, input={"email": address})
+        assert body["viewerProfileCorrect"]["errors"] == []
+        await client.aclose()
+    sent = await EmailOutbox.filter(template="email_change_confirm").order_by("-id").limit(50)
+    assert sum(m.to_address == address for m in sent) == limit
 
 
 async def test_the_link_makes_the_address_the_accounts_once_and_tells_the_old_one(app, anon):
@@ -135,4 +158,17 @@ async def test_the_same_address_changes_nothing(app):
     body = await gql_data(client, CORRECT, input={"email": person.email.upper()})
     assert body["viewerProfileCorrect"]["errors"] == []
     assert await _mails(person.id) == []
+    await client.aclose()
+
+
+async def test_mandi_staff_changing_their_own_address_act_as_themselves(app):
+    from domain.accounts.models import PlatformRole
+    from tests.support import make_platform_user
+
+    agent, client = await make_platform_user(app, PlatformRole.SUPPORT_AGENT)
+    await gql_data(client, CORRECT, input={"email": f"{unique('agent')}@example.test"})
+    entry = await AuditEntry.filter(
+        action="user.email_change_request", subject=f"user:{agent.id}"
+    ).first()
+    assert entry is not None and "role" not in (entry.detail or {})
     await client.aclose()

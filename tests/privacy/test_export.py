@@ -8,7 +8,7 @@ from audit.models import AuditEntry
 from domain import secretbox
 from domain.accounts.models import PlatformRole
 from domain.orders.models import Customer, CustomerAddress, Order
-from domain.privacy.export import WITHHELD, remove_expired
+from domain.privacy.export import ACTOR_COLUMNS, WITHHELD, remove_expired
 from domain.privacy.fulfilment import NOTICE_LINK_CONTEXT
 from domain.privacy.models import PrivacyNotice
 from domain.privacy.request_models import ExportFile
@@ -195,3 +195,37 @@ async def test_an_export_link_expires_and_its_file_is_removed(app, team):
         subject_id=team.users["viewer"].id, content_encrypted__not_isnull=True
     ).exists()
     assert (await client.get("/privacy/exports/not-a-token")).status_code == 404
+
+
+async def test_the_persons_own_entries_export_what_they_asked_not_what_was_found(app, team):
+    """A refused look-up of another organization's order and of an id nobody has export alike,
+    and an email change to a taken and to a free address too: the export lists the person's own
+    entries as they made them, never the object's organization, subject or id."""
+    from tests.support import gid, gql, make_team, make_user, unique
+
+    other = await make_team(app, roles=())
+    foreign = await seed_buyer_everywhere(other.org.id)
+    holder = await make_user()
+    client = team.clients["staff"]
+    for order_id in (foreign.id, 2**31 - 1):
+        await gql(client, "query($id: ID!) { node(id: $id) { id } }", id=gid("Order", order_id))
+    await _request_and_fulfil(client, type="ACCESS")  # a recent sign-in for the email change
+    correct = """mutation($e: String!) { viewerProfileCorrect(input: {email: $e}) {
+      errors { code } } }"""
+    await gql_data(client, correct, e=holder.email)
+    await gql_data(client, correct, e=f"{unique('free')}@example.test")
+    done = await _request_and_fulfil(client, type="ACCESS")
+    document = export_json((await client.get(done["downloadUrl"])).content)
+    mine = document["records"]["AuditEntry"]
+    assert all(set(row) == set(ACTOR_COLUMNS) for row in mine)
+    looked_up = [r for r in mine if r["resource_type"] == "Order" and r["outcome"] == "denied"]
+    changes = [r for r in mine if r["action"] == "user.email_change_request"]
+    moment = ("seq", "occurred_at", "request_id")
+    for pair in (looked_up[-2:], changes[-2:]):
+        assert len(pair) == 2
+        first, second = ({k: v for k, v in r.items() if k not in moment} for r in pair)
+        assert first == second
+    # the rows of the change are alike too: a link mailed to each address it named
+    mailed = [r for r in document["records"]["EmailOutbox"] if r["template"].startswith("email")]
+    assert sorted(r["template"] for r in mailed) == ["email_change_confirm"] * 2
+    assert holder.email in {r["to_address"] for r in mailed}
