@@ -15,7 +15,23 @@ _INT_LIMIT = 2**31 - 1
 
 
 def encode(type_name: str, pk: int) -> str:
-    return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
+    return wrap(f"{type_name}:{pk}")
+
+
+def wrap(text: str) -> str:
+    """``text`` as an opaque token: URL-safe base64 without padding (ids, cursors)."""
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def unwrap(token: str) -> str | None:
+    """The text inside a token ``wrap`` made, or None. Only ``wrap``'s own spelling opens: the
+    base64 decoder skips characters outside its alphabet, ignores padding and the unused bits
+    of the last character, so "T3JkZXI6Nw!!" and "T3JkZXI6Nx" would name Order:7 too."""
+    try:
+        text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    return text if wrap(text) == token else None
 
 
 def largest_pk(type_name: str) -> int:
@@ -36,11 +52,10 @@ def canonical_key(pk: str) -> bool:
 
 def decode(global_id: str, type_name: str, *, field: str = "id") -> int:
     """The primary key inside ``global_id``; an id of another type or garbage is "not found"."""
-    try:
-        raw = base64.urlsafe_b64decode(global_id + "=" * (-len(global_id) % 4)).decode()
-        kind, _, pk = raw.partition(":")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise NotFound(type_name, field=field) from None
+    raw = unwrap(global_id)
+    if raw is None:
+        raise NotFound(type_name, field=field)
+    kind, _, pk = raw.partition(":")
     if kind != type_name or not canonical_key(pk) or int(pk) > largest_pk(type_name):
         raise NotFound(type_name, field=field)
     return int(pk)

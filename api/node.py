@@ -16,8 +16,6 @@ its ``resolve_nodes`` would be a second way to fetch rows beside the guarded one
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Awaitable
 from functools import cache
 from typing import Any
@@ -85,9 +83,8 @@ def node_models() -> dict[str, type]:
 
 
 def _kind(global_id: str) -> str | None:
-    try:
-        raw = base64.urlsafe_b64decode(global_id + "=" * (-len(global_id) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+    raw = ids.unwrap(global_id)
+    if raw is None:
         return None
     kind, sep, _ = raw.partition(":")
     return kind if sep else None

@@ -8,8 +8,6 @@ order), so a cursor of another kind of list is refused, never read as a position
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Generic, TypeVar
 
 import strawberry
@@ -65,17 +63,14 @@ class Connection(Generic[T]):
 def cursor(kind: str, pk: int) -> str:
     """The cursor of row ``pk`` in a list of ``kind``: ``c:<kind>:<key>``, URL-safe base64
     (the ``c:`` keeps it apart from a global id, ``<type>:<key>``)."""
-    return base64.urlsafe_b64encode(f"c:{kind}:{pk}".encode()).decode().rstrip("=")
+    return ids.wrap(f"c:{kind}:{pk}")
 
 
 def after_key(given: str, kind: str, largest: int) -> int:
     """The key inside the cursor ``given`` of a list of ``kind``; anything but a cursor this API
     could have issued for such a list (garbage, another list's, a key beyond ``largest``) is
     refused."""
-    try:
-        raw = base64.urlsafe_b64decode(given + "=" * (-len(given) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raw = ""
+    raw = ids.unwrap(given) or ""
     head = f"c:{kind}:"
     pk = raw.removeprefix(head) if raw.startswith(head) else ""
     if not (ids.canonical_key(pk) and int(pk) <= largest):

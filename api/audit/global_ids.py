@@ -11,8 +11,6 @@ type, is BAD_USER_INPUT.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Mapping
 
 import strawberry
@@ -90,10 +88,9 @@ def decode(
     """(the key of ``id_types`` for the id's type, its primary key); BAD_USER_INPUT when the id
     is malformed, beyond its model's keys (or the audit column's, for an ``int_column``), or of
     a type not among ``id_types``' values."""
-    try:
-        raw = base64.urlsafe_b64decode(global_id + "=" * (-len(global_id) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise _refused(f"filter.{field} is not a global id") from None
+    raw = ids.unwrap(global_id)
+    if raw is None:
+        raise _refused(f"filter.{field} is not a global id")
     id_type, _, pk = raw.partition(":")
     if not ids.canonical_key(pk):
         raise _refused(f"filter.{field} is not a global id")

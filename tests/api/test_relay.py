@@ -4,6 +4,7 @@ with node/nodes through the guard, every principal's viewer, and opaque ids ever
 from __future__ import annotations
 
 import base64
+import string
 
 from graphql import GraphQLNonNull, GraphQLObjectType, build_schema
 
@@ -360,3 +361,19 @@ async def test_an_object_has_one_id_not_one_per_spelling_of_its_key(team):
     padded = base64.urlsafe_b64encode(f"Order:0{order.id}".encode()).decode().rstrip("=")
     body = await gql(team.clients["viewer"], query, id=padded)
     assert error_codes(body) == ["NOT_FOUND"]
+    # nor one per spelling of its base64: characters outside the alphabet, padding, the unused
+    # bits of the last character (base64's decoder takes all of these as the same id)
+    own = gid("Order", order.id)
+
+    def opened(token: str) -> bytes:
+        return base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+
+    alphabet = string.ascii_letters + string.digits + "-_"
+    twins = [own[:-1] + c for c in alphabet if c != own[-1] and opened(own[:-1] + c) == opened(own)]
+    twin = twins[0] if twins else None  # none when the last character has no unused bits
+    for spelling in filter(
+        None, (own + "!!", own + "==", " " + own, own[:4] + "\n" + own[4:], twin)
+    ):
+        for document in (query, NODE):
+            answer = await gql(team.clients["viewer"], document, id=spelling)
+            assert error_codes(answer) == ["NOT_FOUND"], spelling
