@@ -390,3 +390,25 @@ async def audit_head() -> int:
 
     last = await AuditEntry.all().order_by("-seq").first()
     return last.seq if last else 0
+
+
+async def clear_of_checkpoint(n: int) -> None:
+    """Make sure the next ``n`` audit entries fall between two automatic checkpoints.
+
+    Every ``CHECKPOINT_EVERY``-th entry is signed (and witnessed) as it is written, and the tests
+    of a process share one log: where the next multiple falls depends on what ran before. A test
+    whose ``n`` entries would reach it gets filler entries up to it first (the multiple is then a
+    filler's, the test's entries the next ``n``), so it never meets a checkpoint it did not
+    make."""
+    from audit.recorder import Actor, AuditBuffer
+    from audit.writer import CHECKPOINT_EVERY
+
+    assert 0 < n < CHECKPOINT_EVERY, n
+    head = await audit_head()
+    if (head + n) // CHECKPOINT_EVERY == head // CHECKPOINT_EVERY:
+        return
+    buffer = AuditBuffer(Actor(type="system", request_id="filler"))
+    for number in range(CHECKPOINT_EVERY - head % CHECKPOINT_EVERY):
+        buffer.note("read", "Filler", number)
+    await buffer.flush()
+    assert await audit_head() % CHECKPOINT_EVERY == 0

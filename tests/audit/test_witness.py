@@ -22,6 +22,7 @@ from audit.writer import CHECKPOINT_EVERY, checkpoint_now
 from tests.audit.tamper import mark, unguarded
 from tests.audit.test_audit_cli import mandi
 from tests.faults.servers import Server, free_port
+from tests.support import clear_of_checkpoint
 
 
 async def _entries(count: int) -> list[int]:
@@ -98,6 +99,12 @@ async def test_a_witness_never_takes_another_head_for_a_seen_checkpoint(backend,
 
 
 async def test_rewritten_history_is_named_from_the_witness_alone(backend):
+    # A witnessed checkpoint before this test's entries, whose deletion is reported too (the
+    # run's other tests may have made none yet: this one can run first).
+    await _entries(1)
+    await checkpoint_now()
+    # No 1000th entry among them: its checkpoint would be the one named.
+    await clear_of_checkpoint(6)
     seqs = await _entries(6)
     await checkpoint_now()
     target = seqs[2]
@@ -116,6 +123,7 @@ async def test_rewritten_history_is_named_from_the_witness_alone(backend):
 
 
 async def test_cutting_off_the_newest_entries_is_reported_from_the_witness(backend):
+    await clear_of_checkpoint(4)  # a 1000th entry among them would be the checkpoint named
     seqs = await _entries(4)
     await checkpoint_now()
     target = seqs[1]
@@ -160,6 +168,9 @@ async def test_a_checkpoint_another_process_witnessed_is_skipped_and_chained_aft
     """The server lists the witness once and then keeps what it knows: a checkpoint another
     process witnessed in the meantime is found (not written again, no conflict) and the next
     one this process writes names it as the one before."""
+    # Each round's only checkpoint is the one checkpoint_now makes: no 1000th entry among the
+    # three rounds' entries (that would be one more to publish).
+    await clear_of_checkpoint(6)
     await _entries(2)
     await checkpoint_now()
     mine = witness.DirectoryWitness(tmp_path / "shared")
