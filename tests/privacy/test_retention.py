@@ -6,13 +6,41 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from audit.models import AuditEntry
-from domain.accounts.auth_models import LoginEvent, LoginOutcome, PasswordReset
-from domain.accounts.models import User, UserStatus
+from domain.accounts.auth_models import (
+    EmailChange,
+    LoginChallenge,
+    LoginEvent,
+    LoginOutcome,
+    PasswordReset,
+    SignUpConfirmation,
+)
+from domain.accounts.models import User, UserStatus, WebSession
+from domain.accounts.sign_up import CONFIRM_TTL
 from domain.orders.models import Order, OrderStatus
 from domain.privacy.request_models import ExportFile, RetainedRecord
+from domain.privacy.retention import SECURITY_LOGS
 from tests.audit.test_audit_cli import mandi
 from tests.privacy.helpers import FILE, FULFIL, file_for_buyer, seed_buyer_everywhere
 from tests.support import gql_data, make_platform_user, make_user
+
+
+async def _expire_now_what_expires_soon(window: timedelta = timedelta(minutes=10)) -> None:
+    """Move into the past every row the purge (domain/privacy/purge.py) would take within
+    ``window`` from now, so that its first run takes them all. The process's other tests leave
+    rows that expire on the real clock (a sign-in challenge lives 5 minutes, a reset link an
+    hour): one that expired between the two runs below was the second run's count."""
+    now = datetime.now(UTC)
+    soon, past = now + window, now - timedelta(days=800)  # past every period the purge keeps
+    for model in (LoginChallenge, EmailChange, PasswordReset, SignUpConfirmation):
+        await model.filter(expires_at__lt=soon).update(expires_at=past)
+    await ExportFile.filter(expires_at__lte=soon, removed_at=None).update(expires_at=past)
+    await LoginEvent.filter(created_at__lt=soon - SECURITY_LOGS).update(created_at=past)
+    await WebSession.filter(expires_at__lt=soon - SECURITY_LOGS).update(expires_at=past)
+    await WebSession.filter(revoked_at__lt=soon - SECURITY_LOGS).update(revoked_at=past)
+    await User.filter(status=UserStatus.PENDING, created_at__lt=soon - CONFIRM_TTL).update(
+        created_at=past
+    )
+    await RetainedRecord.filter(retain_until__lt=soon).update(retain_until=past)
 
 
 async def test_purge_removes_what_expired_and_a_second_run_finds_nothing(app, team, backend):
@@ -40,6 +68,7 @@ async def test_purge_removes_what_expired_and_a_second_run_finds_nothing(app, te
     await gql_data(officer, FULFIL, id=filed["request"]["id"])
     await RetainedRecord.filter(object_id=order.id, model="Order").update(retain_until=long_ago)
 
+    await _expire_now_what_expires_soon()  # else it may expire between the two runs
     code, out = await mandi(backend, "--progress", "retention", "purge", "--json")
     assert code == 0, out
     lines = out.strip().splitlines()
