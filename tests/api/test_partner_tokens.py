@@ -12,6 +12,7 @@ from domain.accounts.models import Membership, OrgRole
 from domain.accounts.sessions import now
 from domain.orders.models import Order
 from tests.support import (
+    audit_head,
     error_codes,
     gql,
     gql_data,
@@ -176,7 +177,7 @@ async def test_a_token_refused_because_the_role_changed_meanwhile_is_a_denied_en
         raise Conflict("your role in this organization just changed; try again", field=None)
 
     monkeypatch.setattr(tokens, "_still_entitled", gone)
-    start = (await AuditEntry.all().order_by("-seq").first()).seq
+    start = await audit_head()
     payload = await _create(team, role="admin")
     assert payload["errors"] == [{"code": "CONFLICT", "field": None}] and payload["token"] is None
     assert not await PartnerToken.filter(created_by_id=team.users["admin"].id).exists()

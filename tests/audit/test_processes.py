@@ -19,7 +19,7 @@ import httpx
 from audit.models import AuditEntry
 from audit.verify import verify_database
 from domain.accounts.sessions import create_session
-from tests.support import make_user
+from tests.support import audit_head, make_user
 
 MANDI = str(Path(sys.executable).with_name("mandi"))
 READ_ME = {"query": "{ viewer { user { email } } }"}
@@ -52,8 +52,7 @@ async def _serve(backend, port: int) -> asyncio.subprocess.Process:
 async def test_server_and_cli_append_at_once_and_lose_nothing(backend):
     user = await make_user()
     session = await create_session(user=user, ip="127.0.0.1", user_agent="pytest")
-    last = await AuditEntry.all().order_by("-seq").first()
-    start = last.seq if last else 0
+    start = await audit_head()
     tag = uuid.uuid4().hex[:12]
     port = _free_port()
     server = await _serve(backend, port)

@@ -11,6 +11,7 @@ from domain.accounts import roles
 from domain.accounts.models import Membership, OrgRole, PlatformRole, PlatformRoleGrant
 from domain.errors import Conflict
 from tests.support import (
+    audit_head,
     bearer_client,
     gid,
     gql,
@@ -105,7 +106,7 @@ async def test_a_removed_members_tokens_stay_revoked_when_the_role_is_given_back
     products = {"query": "{ products(first: 1) { totalCount } }"}
     async with bearer_client(app, secret) as partner:
         assert (await partner.post("/graphql", json=products)).status_code == 200
-        start = await AuditEntry.all().order_by("-seq").first()
+        start = await audit_head()
         body = await gql_data(
             team.clients["admin"],
             REVOKE,
@@ -118,7 +119,7 @@ async def test_a_removed_members_tokens_stay_revoked_when_the_role_is_given_back
         )
         assert result["errors"] == [] and await _role(team, manager) == "manager"
         assert (await partner.post("/graphql", json=products)).status_code == 401
-    [entry] = await AuditEntry.filter(seq__gt=start.seq, action="token.revoke")
+    [entry] = await AuditEntry.filter(seq__gt=start, action="token.revoke")
     assert (entry.organization_id, entry.subject) == (team.org.id, f"user:{manager.id}")
     assert entry.detail == {"reason": "organizationRoleRevoke"}
     assert entry.actor_id == team.users["admin"].id
@@ -202,13 +203,13 @@ async def test_a_token_left_from_an_earlier_membership_is_revoked_when_the_user_
     manager = team.users["manager"]
     secret = await issue_token(team, "manager", ["catalog:read"])
     await Membership.filter(organization_id=team.org.id, user_id=manager.id).delete()
-    start = await AuditEntry.all().order_by("-seq").first()
+    start = await audit_head()
     result = await _grant(team.clients["admin"], team, "manager", userId=gid("User", manager.id))
     assert result["errors"] == []
     async with bearer_client(app, secret) as partner:
         products = {"query": "{ products(first: 1) { totalCount } }"}
         assert (await partner.post("/graphql", json=products)).status_code == 401
-    [entry] = await AuditEntry.filter(seq__gt=start.seq, action="token.revoke")
+    [entry] = await AuditEntry.filter(seq__gt=start, action="token.revoke")
     assert entry.detail == {"reason": "organizationRoleGrant"}
 
 
@@ -265,7 +266,7 @@ async def test_a_role_change_lost_to_a_concurrent_one_is_a_denied_entry(team, mo
 
     monkeypatch.setattr(roles, "remove_org_role", already_gone)
     monkeypatch.setattr(roles, "set_org_role", just_joined)
-    start = (await AuditEntry.all().order_by("-seq").first()).seq
+    start = await audit_head()
     body = await gql_data(
         team.clients["admin"],
         REVOKE,
