@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 import string
+import time
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -412,3 +414,17 @@ async def clear_of_checkpoint(n: int) -> None:
         buffer.note("read", "Filler", number)
     await buffer.flush()
     assert await audit_head() % CHECKPOINT_EVERY == 0
+
+
+TOTP_STEP = 30  # seconds (domain/accounts/mfa.py)
+
+
+async def clear_of_totp_step_edge(margin: float = 3.0) -> None:
+    """Wait into the next 30-second TOTP step when fewer than ``margin`` seconds of this one
+    are left. The server accepts the codes of the previous, current and next step of the moment
+    it checks one: a code computed at the very end of a step and checked just after the next one
+    began is one step older than the test meant (a "previous step" code is then refused). Call
+    it just before computing the codes a test sends at once."""
+    left = TOTP_STEP - time.time() % TOTP_STEP
+    if left < margin:
+        await asyncio.sleep(left + 0.05)

@@ -7,7 +7,14 @@ import threading
 
 import domain.accounts.passwords as passwords
 from domain.accounts.auth_models import EmailOutbox, LoginEvent
-from tests.api.test_auth_mfa import PASSWORD, SIGN_IN, VERIFY, code_at, enrolled  # noqa: F401
+from tests.api.test_auth_mfa import (  # noqa: F401
+    PASSWORD,
+    SIGN_IN,
+    VERIFY,
+    code_at,
+    enrolled,
+    wrong_code,
+)
 from tests.support import client_for, error_codes, gql, make_user
 
 ALIASED_SIGN_INS = (
@@ -90,7 +97,7 @@ async def test_password_hashing_runs_in_worker_threads_a_bounded_number_at_once(
 
 async def test_a_right_password_does_not_reset_the_count_of_wrong_codes(app, enrolled):  # noqa: F811
     user, secret, _ = enrolled
-    wrong = "000000" if code_at(secret) != "000000" else "111111"
+    wrong = wrong_code(secret)
     tried = 0
     async with client_for(app, None) as client:
         for _round in range(4):
@@ -113,7 +120,7 @@ async def test_a_right_password_does_not_reset_the_count_of_wrong_codes(app, enr
 
 async def test_a_full_sign_in_clears_the_count_of_wrong_codes(app, enrolled):  # noqa: F811
     user, secret, _ = enrolled
-    wrong = "000000" if code_at(secret) != "000000" else "111111"
+    wrong = wrong_code(secret)
     async with client_for(app, None) as client:
         for _ in range(4):
             data = (await gql(client, SIGN_IN, u=user.username, p=PASSWORD))["data"]

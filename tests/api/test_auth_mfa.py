@@ -9,7 +9,7 @@ import pytest_asyncio
 
 from domain.accounts.auth_models import RecoveryCode
 from domain.accounts.models import User
-from tests.support import client_for, gql_data, make_user
+from tests.support import clear_of_totp_step_edge, client_for, gql_data, make_user
 
 PASSWORD = "a long passphrase of mine"
 SIGN_IN = """
@@ -32,6 +32,13 @@ def code_at(secret: str, offset_steps: int = 0) -> str:
     return pyotp.TOTP(secret).at(time.time() + 30 * offset_steps)
 
 
+def wrong_code(secret: str) -> str:
+    """Six digits that are no code the server accepts in the next minutes: none of the codes
+    of two steps before this one to four after (it accepts a step either side of its own)."""
+    near = {code_at(secret, offset) for offset in range(-2, 5)}
+    return next(code for code in ("000000", "111111", "222222", "999999") if code not in near)
+
+
 @pytest_asyncio.fixture
 async def enrolled(app):
     """A user with MFA on: (user, secret, recovery codes)."""
@@ -41,9 +48,11 @@ async def enrolled(app):
         enrollment = (await gql_data(client, START))["mfaEnrollStart"]["enrollment"]
         secret = enrollment["secret"]
         assert enrollment["provisioningUri"].startswith("otpauth://totp/Mandi:")
-        wrong_code = "000000" if code_at(secret) != "000000" else "999999"
-        wrong = await gql_data(client, CONFIRM, code=wrong_code)
+        wrong = await gql_data(client, CONFIRM, code=wrong_code(secret))
         assert wrong["mfaEnrollConfirm"]["errors"] == [{"code": "MFA_INVALID"}]
+        # The previous step's code, so the tests' current one is not a replay; sent at once, well
+        # inside this step (at its end the server would be a step on, and refuse it).
+        await clear_of_totp_step_edge()
         confirmed = (await gql_data(client, CONFIRM, code=code_at(secret, -1)))["mfaEnrollConfirm"]
     assert confirmed["errors"] == []
     assert len(confirmed["recoveryCodes"]) == 10
@@ -78,10 +87,17 @@ async def test_sign_in_takes_a_second_step_and_a_code_cannot_be_replayed(app, en
         replay = await gql_data(client, VERIFY, c=challenge, code=code)
         assert replay["sessionVerifyMfa"] == {"user": None, "errors": [{"code": "UNAUTHENTICATED"}]}
         assert "mandi_session" not in client.cookies
-        later = await gql_data(client, VERIFY, c=challenge, code=code_at(secret, 1))
+        # The next step's code, once: computed again after a step went by, it would be the
+        # code of the step after, a fresh one.
+        next_code = code_at(secret, 1)
+        later = await gql_data(client, VERIFY, c=challenge, code=next_code)
         assert later["sessionVerifyMfa"]["user"] == {"username": user.username}
-        used = await gql_data(client, VERIFY, c=challenge, code=code_at(secret, 1))
-        assert used["sessionVerifyMfa"]["errors"] == [{"code": "UNAUTHENTICATED"}]
+        spent = await gql_data(client, VERIFY, c=challenge, code=next_code)
+        assert spent["sessionVerifyMfa"]["errors"] == [{"code": "UNAUTHENTICATED"}]
+    async with client_for(app, None) as client:  # a live challenge: only the code is refused
+        challenge = await _challenge(client, user)
+        used = await gql_data(client, VERIFY, c=challenge, code=next_code)
+        assert used["sessionVerifyMfa"] == {"user": None, "errors": [{"code": "UNAUTHENTICATED"}]}
 
 
 async def test_a_recovery_code_works_once(app, enrolled):
