@@ -22,7 +22,11 @@ from domain.settings import Settings
 from tests.api.test_auth_reset import COMPLETE, REQUEST, _mailed_token
 from tests.support import client_for, gql, make_user, random_gstin, signed_in, unique
 
-ROUNDS = 40
+# Reset timing: batches of rounds, each round one known and one unknown address. The machine's
+# other processes (CI runs a second pytest process on the other core) slow some stretches of
+# requests, for seconds at a time: see the test.
+RESET_BATCHES = 5
+RESET_BATCH_ROUNDS = 40
 SIGN_UP_ROUNDS = 15  # each one hashes a password
 
 
@@ -50,22 +54,53 @@ async def unlimited(backend) -> AsyncIterator[httpx.AsyncClient]:
 
 
 async def test_reset_timing_does_not_tell_whether_the_account_exists(unlimited):
+    """Each round times a known and an unknown address back to back (which goes first
+    alternates), so the two of a round run under the same load, and its ratio is known/unknown;
+    a batch's ratio is the median of its rounds'. Another process on the machine slows whole
+    stretches of requests, and not both kinds alike: under load a batch of 40 rounds was seen
+    at 1.35 and a plain median of 40 rounds of each kind at 1.6, where a quiet machine measures
+    1.17 (PostgreSQL: the known request commits two inserts). The batch judged is the least
+    disturbed one: the fastest, by its median times of both kinds together, which does not
+    look at their ratio."""
     anon = unlimited
     user = await make_user()
-    timings: dict[str, list[float]] = {"known": [], "unknown": []}
-    for n in range(ROUNDS + 2):
-        for kind in ("known", "unknown") if n % 2 else ("unknown", "known"):
-            email = user.email if kind == "known" else f"{unique('nobody')}@example.test"
-            start = time.perf_counter()
-            body = await gql(anon, REQUEST, e=email)
-            elapsed = time.perf_counter() - start
-            assert body["data"]["passwordResetRequest"]["ok"] is True
-            if n >= 2:  # the first rounds warm caches
-                timings[kind].append(elapsed)
-    known, unknown = (statistics.median(timings[k]) for k in ("known", "unknown"))
-    assert await EmailOutbox.filter(user_id=user.id).count() == ROUNDS + 2
-    print(f"reset timing: known {known * 1e3:.2f} ms, unknown {unknown * 1e3:.2f} ms")
-    assert max(known, unknown) / min(known, unknown) < 1.5, (known, unknown)
+
+    async def timed(kind: str) -> float:
+        email = user.email if kind == "known" else f"{unique('nobody')}@example.test"
+        start = time.perf_counter()
+        body = await gql(anon, REQUEST, e=email)
+        elapsed = time.perf_counter() - start
+        assert body["data"]["passwordResetRequest"]["ok"] is True
+        return elapsed
+
+    for kind in ("unknown", "known", "known", "unknown"):  # the first rounds warm caches
+        await timed(kind)
+    batches: list[list[tuple[float, float]]] = []
+    for _ in range(RESET_BATCHES):
+        rounds = []
+        for n in range(RESET_BATCH_ROUNDS):
+            order = ("known", "unknown") if n % 2 else ("unknown", "known")
+            times = {kind: await timed(kind) for kind in order}
+            rounds.append((times["known"], times["unknown"]))
+        batches.append(rounds)
+    mailed = 2 + RESET_BATCHES * RESET_BATCH_ROUNDS
+    assert await EmailOutbox.filter(user_id=user.id).count() == mailed
+
+    def speed(rounds: list[tuple[float, float]]) -> float:
+        return statistics.median(k for k, _ in rounds) + statistics.median(u for _, u in rounds)
+
+    def ratio(rounds: list[tuple[float, float]]) -> float:
+        return statistics.median(k / u for k, u in rounds)
+
+    quietest = min(batches, key=speed)
+    known = statistics.median(k for k, _ in quietest)
+    unknown = statistics.median(u for _, u in quietest)
+    print(
+        f"reset timing: known {known * 1e3:.2f} ms, unknown {unknown * 1e3:.2f} ms, "
+        f"ratio {ratio(quietest):.3f}; every batch's: "
+        + ", ".join(f"{ratio(b):.3f} ({speed(b) * 1e3:.1f} ms)" for b in batches)
+    )
+    assert max(ratio(quietest), 1 / ratio(quietest)) < 1.5, (known, unknown, ratio(quietest))
 
 
 async def test_one_address_gets_at_most_n_reset_mails_an_hour_from_any_address(app):
