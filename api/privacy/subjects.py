@@ -9,7 +9,7 @@ the person but not act on them is told FORBIDDEN: they know the person exists al
 
 from __future__ import annotations
 
-from api.access import Forbidden, authorize, decode_id, readable
+from api.access import allows, authorize, decode_id, readable
 from api.context import RequestContext
 from api.privacy.types import SUBJECT_TYPES
 from audit.models import Outcome
@@ -64,15 +64,27 @@ async def authorize_about(
     field: str = "subjectId",
     message: str | None = None,
 ) -> None:
-    """``authorize`` the row the mutation would create about the person. Refused (the denied
-    entry names the planned row, its organization and the person), it is FORBIDDEN if the
-    caller may read the person, else NOT_FOUND as for a person who does not exist."""
-    try:
-        authorize(ctx, action, planned, message=message, planned=True)
-    except Forbidden:
-        if await readable(ctx, SUBJECT_MODELS[kind]).filter(pk=subject_id).exists():
-            raise
-        raise NotFound(SUBJECT_TYPES[kind], field=field) from None
+    """``authorize`` the row the mutation would create about the person. Refused, it is FORBIDDEN
+    if the caller may read the person (the denied entry names the planned row), else NOT_FOUND
+    with the entry a person who does not exist gets, a denied read of the person: the refused
+    caller's own entries (their data export lists them) must not tell a person of another
+    organization from nobody. The entry still names that organization and the person, so its
+    seller sees the attempt."""
+    ctx.require_user()
+    if allows(ctx, action, planned):
+        return
+    if await readable(ctx, SUBJECT_MODELS[kind]).filter(pk=subject_id).exists():
+        authorize(ctx, action, planned, message=message, planned=True)  # records, raises
+        return
+    ctx.audit.note(
+        "read",
+        SUBJECT_TYPES[kind],
+        subject_id,
+        subject=f"{kind.value}:{subject_id}",
+        organization_id=getattr(planned, "organization_id", None),
+        outcome=Outcome.DENIED,
+    )
+    raise NotFound(SUBJECT_TYPES[kind], field=field)
 
 
 async def existing_subjects(
