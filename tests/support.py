@@ -428,3 +428,32 @@ async def clear_of_totp_step_edge(margin: float = 3.0) -> None:
     left = TOTP_STEP - time.time() % TOTP_STEP
     if left < margin:
         await asyncio.sleep(left + 0.05)
+
+
+SERVER_START_SECONDS = 60
+
+
+async def first_answer(
+    process: asyncio.subprocess.Process,
+    base: str,
+    path: str = "/healthz",
+    *,
+    seconds: float = SERVER_START_SECONDS,
+) -> httpx.Response:
+    """The first answer to ``GET base + path`` of a server ``process`` just started, asked
+    until it comes on a monotonic deadline of ``seconds``. Starting `mandi serve` (importing the
+    app, migrations checked, the lifespan) takes a second on a quiet machine and many more on a
+    loaded CI one: a deadline of a few seconds failed at random. A server that exits first
+    fails the wait at once."""
+    deadline = time.monotonic() + seconds
+    async with httpx.AsyncClient(base_url=base) as client:
+        while True:
+            if process.returncode is not None:
+                raise AssertionError(f"the server exited ({process.returncode}) before answering")
+            try:
+                return await client.get(path)
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the server did not answer {path} in {seconds:.0f} s")
+            await asyncio.sleep(0.05)

@@ -19,7 +19,7 @@ import httpx
 from audit.models import AuditEntry
 from audit.verify import verify_database
 from domain.accounts.sessions import create_session
-from tests.support import audit_head, make_user
+from tests.support import audit_head, first_answer, make_user
 
 MANDI = str(Path(sys.executable).with_name("mandi"))
 READ_ME = {"query": "{ viewer { user { email } } }"}
@@ -38,14 +38,15 @@ async def _serve(backend, port: int) -> asyncio.subprocess.Process:
     server = await asyncio.create_subprocess_exec(
         MANDI, "serve", env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
     )
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
-        for _ in range(200):
-            try:
-                if (await client.get("/healthz")).status_code == 200:
-                    return server
-            except httpx.TransportError:
-                await asyncio.sleep(0.05)
-    server.kill()
+    try:
+        health = await first_answer(server, f"http://127.0.0.1:{port}")
+        if health.status_code == 200:
+            return server
+    except AssertionError:
+        pass
+    if server.returncode is None:
+        server.kill()
+    assert server.stderr is not None
     raise AssertionError((await server.stderr.read()).decode()[-2000:])
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from audit.verify import verify_database
 from tests.audit.test_processes import _free_port
+from tests.support import first_answer
 
 MANDI = str(Path(sys.executable).with_name("mandi"))
 pytestmark = pytest.mark.postgres_only
@@ -107,14 +108,9 @@ async def test_migrate_can_run_again_and_the_service_runs_as_that_role(service_u
     env = {**os.environ, "DATABASE_URL": service_url, "MANDI_ENV": "production", "PORT": str(port)}
     server = await asyncio.create_subprocess_exec(MANDI, "serve", env=env)
     try:
+        ready = await first_answer(server, f"http://127.0.0.1:{port}", "/readyz")
+        assert ready.status_code == 200
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
-            for _ in range(200):
-                try:
-                    ready = await client.get("/readyz")
-                    break
-                except httpx.TransportError:
-                    await asyncio.sleep(0.05)
-            assert ready.status_code == 200
             answer = await client.post(
                 "/graphql", json={"query": "{ products(first: 1) { totalCount } }"}
             )

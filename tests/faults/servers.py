@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
+from tests.support import first_answer
 
 MANDI = str(Path(sys.executable).with_name("mandi"))
 
@@ -48,13 +48,8 @@ class Server:
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.DEVNULL,
         )
-        async with httpx.AsyncClient(base_url=self.base) as client:
-            for _ in range(300):
-                with contextlib.suppress(httpx.TransportError):
-                    if (await client.get("/healthz")).status_code == 200:
-                        return
-                await asyncio.sleep(0.05)
-        raise AssertionError("the server did not start")
+        health = await first_answer(self.process, self.base)
+        assert health.status_code == 200, f"the server started unhealthy: {health.text[:200]}"
 
     async def kill(self) -> None:
         """SIGKILL: no shutdown, transactions in flight die with the process."""

@@ -58,9 +58,14 @@ def pk(global_id: str) -> int:
     return ids.decode(global_id, "MarketplaceConnection")
 
 
-async def drain(connection_id: str | None = None, *, settle: float = 1.0) -> int:
+async def drain(connection_id: str | None = None, *, settle: float = 5.0) -> int:
     """Run the worker until no job of the connection is due within ``settle`` seconds (tests
-    set the backoff to milliseconds); returns how many jobs ran."""
+    set the backoff to milliseconds); returns how many jobs ran.
+
+    ``settle`` is also the most drain waits for: it returns at once when nothing is due
+    within it (a connection's next rounds are minutes and a day out, PULL_ORDERS_EVERY and
+    PULL_REPORT_EVERY), so a generous one costs nothing, while a short one returned with work
+    left when a loaded machine made the retries (the eighth backs off up to 1.28 s) run late."""
     ran = 0
     deadline = asyncio.get_running_loop().time() + settle
     while True:
