@@ -146,7 +146,7 @@ _ORG = ("organization_id", int, plain)
 
 INPUTS: Mapping[type, Inputs] = {
     Organization: Inputs(organization_id=("id", int, plain)),
-    User: Inputs(id=("id", int, user_subject)),
+    User: Inputs(id=("id", int, user_subject), status=("status", str, plain)),
     Membership: Inputs(
         organization_id=_ORG,
         user_id=("user_id", int, self_id),

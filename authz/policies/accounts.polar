@@ -67,9 +67,12 @@ has_role(actor: Principal, "granted_support", user: User) if
     user.id in Grants.subject_ids(actor, "user");
 
 # Any signed-in person may see that a user exists (id, locale, created_at: e.g. who created a
-# partner token); every personal field below still needs its own rule.
-has_permission(actor: Principal, "read", _user: User) if
-    actor.kind = "user";
+# partner token); every personal field below still needs its own rule. Not a pending sign-up:
+# that is no account yet, and its id, the next one, would tell a sign-up with a new address
+# (which makes one) from one with a registered address (which does not).
+has_permission(actor: Principal, "read", user: User) if
+    actor.kind = "user" and
+    user.status != "pending";
 
 field_permission(actor: Principal, "read", user: User, field: String) if
     has_role(actor, "subject", user) and

@@ -254,3 +254,25 @@ async def test_organization_create_answers_alike_for_a_registered_and_a_new_gsti
     assert taken not in read_outbox_body(notices[0])  # the notice does not repeat the GSTIN
     fresh_notices = EmailOutbox.filter(template="gstin_registered_elsewhere", created_at__gte=t0)
     assert await fresh_notices.count() == 1, "only the holder's one owner; none for the new GSTIN"
+
+
+async def test_a_pending_sign_up_is_no_user_another_person_can_see(app, anon):
+    """A sign-up with a new address makes a pending account, the next user id; one with a
+    registered address makes none. Were the pending account readable by id, any signed-in
+    person could tell the two apart from the answers to user(id:)."""
+    from api import ids
+    from tests.support import error_codes, make_user, signed_in
+
+    looker = await make_user()
+    client = await signed_in(app, looker)
+    new = f"{unique('pending')}@example.test"
+    assert (await gql(anon, SIGN_UP, input=_sign_up(new)))["data"]["userSignUp"]["ok"]
+    pending = await User.get(email_index=lookup(User, "email", new))
+    assert pending.status == UserStatus.PENDING
+    query = "query($id: ID!) { user(id: $id) { id } }"
+    for pk in (pending.id, 2**31 - 1):
+        body = await gql(client, query, id=ids.encode("User", pk))
+        assert body["data"] == {"user": None} and error_codes(body) == ["NOT_FOUND"], pk
+    seen = await gql(client, query, id=ids.encode("User", looker.id))
+    assert seen["data"]["user"] == {"id": ids.encode("User", looker.id)}
+    await client.aclose()
