@@ -11,7 +11,14 @@ from __future__ import annotations
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from domain.accounts.models import Membership, OrgRole, PlatformRole, PlatformRoleGrant, User
+from domain.accounts.models import (
+    Membership,
+    OrgRole,
+    PlatformRole,
+    PlatformRoleGrant,
+    User,
+    UserStatus,
+)
 from domain.accounts.tokens import revoke_created_by
 from domain.crypto.fields import lookup
 from domain.errors import Conflict, NotFound, ValidationFailed
@@ -25,14 +32,18 @@ class LastOwner(Conflict):
 
 
 async def find_user(*, user_id: int | None = None, username: str | None = None) -> User:
-    """The user named by id or username (exactly one of them), else NotFound."""
+    """The user named by id or username (exactly one of them), else NotFound. A pending sign-up
+    is no account yet: found, it would tell a sign-up with a new address (which makes one) from
+    one with a registered address, and it would join an organization before its mailbox's owner
+    confirmed it."""
     if (user_id is None) == (username is None):
         raise ValidationFailed("give either a user id or a username", field="userId")
+    accounts = User.exclude(status=UserStatus.PENDING)
     if user_id is not None:
-        user = await User.filter(id=user_id).first()
+        user = await accounts.filter(id=user_id).first()
     else:
         index = lookup(User, "username", (username or "").strip().lower()[:40])
-        user = await User.filter(username_index=index).first()
+        user = await accounts.filter(username_index=index).first()
     if user is None:
         raise NotFound("User", field="userId" if user_id is not None else "username")
     return user

@@ -276,3 +276,41 @@ async def test_a_pending_sign_up_is_no_user_another_person_can_see(app, anon):
     seen = await gql(client, query, id=ids.encode("User", looker.id))
     assert seen["data"]["user"] == {"id": ids.encode("User", looker.id)}
     await client.aclose()
+
+
+async def test_a_pending_sign_up_cannot_be_given_a_role(app, anon, team):
+    """An owner granting a role by username or id finds no pending sign-up: "User not found", as
+    for a username nobody has (found, it told a new address's sign-up from a registered one's,
+    and put the unconfirmed account in the organization)."""
+    from api import ids
+
+    new = f"{unique('pending')}@example.test"
+    given = _sign_up(new)
+    assert (await gql(anon, SIGN_UP, input=given))["data"]["userSignUp"]["ok"]
+    pending = await User.get(email_index=lookup(User, "email", new))
+    grant = """mutation($input: OrganizationRoleGrantInput!) {
+      organizationRoleGrant(input: $input) { member { role } errors { code field } } }"""
+    answers = {}
+    for name, target in (
+        ("pending username", {"username": given["username"]}),
+        ("pending id", {"userId": ids.encode("User", pending.id)}),
+        ("nobody's username", {"username": unique("nobody")}),
+    ):
+        body = await gql(
+            team.clients["owner"],
+            grant,
+            input={"organizationId": team.org_id, "role": "VIEWER", **target},
+        )
+        answers[name] = body["data"]["organizationRoleGrant"]
+    assert (
+        answers["pending username"]
+        == answers["nobody's username"]
+        == {
+            "member": None,
+            "errors": [{"code": "NOT_FOUND", "field": "username"}],
+        }
+    )
+    assert answers["pending id"] == {
+        "member": None,
+        "errors": [{"code": "NOT_FOUND", "field": "userId"}],
+    }
