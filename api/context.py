@@ -176,5 +176,4 @@ def from_scope(
         request_id=request_id_of(request.scope),
         refusals=getattr(request.app.state, "refusals", None) if "app" in request.scope else None,
     )
-    response.headers["X-Request-Id"] = context.request_id
     return context

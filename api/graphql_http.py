@@ -33,10 +33,10 @@ from strawberry.types.graphql import OperationType
 
 from api.context import RequestContext, from_scope
 from api.error_codes import Code, Phase, Refused
+from api.http_errors import error_body
 from api.json_numbers import NumberOutOfRange, read_float
-from api.media_types import GRAPHQL_RESPONSE_JSON, JSON, error_document, negotiate
+from api.media_types import GRAPHQL_RESPONSE_JSON, JSON, negotiate
 from api.persisted_queries import PersistedQueries
-from api.request_ids import request_id_of
 from api.schema import schema
 from domain.accounts.throttle import LoginThrottle
 from domain.settings import Settings
@@ -208,15 +208,13 @@ class MandiGraphQL(GraphQL):
         try:
             response = await self.answer(request, media_type)
         except Refused as refused:
-            response = self.refusal(refused, media_type, request_id_of(scope))
+            response = self.refusal(refused, media_type, scope)
         await response(scope, receive, send)
 
-    def refusal(self, refused: Refused, media_type: str, request_id: str) -> Response:
-        extensions = {"code": refused.code, "requestId": request_id}
-        error = {"message": refused.message, "extensions": extensions}
+    def refusal(self, refused: Refused, media_type: str, scope: Scope) -> Response:
         status = refused.json_status if media_type == JSON else refused.status
         return Response(
-            error_document(media_type, [error]),
+            error_body(scope, refused.code, refused.message, media_type),
             status_code=status,
             media_type=media_type,
             headers=refused.headers,

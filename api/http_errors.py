@@ -22,6 +22,15 @@ from api.media_types import error_document, scope_media_type
 from api.request_ids import request_id_of
 
 
+def error_body(
+    scope: Scope, code: Code, message: str, media_type: str, *, ran: bool = False
+) -> bytes:
+    """One coded error naming the request (``extensions.requestId``; ``RequestIdMiddleware``
+    puts the same id in the ``X-Request-Id`` header of every answer)."""
+    error = {"message": message, "extensions": {"code": code, "requestId": request_id_of(scope)}}
+    return error_document(media_type, [error], ran)
+
+
 def error_response(
     scope: Scope,
     status: int,
@@ -29,15 +38,13 @@ def error_response(
     message: str,
     headers: Mapping[str, str] | None = None,
 ) -> Response:
-    """One coded error, with the request's id in ``extensions.requestId`` and ``X-Request-Id``."""
-    request_id = request_id_of(scope)
+    """``error_body`` as a Starlette ``Response``, in the media type the request accepts."""
     media_type = scope_media_type(scope)
-    error = {"message": message, "extensions": {"code": code, "requestId": request_id}}
     return Response(
-        error_document(media_type, [error]),
+        error_body(scope, code, message, media_type),
         status_code=status,
         media_type=media_type,
-        headers={"X-Request-Id": request_id, **(headers or {})},
+        headers=dict(headers or {}),
     )
 
 
@@ -71,10 +78,9 @@ async def send_error(
     headers: list[tuple[bytes, bytes]] | None = None,
     ran: bool = False,
 ) -> None:
-    """One coded error in the media type the request accepts, naming the request."""
+    """``error_body`` sent from ASGI middleware, in the media type the request accepts."""
     media_type = scope_media_type(scope)
-    extensions = {"code": code, "requestId": request_id_of(scope)}
-    body = error_document(media_type, [{"message": message, "extensions": extensions}], ran)
+    body = error_body(scope, code, message, media_type, ran=ran)
     await send(
         {
             "type": "http.response.start",

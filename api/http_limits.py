@@ -97,10 +97,7 @@ class ResponseLimitMiddleware:
                     f"the answer is over {limit} bytes; ask less (a mutation was applied all the "
                     "same: read what it changed with a smaller query)"
                 )
-                kept = [(k, v) for k, v in (start or {}).get("headers", ()) if k == b"x-request-id"]
-                await send_error(
-                    send, 200, Code.RESPONSE_TOO_LARGE, text, scope=scope, headers=kept, ran=True
-                )
+                await send_error(send, 200, Code.RESPONSE_TOO_LARGE, text, scope=scope, ran=True)
                 return
             parts.append(chunk)
             if message.get("more_body", False):

@@ -1,12 +1,12 @@
 """Every HTTP response names its request: ``X-Request-Id``, made before anything else runs.
 
 The id is made here, outside every other middleware, and kept in ``scope["state"]`` where the
-principal, the GraphQL context, the audit entries, the fault handler and the export download
-read it. A response that does not carry it yet (a refusal answered before GraphQL runs: 400,
-405, 413, 414, 415, 429...) gets it on the way out, so a client can quote any answer's id and a
+principal, the GraphQL context, the audit entries and the export download read it. The header is
+added here only, on the way out, to every answer (GraphQL's, a refusal before GraphQL runs: 400,
+405, 413, 414, 415, 429..., the fault handler's), so a client can quote any answer's id and a
 reviewer find that request's entries and log lines. Every error of an answer also quotes it in
-``extensions.requestId`` (``api.errors.with_request_id`` for GraphQL's, the senders of the
-refusals for theirs).
+``extensions.requestId`` (``api.errors.with_request_id`` for GraphQL's,
+``api.http_errors.error_body`` for the others).
 """
 
 from __future__ import annotations

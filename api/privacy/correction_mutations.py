@@ -78,7 +78,8 @@ class CorrectionMutations:
         email = given.pop("email", None)
         changes = correction.user_changes(user, given)
         new_email = None if email is None else email_change.new_address(str(email))
-        authorize_fields(ctx, "update", user, {**changes, **({"email": email} if email else {})})
+        asked = changes if email is None else {**changes, "email": email}
+        authorize_fields(ctx, "update", user, asked)
         changed = await correction.apply(user, changes, actor_id=ctx.principal.user_id)
         _note(ctx, user, changed)
         if new_email is not None and new_email != user.email:
@@ -100,7 +101,7 @@ class CorrectionMutations:
     @payload(OkPayload)
     async def email_change_confirm(self, info: Info, token: str) -> bool:
         ctx: RequestContext = info.context
-        user, _ = await email_change.confirm_change(token=token)
+        user = await email_change.confirm_change(token=token)
         await correction.close_request(user, ["email"], actor_id=ctx.principal.user_id)
         ctx.audit.note("privacy.correct", **describe(user), fields=["email"])
         return True

@@ -36,7 +36,6 @@ async def download_export(request: Request) -> Response:
         user_agent=request.headers.get("user-agent"),
         request_id=request_id_of(request.scope),
     )
-    rid = actor.request_id or ""
     scope = request.scope
     if request.method != "GET":
         message = "fetch the export with GET"
@@ -71,7 +70,6 @@ async def download_export(request: Request) -> Response:
         headers={
             "Content-Disposition": 'attachment; filename="mandi-export.zip"',
             "Cache-Control": "no-store",
-            "X-Request-Id": rid,
         },
     )
 

@@ -81,28 +81,27 @@ async def _mail(recipient: User, to: str, template: str, body: dict) -> None:
     )
 
 
-async def confirm_change(*, token: str) -> tuple[User, str]:
-    """Use a change link once: the account's address becomes the new one (returned with the
-    old address, which is told). INVALID_TOKEN for a used, replaced or expired link; CONFLICT
-    when another account took the address meanwhile."""
+async def confirm_change(*, token: str) -> User:
+    """Use a change link once: the account's address becomes the new one (the old address is
+    told). INVALID_TOKEN for a used, replaced or expired link; CONFLICT when another account
+    took the address meanwhile."""
     now = datetime.now(UTC)
+    invalid = ValidationFailed(
+        "this confirmation link is invalid or has expired", code="INVALID_TOKEN"
+    )
     found = (
         await EmailChange.filter(token_hash=token_hash(token[:128]), used_at=None)
         .select_related("user")
         .first()
     )
     if found is None or found.expires_at <= now or found.user.status != UserStatus.ACTIVE:
-        raise ValidationFailed(
-            "this confirmation link is invalid or has expired", code="INVALID_TOKEN"
-        )
+        raise invalid
     user = found.user
     old = user.email
     try:
         async with in_transaction():
             if not await EmailChange.filter(id=found.id, used_at=None).update(used_at=now):
-                raise ValidationFailed(
-                    "this confirmation link is invalid or has expired", code="INVALID_TOKEN"
-                )
+                raise invalid
             user.email = found.new_email
             await user.save(update_fields=["email"])
             # a reset link mailed to the old address no longer opens the account
@@ -116,4 +115,4 @@ async def confirm_change(*, token: str) -> tuple[User, str]:
         raise Conflict(
             "this address has an account now; sign in to that account instead", field="token"
         ) from None
-    return user, old
+    return user

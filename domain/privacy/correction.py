@@ -20,7 +20,6 @@ from domain.privacy.requests import complete, find_open
 
 _USER_FIELDS = {
     "full_name": lambda value: v.text(value, field="fullName", max_length=200),
-    "email": lambda value: v.email(value).lower(),
     "phone": lambda value: v.phone(value) if value else None,
     "country": lambda value: v.country(value),
     "locale": lambda value: v.locale(value),
